@@ -1,0 +1,200 @@
+"""Agency names in running text (tên cơ quan): registry names first, then genre heuristics.
+
+Names contain commas ("Sở Văn hóa, Thể thao và Du lịch") so lists are never split on commas
+alone: a comma continues a name when the next word is capitalised and does not start another
+agency. Unknown names are read as a type word (Sở, Ban, UBND, Trung tâm…) followed by name
+components, each a capitalised syllable and at most three lower-case ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from directives.agencies import AgencyRegistry
+from directives.models import Agency
+from directives.normalize import key
+
+# Names fixed nationally (Nghị định 24/2014, 107/2020, 45/2025): recognised in any province.
+NATIONAL_NAMES = (
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Văn hóa và Thể thao",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Giao thông vận tải",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Dân tộc và Tôn giáo",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Xây dựng",
+    "Sở Y tế",
+    "Sở Ngoại vụ",
+    "Sở Du lịch",
+    "Sở NN&PTNT",
+    "Sở KH&ĐT",
+    "Sở TN&MT",
+    "Sở TT&TT",
+    "Sở LĐ-TB&XH",
+    "Sở GD&ĐT",
+    "Sở KH&CN",
+    "Sở VH,TT&DL",
+    "Sở VHTTDL",
+    "Sở GTVT",
+    "Sở Nông nghiệp và PTNT",
+    "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch",
+    "Đài Phát thanh và Truyền hình",
+    "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+    "Bảo hiểm xã hội tỉnh",
+    "Kho bạc Nhà nước tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Văn phòng Ủy ban nhân dân tỉnh",
+    "Văn phòng Đoàn ĐBQH và HĐND tỉnh",
+    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+    "Bộ Chỉ huy Quân sự tỉnh",
+    "Công an tỉnh",
+    "Thanh tra tỉnh",
+    "Ban Dân tộc tỉnh",
+    "Ban Dân tộc",
+    "Cục Thuế tỉnh",
+    "Cục Hải quan tỉnh",
+    "Cục Thống kê tỉnh",
+)
+_NATIONAL = AgencyRegistry(Agency(code=key(n), name=n) for n in NATIONAL_NAMES)
+
+_ADMIN = r"(?:huyện|thị xã|thành phố|xã|phường|thị trấn|quận|địa phương|đặc khu)"
+_QUAL = (
+    r"(?:\s+(?:biên giới|ven biển|miền núi|trên địa bàn(?: tỉnh)?|trong tỉnh|(?:có )?liên quan))?"
+)
+_COLLECTIVE = re.compile(
+    r"(?:(?:ubnd|ủy ban nhân dân|chủ tịch ubnd|chủ tịch ủy ban nhân dân)\s+(?:các|cấp|\d{1,2})\s+"
+    rf"{_ADMIN}(?:(?:\s*,\s*|\s+và\s+){_ADMIN})*{_QUAL}"
+    rf"|các\s+{_ADMIN}(?:(?:\s*,\s*|\s+và\s+){_ADMIN})*{_QUAL}"
+    r"|các\s+sở(?:\s*,\s*|\s+)ban(?:\s*,\s*|\s+)ngành(?:\s*,\s*(?:đoàn thể|hội))?"
+    r"(?:\s+(?:tỉnh|thành phố))?(?:\s+(?:có )?liên quan)?"
+    r"|các\s+(?:sở|ban)(?:\s*,\s*|\s+)ngành(?:\s+(?:tỉnh|thành phố))?(?:\s+(?:có )?liên quan)?"
+    r"|các\s+(?:cơ quan|đơn vị)(?:\s*,\s*(?:đơn vị|địa phương|tổ chức))*(?:\s+(?:có )?liên quan)"
+    r"|các\s+(?:ngành|sở)(?:\s+(?:chức năng|tỉnh))?(?:\s+(?:có )?liên quan)?"
+    r"|các\s+lực lượng chức năng|các\s+doanh nghiệp(?:\s+(?:có )?liên quan)?"
+    r")(?!\w)"
+)
+_COLLECTIVE_OF = re.compile(
+    r"các\s+(?:cơ quan|đơn vị)(?:\s*,\s*đơn vị)?\s+(?:của|thuộc|trực thuộc)\s+"
+)
+_TITLE = re.compile(
+    r"(?:(?:đồng chí|đ/c)\s+)?(?:(?:phó\s+)?(?:giám đốc|chủ tịch|trưởng ban|chánh văn phòng"
+    r"|chánh thanh tra|thủ trưởng|chỉ huy trưởng|tổng biên tập)|lãnh đạo)\s+(?=\S)"
+)
+_TYPE = re.compile(
+    r"(?:Sở|sở|Ban|Bộ Chỉ huy|Bộ đội Biên phòng|Bộ|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban"
+    r"|Uỷ ban|Công an|Trung tâm|Văn phòng|Thanh tra|Kho bạc(?: Nhà nước)?|Tổng cục|Chi cục|Cục"
+    r"|Đài|Báo|Hội|Liên đoàn|Liên minh|Tỉnh đoàn|Đoàn|Trường|Bệnh viện|Viện|Ngân hàng"
+    r"|Bảo hiểm xã hội|Quỹ|Tòa án|Toà án|Mặt trận|Tổng công ty|Công ty|Tập đoàn|Cảng vụ"
+    r"|Chi nhánh|Điện lực|Phòng|Hạt|Vườn quốc gia|Khu|Học viện|Nhà xuất bản|Tạp chí)(?!\w)"
+)
+_TOKEN = re.compile(r"\s*(,|-|–|&|\w+(?:&\w+)*)")
+_PLACE = frozenset({"tỉnh", "huyện", "thành phố", "thị xã", "xã", "phường", "quận", "thị trấn"})
+# Lower-case syllables that end a name: verbs and function words that follow an agency.
+_STOP = frozenset(
+    "chủ phối tham nghiên triển thực tổ rà báo tổng hướng kiểm tăng đẩy khẩn chỉ theo đôn xây "
+    "hoàn trình đề căn trong để về tại có được và với cho của các những tiếp tập chịu quản nâng "
+    "đảm giải xử cung cập lập hỗ khắc bố sắp kiện rút đánh tuyên phát thẩm cấp chuẩn tạo mở ban "
+    "sớm kịp chủ động nắm làm là thì sẽ đã đang cần phải nhằm bảo duy vận đôn tích quan thống "
+    "nghiêm ra lựa thu gửi dự thông đối trên dưới từ đến như theo sau trước khi nếu hoặc cùng "
+    "nhanh chấn trực thường phụ lấy ưu rà soát tiến đăng hướng phân yêu đề xem điều".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An agency named in the text, with offsets into the text it was found in."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def vague(self) -> bool:
+        """A collective that names nobody in particular ("các cơ quan liên quan")."""
+        return "liên quan" in key(self.text)
+
+
+def _is_cap(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _heuristic_end(text: str, pos: int) -> int:
+    m = _TYPE.match(text, pos)
+    if not m:
+        return -1
+    end, lower_run, named, place = m.end(), 0, False, False
+    tokens = [(t.group(1), t.end()) for t in _TOKEN.finditer(text, end, min(len(text), end + 160))]
+    i = 0
+    while i < len(tokens):
+        tok, tok_end = tokens[i]
+        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        joined = f"{tok} {nxt}"
+        if tok in (",", "-", "–", "&", "và"):
+            if (
+                not (_is_cap(nxt) and not _TYPE.match(nxt) and nxt != "UBND")
+                or tok == ","
+                and place
+            ):
+                break
+        elif _is_cap(tok):
+            named, lower_run, end = True, 0, tok_end
+        elif joined in _PLACE or tok in _PLACE:
+            place, lower_run = True, 0
+            i += 1 if joined in _PLACE else 0
+            end = tokens[i][1]
+        elif tok == "các" and _is_cap(nxt) and named:
+            lower_run = 0
+        elif tok in _STOP or lower_run >= 4 or not named or place:
+            break
+        else:
+            lower_run, end = lower_run + 1, tok_end
+        i += 1
+    return end if (named or place) else -1
+
+
+def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None) -> Mention | None:
+    """The agency named at `pos` (after an optional title such as "Giám đốc"), if any."""
+    t = _TITLE.match(folded, pos)
+    if t:
+        pos = t.end()
+    ends = [r.find_at(folded, pos) for r in (registry, _NATIONAL) if r is not None]
+    end = max(ends, default=-1)
+    c = _COLLECTIVE.match(folded, pos)
+    if c and c.end() > end:
+        end = c.end()
+    of = _COLLECTIVE_OF.match(folded, pos)
+    if of:
+        inner = agency_at(text, folded, of.end(), registry)
+        end = inner.end if inner else end
+    if end < 0:
+        end = _heuristic_end(text, pos)
+    return Mention(text[pos:end].rstrip(" ,"), pos, end) if end > pos else None
+
+
+_SEPARATOR = re.compile(r"\s*(?:,|;|\s+và|,\s*và|\s+cùng)\s*(?:với\s+)?")
+
+
+def agency_list(text: str, folded: str, pos: int, registry: AgencyRegistry | None) -> list[Mention]:
+    """Agencies named one after another from `pos`, separated by commas, "và" or ";"."""
+    found: list[Mention] = []
+    while True:
+        mention = agency_at(text, folded, pos, registry)
+        if mention is None:
+            break
+        found.append(mention)
+        sep = _SEPARATOR.match(folded, mention.end)
+        if not sep or sep.end() == mention.end:
+            break
+        pos = sep.end()
+    return found

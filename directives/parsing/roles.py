@@ -1,0 +1,114 @@
+"""Who leads (chủ trì) and who coordinates (phối hợp) in one task's text.
+
+Phrases, strongest first: a heading "Sở X:" / "Nhiệm vụ của X:"; "giao X (chủ trì)";
+"X chủ trì" at a clause start; "đề nghị X" / "yêu cầu X"; X as the subject of the sentence.
+"X theo dõi, đôn đốc" makes X a watcher, never the lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from directives.agencies import AgencyRegistry
+from directives.normalize import key
+from directives.parsing.names import Mention, agency_at, agency_list
+
+_HEADING = re.compile(
+    r"(?:(?:nhiệm vụ|trách nhiệm)\s+(?:của|đối với)\s+|đối với\s+|giao\s+|về phía\s+)?"
+)
+_COLON = re.compile(r"\s*(?:\([^)]{0,80}\))?\s*:")
+_GIAO = re.compile(r"\bgiao\s+(?:cho\s+)?(?:nhiệm vụ\s+cho\s+)?")
+_REQUEST = re.compile(r"\b(?P<verb>đề nghị|yêu cầu)\s+")
+_LEAD_AFTER = re.compile(
+    r"\s*,?\s*(?:là\s+(?:cơ quan\s+|đơn vị\s+)?)?"
+    r"(?:chủ trì|làm đầu mối|là đầu mối|làm cơ quan đầu mối)"
+)
+_WATCH = re.compile(r"\s*,?\s*(?:theo dõi|đôn đốc|giám sát)")
+_CLAUSE = re.compile(r"(?:^|[.;:]\s+)")
+_COORD = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+|\bcùng với\s+")
+_APPROVAL = re.compile(
+    r"(?:(?:về|đối với)[^:]{0,200}:\s*)?(?:(?:ubnd|ủy ban nhân dân|(?:phó\s+)?chủ tịch ubnd)"
+    r"(?:\s+tỉnh)?\s+)?(?:cơ bản\s+)?(?:thống nhất|đồng ý|chấp thuận|ghi nhận|biểu dương"
+    r"|đánh giá cao|hoan nghênh|khen ngợi|không thống nhất|không đồng ý|chưa đồng ý|nhất trí)\b"
+)
+
+
+@dataclass(slots=True)
+class Roles:
+    """The roles read from one text: lead, coordinators, watchers and how the lead was found."""
+
+    lead: Mention | None = None
+    how: str = ""
+    coordinators: list[Mention] = field(default_factory=list)
+    watchers: list[Mention] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    heading_only: bool = False  # the text is nothing but "Sở X:"
+    approval: bool = False
+
+
+def _take_list(roles: Roles, found: list[Mention], how: str, folded: str) -> bool:
+    found = [m for m in found if not m.vague] or found
+    if not found:
+        return False
+    if _WATCH.match(folded, found[-1].end):
+        roles.watchers.extend(found)
+        return False
+    roles.lead, roles.how = found[0], how
+    roles.coordinators.extend(found[1:])
+    if len(found) > 1 and not _LEAD_AFTER.match(folded, found[-1].end):
+        names = ", ".join(m.text for m in found)
+        roles.warnings.append(
+            f"several agencies without 'chủ trì' ({names}): the first is the lead"
+        )
+    return True
+
+
+def _heading(roles: Roles, text: str, folded: str, registry: AgencyRegistry | None) -> bool:
+    pos = _HEADING.match(folded).end()
+    found = agency_list(text, folded, pos, registry)
+    if not found:
+        return False
+    colon = _COLON.match(folded, found[-1].end)
+    if colon is None and found[-1].end < len(text.rstrip(" .;")):
+        return False
+    roles.heading_only = not text[colon.end() if colon else found[-1].end :].strip(" .;")
+    return _take_list(roles, found, "heading", folded)
+
+
+def _assigned(roles: Roles, text: str, folded: str, registry: AgencyRegistry | None) -> bool:
+    for m in _GIAO.finditer(folded):
+        if _take_list(roles, agency_list(text, folded, m.end(), registry), "giao", folded):
+            return True
+    for m in _CLAUSE.finditer(folded):
+        found = agency_list(text, folded, m.end(), registry)
+        if found and _LEAD_AFTER.match(folded, found[-1].end):
+            return _take_list(roles, found, "chủ trì", folded)
+    for m in _REQUEST.finditer(folded):
+        if _take_list(roles, agency_list(text, folded, m.end(), registry), m["verb"], folded):
+            return True
+    found = agency_list(text, folded, 0, registry)
+    return _take_list(roles, found, "subject", folded)
+
+
+def read_roles(text: str, folded: str, registry: AgencyRegistry | None) -> Roles:
+    """Roles in one task text (`folded` is the same text folded, same length)."""
+    roles = Roles()
+    if not _heading(roles, text, folded, registry):
+        _assigned(roles, text, folded, registry)
+    roles.approval = bool(_APPROVAL.match(folded)) and roles.how not in ("giao", "chủ trì")
+    lead_key = key(roles.lead.text) if roles.lead else None
+    seen = {lead_key} | {key(m.text) for m in roles.coordinators}
+    for m in _COORD.finditer(folded):
+        for mention in agency_list(text, folded, m.end(), registry):
+            k = key(mention.text)
+            if k not in seen and not mention.vague:
+                seen.add(k)
+                roles.coordinators.append(mention)
+    roles.coordinators = [m for m in roles.coordinators if not m.vague]
+    return roles
+
+
+def mention_at_start(text: str, folded: str, registry: AgencyRegistry | None) -> Mention | None:
+    """The agency a text starts with, if any (for headings like "1. Sở Y tế")."""
+    return agency_at(text, folded, 0, registry)

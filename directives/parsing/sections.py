@@ -1,0 +1,83 @@
+"""What a section is for, read from its heading, and the lines that are not tasks.
+
+Assessment sections ("Đánh giá chung", "Kết quả đạt được", "Hạn chế, khó khăn") assign
+nothing; "Đề xuất, kiến nghị" sections hold decisions, so only explicit assignments count;
+closing formulas ("… thông báo để các cơ quan biết, thực hiện./.") are never tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """How the paragraphs of a section are read."""
+
+    PREAMBLE = "preamble"  # before the conclusions start: only explicit assignments
+    TASKS = "tasks"
+    PROPOSALS = "proposals"  # answers to proposals: only explicit assignments
+    SKIP = "skip"  # assessment: nothing is a task
+
+
+_SKIP_START = re.compile(
+    r"^(?:về\s+)?(?:những\s+|một số\s+)?(?:kết quả|đánh giá|tình hình|hạn chế|khó khăn|tồn tại"
+    r"|nguyên nhân|bối cảnh|thực trạng|ưu điểm|thành tích|đặc điểm|kinh nghiệm|bài học)"
+)
+_SKIP_ANY = re.compile(r"\b(?:mục đích|yêu cầu|quan điểm|căn cứ|phạm vi|đối tượng|mục tiêu)\b")
+_TASK_WORDS = re.compile(
+    r"nhiệm vụ|giải pháp|thời gian tới|tổ chức thực hiện|phân công|triển khai|trọng tâm"
+    r"|chỉ đạo|\bgiao\b|đề nghị|trách nhiệm|nội dung|hoạt động"
+)
+_PROPOSAL = re.compile(r"\b(?:kiến nghị|đề xuất)\b")
+_CLOSING = re.compile(
+    r"thông báo (?:để|cho|đến)|để (?:các )?(?:cơ quan|đơn vị|sở)[^.]{0,100}\bbiết\b"
+    r"|\bbiết,? (?:và )?(?:để )?(?:tổ chức |triển khai )?thực hiện\s*\./\."
+    r"|trong quá trình (?:tổ chức )?(?:triển khai )?thực hiện[^.]{0,40}(?:khó khăn|vướng mắc)"
+    r"|(?:chỉ thị|kế hoạch|thông báo|quyết định|công văn) này có hiệu lực"
+    r"|(?:nghiêm túc|khẩn trương) (?:triển khai |tổ chức )?thực hiện (?:nội dung )?"
+    r"(?:chỉ thị|kế hoạch|thông báo|công văn|quyết định) này"
+)
+
+
+def section_mode(heading_folded: str, inherited: Mode) -> Mode:
+    """The mode of a section from its (folded) heading, else the parent's."""
+    text = heading_folded.strip()
+    if _SKIP_START.match(text):
+        return Mode.SKIP
+    if _PROPOSAL.search(text) and not re.search(r"nhiệm vụ (?:của|thời gian)", text):
+        return Mode.PROPOSALS
+    if _TASK_WORDS.search(text):
+        return Mode.TASKS
+    if _SKIP_ANY.search(text):
+        return Mode.SKIP
+    return Mode.TASKS if inherited == Mode.PREAMBLE else inherited
+
+
+def is_closing(folded: str) -> bool:
+    """A closing formula of the document, not a task."""
+    return bool(_CLOSING.search(folded))
+
+
+_FIELD_LEAD = re.compile(
+    r"^(?:(?:cơ quan|đơn vị)\s+)?(?:chủ trì|thực hiện)(?:\s+thực hiện)?\s*:\s*"
+)
+_FIELD_COORD = re.compile(r"^(?:(?:cơ quan|đơn vị)\s+)?phối hợp(?:\s+thực hiện)?\s*:\s*")
+_FIELD_TIME = re.compile(
+    r"^(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành|báo cáo|triển khai))?\s*:\s*"
+)
+_FIELD_OTHER = re.compile(r"^(?:sản phẩm|kết quả|kinh phí|nguồn kinh phí|hình thức)[^:]{0,20}:")
+
+
+def field_kind(folded: str) -> tuple[str, int] | None:
+    """("lead" | "coordinators" | "deadline" | "other", value offset) for a field line."""
+    for kind, pattern in (
+        ("lead", _FIELD_LEAD),
+        ("coordinators", _FIELD_COORD),
+        ("deadline", _FIELD_TIME),
+        ("other", _FIELD_OTHER),
+    ):
+        m = pattern.match(folded)
+        if m:
+            return kind, m.end()
+    return None

@@ -1,0 +1,233 @@
+"""Assembling tasks: walk the numbering tree carrying each section's context.
+
+A section's context (its lead, coordinators, deadline and mode) comes from its heading and
+from an opening paragraph ending in ":" ("đề nghị Sở X … thực hiện tốt các nhiệm vụ sau:");
+items below inherit what they do not state themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from directives.agencies import AgencyRegistry, fold
+from directives.calendar import WorkCalendar
+from directives.drafts import TaskDraft
+from directives.models import DeadlineKind
+from directives.normalize import key
+from directives.parsing.deadlines import DeadlineFound, find_deadline
+from directives.parsing.names import Mention, agency_list
+from directives.parsing.roles import Roles, read_roles
+from directives.parsing.sections import Mode, field_kind, is_closing, section_mode
+from directives.parsing.structure import Item
+
+_EXPLICIT = ("giao", "chủ trì", "đề nghị", "yêu cầu")
+_MEETING_NARRATIVE = ("chủ trì", "làm việc", "họp", "hội nghị", "nghe")
+
+
+@dataclass(slots=True)
+class Context:
+    """What a section passes down to its items."""
+
+    mode: Mode = Mode.PREAMBLE
+    lead: Mention | None = None
+    lead_source: str = ""
+    coordinators: list[Mention] = field(default_factory=list)
+    deadline: DeadlineFound | None = None
+
+
+@dataclass(slots=True)
+class Assembler:
+    """Turns the tree into task drafts; collects document-level warnings."""
+
+    issued: date | None
+    registry: AgencyRegistry | None
+    calendar: WorkCalendar
+    tasks: list[TaskDraft] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def run(self, root: Item, ctx: Context) -> list[TaskDraft]:
+        self._children(root, ctx, root=True)
+        return self.tasks
+
+    def _children(self, node: Item, ctx: Context, root: bool = False) -> None:
+        for i, child in enumerate(node.children):
+            folded = fold(child.text)
+            if child.style == "para":
+                ctx = self._paragraph(child, folded, ctx, node.children[i + 1 :], root)
+            else:
+                self._item(child, folded, ctx)
+
+    def _paragraph(
+        self, item: Item, folded: str, ctx: Context, rest: list[Item], root: bool
+    ) -> Context:
+        if is_closing(folded):
+            return ctx
+        if item.text.rstrip().endswith(":") and rest:
+            return self._opening(item, folded, ctx, root)
+        if ctx.mode == Mode.PREAMBLE:
+            roles = read_roles(item.text, folded, self.registry)
+            if roles.how in _EXPLICIT:
+                self._task(item, folded, ctx, [], roles)
+            return ctx
+        self._task(item, folded, ctx, [])
+        return ctx
+
+    def _opening(self, item: Item, folded: str, ctx: Context, root: bool) -> Context:
+        new = self._context(item.text, folded, ctx)
+        if root and any(w in folded for w in _MEETING_NARRATIVE):
+            new.deadline = ctx.deadline
+        if new.mode == Mode.PREAMBLE:
+            new.mode = Mode.TASKS
+        elif (
+            new.mode == Mode.SKIP and read_roles(item.text, folded, self.registry).how in _EXPLICIT
+        ):
+            new.mode = Mode.TASKS  # "Để khắc phục …, yêu cầu các sở … thực hiện các nội dung sau:"
+        elif new.mode == Mode.SKIP:
+            return ctx
+        return new
+
+    def _context(self, text: str, folded: str, ctx: Context) -> Context:
+        roles = read_roles(text, folded, self.registry)
+        new = replace(ctx, coordinators=list(ctx.coordinators))
+        if roles.lead:
+            new.lead, new.lead_source = roles.lead, "section"
+            new.coordinators = roles.coordinators
+        found = find_deadline(folded, text, self.issued, self.calendar)
+        if found and found.on:
+            new.deadline = found
+        return new
+
+    def _item(self, item: Item, folded: str, ctx: Context) -> None:
+        mode = section_mode(folded, ctx.mode)
+        fields = [c for c in item.children if field_kind(fold(c.text))]
+        if fields or not item.children:
+            if mode != Mode.SKIP:
+                self._task(item, folded, replace(ctx, mode=mode), item.children)
+            return
+        sub = self._context(item.text, folded, ctx)
+        sub.mode = mode
+        if mode != Mode.SKIP and _reads_as_task(item.text):
+            self._task(item, folded, replace(ctx, mode=mode), [])
+        self._children(item, sub)
+
+    def _task(
+        self, item: Item, folded: str, ctx: Context, extra: list[Item], roles: Roles | None = None
+    ) -> None:
+        if ctx.mode == Mode.SKIP or not item.text.strip():
+            return
+        roles = roles or read_roles(item.text, folded, self.registry)
+        if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
+            return
+        fields = _read_fields(extra, self)
+        lead, coordinators, warnings = self._lead(roles, fields, ctx, item)
+        if lead is None and (roles.watchers or ctx.mode == Mode.PROPOSALS):
+            if roles.watchers:
+                self.warnings.append(
+                    f"{item.ref}: watcher only ({roles.watchers[0].text}), no task"
+                )
+            return
+        deadline, inherited = _deadline(folded, item.text, fields, ctx, self)
+        end = max([item.para.end, *(c.para.end for c in extra)])
+        draft = TaskDraft(ref=item.ref, text=item.text, span=(item.start, end))
+        self._fill(draft, lead, coordinators, deadline, inherited, warnings + roles.warnings)
+        self.tasks.append(draft)
+
+    def _lead(
+        self, roles: Roles, fields: dict[str, object], ctx: Context, item: Item
+    ) -> tuple[Mention | None, list[Mention], list[str]]:
+        warnings: list[str] = []
+        coordinators = list(roles.coordinators) + list(fields.get("coordinators", []))
+        lead = roles.lead or fields.get("lead")
+        if lead is None and ctx.mode != Mode.PROPOSALS:
+            lead = ctx.lead
+            if lead is not None:
+                source = "the section" if ctx.lead_source == "section" else "the meeting"
+                warnings.append(f"lead implicit: taken from {source} ({lead.text})")
+                coordinators = list(ctx.coordinators) + coordinators
+        if lead is None and not roles.watchers and ctx.mode != Mode.PROPOSALS:
+            warnings.append("no lead agency found")
+        return lead, _unique(coordinators, lead), warnings  # type: ignore[return-value]
+
+    def _fill(
+        self,
+        draft: TaskDraft,
+        lead: Mention | None,
+        coordinators: list[Mention],
+        deadline: DeadlineFound | None,
+        inherited: bool,
+        warnings: list[str],
+    ) -> None:
+        draft.lead = lead.text if lead else None
+        draft.lead_code = self._code(lead.text, warnings) if lead else None
+        draft.coordinators = [m.text for m in coordinators]
+        draft.coordinator_codes = [self._code(m.text, warnings) for m in coordinators]
+        if deadline:
+            draft.deadline, draft.deadline_kind = deadline.on, deadline.kind
+            draft.deadline_text, draft.recurrence = deadline.text, deadline.recurrence
+            draft.recurring, draft.inherited_deadline = deadline.recurring, inherited
+            warnings = warnings + deadline.warnings
+        draft.warnings = list(dict.fromkeys(warnings))
+
+    def _code(self, name: str, warnings: list[str]) -> str | None:
+        if self.registry is None:
+            return None
+        agency = self.registry.match(name, self.issued)
+        if agency is None:
+            warnings.append(f"unknown agency: {name}")
+        return agency.code if agency else None
+
+
+def _reads_as_task(text: str) -> bool:
+    """An item with sub-items is a task itself only if it is a full sentence, not a heading."""
+    stripped = text.rstrip()
+    return len(stripped) > 120 and stripped.endswith((".", ";")) and not stripped.endswith(":")
+
+
+def _unique(mentions: list[Mention], lead: Mention | None) -> list[Mention]:
+    seen = {key(lead.text)} if lead else set()
+    out = []
+    for m in mentions:
+        k = key(m.text)
+        if k not in seen:
+            seen.add(k)
+            out.append(m)
+    return out
+
+
+def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for child in children:
+        folded = fold(child.text)
+        kind = field_kind(folded)
+        if kind is None:
+            continue
+        name, offset = kind
+        if name in ("lead", "coordinators"):
+            mentions = agency_list(child.text, folded, offset, asm.registry)
+            if name == "lead" and mentions:
+                found["lead"] = mentions[0]
+                found.setdefault("coordinators", []).extend(mentions[1:])  # type: ignore[union-attr]
+            elif mentions:
+                found.setdefault("coordinators", []).extend(mentions)  # type: ignore[union-attr]
+        elif name == "deadline":
+            value, value_folded = child.text[offset:], folded[offset:]
+            dl = find_deadline(value_folded, value, asm.issued, asm.calendar, permissive=True)
+            if dl:
+                found["deadline"] = dl
+    return found
+
+
+def _deadline(
+    folded: str, text: str, fields: dict[str, object], ctx: Context, asm: Assembler
+) -> tuple[DeadlineFound | None, bool]:
+    own = fields.get("deadline") or find_deadline(folded, text, asm.issued, asm.calendar)
+    assert own is None or isinstance(own, DeadlineFound)
+    if own is not None and own.kind != DeadlineKind.EVENT:
+        return own, False
+    if ctx.deadline is not None:
+        inherited = replace(ctx.deadline, warnings=list(ctx.deadline.warnings))
+        if own is not None:
+            inherited.warnings.append(f"event clause kept as a note: {own.text}")
+        return inherited, True
+    return own, False

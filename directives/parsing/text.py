@@ -1,0 +1,79 @@
+"""Text clean-up before parsing: Unicode, markdown residue, and paragraphs broken by pages.
+
+PDF and DOCX extraction break a paragraph at page ends ("… cửa khẩu" / blank lines /
+"quốc tế Hữu Nghị …"), sometimes mid-word ("giới" / "thiệt"). A line that does not end a
+sentence and is followed by a line starting in lower case is one paragraph with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from directives.normalize import nfc
+
+_MARKDOWN = re.compile(r"\*\*|__|^#{1,6}\s+", re.MULTILINE)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
+_SENTENCE_END = (".", ";", ":", "!", "?", "./.", ")")
+_LOWER_START = re.compile(r"[a-zà-ỹđ(]")
+_NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of the normalised text with its character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+def clean(text: str) -> str:
+    """NFC, Ð→Đ, no markdown bold, one kind of space and dash bullet, LF line ends."""
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = _MARKDOWN.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _DASHES.sub("- ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _continues(previous: str, line: str) -> bool:
+    if not previous or not line:
+        return False
+    if previous.endswith(","):
+        return not _NUMBERED.match(line) and not line[:1].isdigit()
+    if previous.endswith(_SENTENCE_END):
+        return False
+    return bool(_LOWER_START.match(line)) and not _NUMBERED.match(line)
+
+
+def join_paragraphs(text: str) -> str:
+    """Join lines broken by pages or wrapping; paragraphs end up one per line."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if not line:
+            continue
+        if out and _continues(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def normalise(text: str) -> str:
+    """The text spans refer to: cleaned, one paragraph per line."""
+    return join_paragraphs(clean(text))
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs of normalised text with offsets."""
+    found: list[Paragraph] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line:
+            found.append(Paragraph(line, pos, pos + len(line)))
+        pos += len(line) + 1
+    return found
