@@ -98,6 +98,7 @@ _TYPE = re.compile(
     r"|Bảo hiểm xã hội|Quỹ|Tòa án|Toà án|Mặt trận|Tổng công ty|Công ty|Tập đoàn|Cảng vụ"
     r"|Chi nhánh|Điện lực|Phòng|Hạt|Vườn quốc gia|Khu|Học viện|Nhà xuất bản|Tạp chí)(?!\w)"
 )
+_LOWER_OK = re.compile(r"(?:sở|các|ủy ban|uỷ ban|ubnd|huyện|thành phố)\s")
 _TOKEN = re.compile(r"\s*(,|-|–|&|\w+(?:&\w+)*)")
 _PLACE = frozenset({"tỉnh", "huyện", "thành phố", "thị xã", "xã", "phường", "quận", "thị trấn"})
 # Lower-case syllables that end a name: verbs and function words that follow an agency.
@@ -169,7 +170,12 @@ def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None)
     if t:
         pos = t.end()
     ends = [r.find_at(folded, pos) for r in (registry, _NATIONAL) if r is not None]
-    end = max(ends, default=-1)
+    # Registry aliases like "Xây dựng" are also verbs: a bare alias must be capitalised.
+    end = (
+        max(ends, default=-1)
+        if text[pos : pos + 1].isupper() or _LOWER_OK.match(folded, pos)
+        else -1
+    )
     c = _COLLECTIVE.match(folded, pos)
     if c and c.end() > end:
         end = c.end()

@@ -1,0 +1,133 @@
+"""`dondoc parse` and `dondoc register`: propose tasks from a notice, then store them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from directives.agencies import AgencyFileError, AgencyRegistry
+from directives.calendar import DEFAULT_CALENDAR
+from directives.drafts import DirectiveDraft
+from directives.formats import extract_text
+from directives.parsing import NoticeError, parse_notice
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _read(file: Path) -> str:
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    data = file.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise _fail(f"{file}: too large ({len(data)} bytes; limit {MAX_BYTES})")
+    try:
+        return extract_text(data, file.name)
+    except NoticeError as exc:
+        raise _fail(f"{file}: {str(exc).removeprefix(f'{file.name}: ')}") from None
+
+
+def _file_registry(path: Path | None) -> AgencyRegistry:
+    from dondoc.settings import get_settings
+    from dondoc.wiring import read_agency_file, shipped_agency_file
+
+    path = path or get_settings().agency_file or shipped_agency_file()
+    try:
+        return AgencyRegistry(read_agency_file(path))
+    except (OSError, AgencyFileError, UnicodeDecodeError) as exc:
+        raise _fail(f"{path}: {exc}") from None
+
+
+def _parse(file: Path, registry: AgencyRegistry) -> DirectiveDraft:
+    text = _read(file)
+    try:
+        return parse_notice(text, registry, DEFAULT_CALENDAR)
+    except NoticeError as exc:
+        raise _fail(f"{file}: {exc}") from None
+
+
+def show_draft(draft: DirectiveDraft, console: Console) -> None:
+    """A readable summary: the header, then one row per proposed task."""
+    console.print(
+        f"[bold]{draft.doc_type or '?'} {draft.number or ''}[/bold]  issued {draft.issued or '?'}"
+        f"  by {draft.issuer or '?'}\nleader: {draft.leader or '-'}   signer: {draft.signer or '-'}"
+        f"\n{draft.subject or ''}"
+    )
+    table = Table(show_lines=True)
+    for column in ("ref", "task", "lead", "coordinators", "deadline", "warnings"):
+        table.add_column(column, overflow="fold")
+    for t in draft.tasks:
+        deadline = f"{t.deadline or ''} ({t.deadline_text})" if t.deadline_text else "-"
+        table.add_row(
+            t.ref,
+            t.text[:160],
+            t.lead or "?",
+            "; ".join(t.coordinators),
+            deadline,
+            "\n".join(t.warnings),
+        )
+    console.print(table)
+    for warning in draft.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def parse(
+    file: Annotated[Path, typer.Argument(help="The notice: .txt, .docx or .pdf")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    agencies: Annotated[
+        Path | None, typer.Option("--agencies", help="Registry file (default: shipped)")
+    ] = None,
+) -> None:
+    """Propose tasks from a notice (TB, CT, KH, CV) without storing anything."""
+    draft = _parse(file, _file_registry(agencies))
+    if json_out:
+        sys.stdout.write(json.dumps(draft.to_json_dict(), ensure_ascii=False) + "\n")
+    else:
+        show_draft(draft, Console())
+
+
+def register(
+    file: Annotated[Path, typer.Argument(help="The notice: .txt, .docx or .pdf")],
+    yes: Annotated[bool, typer.Option("--yes", help="Store without asking")] = False,
+    actor: Annotated[str, typer.Option("--as", help="Who registers (history)")] = "secretariat",
+) -> None:
+    """Parse a notice, confirm, and store the directive and its tasks (groups fanned out)."""
+    from dondoc.wiring import database
+    from storage.agencies import registry_from_db
+    from storage.registration import RegistrationError, check_draft, register_directive
+
+    db = database()
+    with db.read() as session:
+        registry = registry_from_db(session)
+    if not len(registry):
+        raise _fail("no agencies in the database: run `dondoc agencies load` first")
+    draft = _parse(file, registry)
+    problems = check_draft(draft, registry)
+    if problems:
+        raise _fail("; ".join(problems))
+    show_draft(draft, Console(stderr=True))
+    if not yes and not typer.confirm(f"Register {len(draft.tasks)} tasks?", err=True):
+        raise _fail("not registered")
+    try:
+        with db.write() as session:
+            row = register_directive(session, draft, registry, actor, DEFAULT_CALENDAR)
+            directive_id, count = row.id, len(row.tasks)
+    except RegistrationError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"registered directive {directive_id} ({draft.number}): {count} tasks")
+
+
+def register_commands(app: typer.Typer) -> None:
+    """Add `parse` and `register` to the main CLI."""
+    app.command("parse")(parse)
+    app.command("register")(register)
