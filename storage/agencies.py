@@ -1,0 +1,80 @@
+"""Agency registry in the database: load (replace-by-code, one transaction) and read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from directives.agencies import AgencyRegistry
+from directives.models import Agency
+from directives.normalize import key
+from storage.models import AgencyAlias, AgencyMember, AgencyRow
+
+
+def load_agencies(session: Session, agencies: Iterable[Agency]) -> tuple[int, int]:
+    """Insert or update agencies by code; returns (created, updated). Caller commits."""
+    agencies = list(agencies)
+    existing = {a.code: a for a in session.scalars(sa.select(AgencyRow))}
+    created = updated = 0
+    rows: dict[str, AgencyRow] = {}
+    for agency in agencies:
+        row = existing.get(agency.code)
+        if row is None:
+            row = AgencyRow(code=agency.code)
+            session.add(row)
+            created += 1
+        else:
+            updated += 1
+        row.name, row.kind = agency.name, agency.kind
+        row.email, row.head_email = agency.email, agency.head_email
+        row.valid_from, row.valid_to = agency.valid_from, agency.valid_to
+        names = dict.fromkeys([agency.name, *agency.aliases])
+        row.aliases = [AgencyAlias(alias=n, key=key(n)) for n in names]
+        rows[agency.code] = row
+    session.flush()
+    _replace_members(session, agencies, {**existing, **rows})
+    return created, updated
+
+
+def _replace_members(session: Session, agencies: list[Agency], rows: dict[str, AgencyRow]) -> None:
+    groups = [a for a in agencies if a.is_group]
+    if not groups:
+        return
+    group_ids = [rows[g.code].id for g in groups]
+    session.execute(sa.delete(AgencyMember).where(AgencyMember.group_id.in_(group_ids)))
+    session.add_all(
+        AgencyMember(group_id=rows[g.code].id, member_id=rows[m].id)
+        for g in groups
+        for m in g.members
+    )
+    session.flush()
+
+
+def registry_from_db(session: Session) -> AgencyRegistry:
+    """The registry as stored, for matching names in notices."""
+    rows = session.scalars(sa.select(AgencyRow).options(selectinload(AgencyRow.aliases))).all()
+    members = session.execute(sa.select(AgencyMember.group_id, AgencyMember.member_id)).all()
+    code_of = {r.id: r.code for r in rows}
+    by_group: dict[int, list[str]] = {}
+    for group_id, member_id in members:
+        by_group.setdefault(group_id, []).append(code_of[member_id])
+    return AgencyRegistry(
+        Agency(
+            code=r.code,
+            name=r.name,
+            kind=r.kind,
+            email=r.email,
+            head_email=r.head_email,
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+            aliases=[a.alias for a in r.aliases if a.alias != r.name],
+            members=by_group.get(r.id, []),
+        )
+        for r in rows
+    )
+
+
+def agency_ids_by_code(session: Session) -> dict[str, int]:
+    return dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())

@@ -1,0 +1,51 @@
+"""Alembic environment: one migration tree for SQLite and PostgreSQL (batch mode on SQLite)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import text
+
+from storage.db import make_engine
+from storage.models import Base
+
+IGNORED_TABLES = {"apscheduler_jobs"}  # APScheduler's job store manages its own table
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (type_ == "table" and name in IGNORED_TABLES)
+
+
+def run_migrations() -> None:
+    config = context.config
+    connection = config.attributes.get("connection")
+    if connection is None:
+        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        with engine.connect() as connection:
+            _run(connection)
+        engine.dispose()
+    else:
+        _run(connection)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch table rebuilds break with FK enforcement on (Alembic docs); checked afterwards.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    if sqlite:
+        bad = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if bad:
+            raise RuntimeError(f"foreign key violations after migration: {bad[:5]}")
+
+
+run_migrations()

@@ -1,0 +1,247 @@
+"""The relational schema: agencies, directives, tasks, updates, extensions, history, reminders,
+outbox, accounts and the working-day calendar. Typed SQLAlchemy 2 models, one tree for both
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.db import Base, utcnow
+
+JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class AgencyRow(Base):
+    """Cơ quan, đơn vị, or a group of them (kind "group", members in agency_member)."""
+
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[str] = mapped_column(sa.String(30), default="department")
+    email: Mapped[str | None] = mapped_column(sa.String(200))
+    head_email: Mapped[str | None] = mapped_column(sa.String(200))
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    ics_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    aliases: Mapped[list[AgencyAlias]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan"
+    )
+
+
+class AgencyAlias(Base):
+    """Tên gọi khác / viết tắt of an agency, with its normalised matching key."""
+
+    __tablename__ = "agency_alias"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(sa.String(300))
+    key: Mapped[str] = mapped_column(sa.String(300), index=True)
+    agency: Mapped[AgencyRow] = relationship(back_populates="aliases")
+
+
+class AgencyMember(Base):
+    """Thành viên nhóm cơ quan (e.g. the five border districts of "UBND các huyện biên giới")."""
+
+    __tablename__ = "agency_member"
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class DirectiveRow(Base):
+    """Văn bản chỉ đạo (TB, CT, KH, CV, QĐ) with its header and source text."""
+
+    __tablename__ = "directive"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    number: Mapped[str] = mapped_column(sa.String(80), index=True)
+    issued_on: Mapped[date | None]
+    issuer: Mapped[str | None] = mapped_column(sa.String(300))
+    leader: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    leader_title: Mapped[str | None] = mapped_column(sa.String(300))
+    signer: Mapped[str | None] = mapped_column(sa.String(200))
+    subject: Mapped[str | None] = mapped_column(sa.Text)
+    meeting_on: Mapped[date | None]
+    recipients: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    source_text: Mapped[str] = mapped_column(sa.Text, default="")
+    registered_by: Mapped[str] = mapped_column(sa.String(100))
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    tasks: Mapped[list[TaskRow]] = relationship(back_populates="directive")
+
+
+class TaskRow(Base):
+    """Nhiệm vụ: one lead agency, coordinators, current and original deadline, state."""
+
+    __tablename__ = "task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(sa.ForeignKey("directive.id"), index=True)
+    ref: Mapped[str] = mapped_column(sa.String(40))
+    content: Mapped[str] = mapped_column(sa.Text)
+    lead_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    lead_text: Mapped[str | None] = mapped_column(sa.String(300))  # as written in the notice
+    state: Mapped[str] = mapped_column(sa.String(30), default="new", index=True)
+    progress: Mapped[int] = mapped_column(default=0)
+    deadline_kind: Mapped[str] = mapped_column(sa.String(20), default="fixed")
+    deadline_text: Mapped[str | None] = mapped_column(sa.String(300))
+    recurrence: Mapped[str | None] = mapped_column(sa.String(40))
+    original_deadline: Mapped[date | None]
+    deadline: Mapped[date | None] = mapped_column(index=True)
+    completed_on: Mapped[date | None]
+    reported_done_on: Mapped[date | None]
+    next_reminder_on: Mapped[date | None] = mapped_column(index=True)
+    last_progress_at: Mapped[datetime | None]
+    source_start: Mapped[int | None]
+    source_end: Mapped[int | None]
+    warnings: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+    directive: Mapped[DirectiveRow] = relationship(back_populates="tasks")
+    lead: Mapped[AgencyRow] = relationship(foreign_keys=[lead_agency_id])
+    coordinators: Mapped[list[AgencyRow]] = relationship(secondary="task_coordinator")
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}
+
+
+class TaskCoordinator(Base):
+    """Cơ quan phối hợp of a task."""
+
+    __tablename__ = "task_coordinator"
+    task_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("task.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), primary_key=True, index=True)
+
+
+class StatusUpdateRow(Base):
+    """Báo cáo tiến độ / hoàn thành / ghi chú, and the secretariat's confirm or return."""
+
+    __tablename__ = "status_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    percent: Mapped[int | None]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    evidence_path: Mapped[str | None] = mapped_column(sa.String(400))
+    evidence_name: Mapped[str | None] = mapped_column(sa.String(300))
+    author: Mapped[str] = mapped_column(sa.String(100))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExtensionRow(Base):
+    """Đề nghị gia hạn with its decision; the original deadline stays on record."""
+
+    __tablename__ = "extension"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    old_deadline: Mapped[date | None]
+    proposed_deadline: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    requested_by: Mapped[str] = mapped_column(sa.String(100))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(100))
+    decided_at: Mapped[datetime | None]
+    new_deadline: Mapped[date | None]
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class HistoryRow(Base):
+    """Nhật ký thay đổi: append-only record of who changed what and when."""
+
+    __tablename__ = "history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(sa.String(30))  # directive, task, agency, user, extension
+    entity_id: Mapped[int] = mapped_column(index=True)
+    task_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    actor: Mapped[str] = mapped_column(sa.String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class ReminderRow(Base):
+    """Lời nhắc: one line of a digest; unique per (task, recipient, kind, slot)."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (sa.UniqueConstraint("task_id", "recipient", "kind", "slot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(sa.String(200))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
+    role: Mapped[str] = mapped_column(sa.String(20))  # lead, coordinator, head, leader
+    kind: Mapped[str] = mapped_column(
+        sa.String(30)
+    )  # before_5, before_2, due, overdue, escalation…
+    slot: Mapped[date]
+    outbox_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxRow(Base):
+    """Hộp thư đi: one mail (a digest or a report), sent once, retried, never lost."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox__status_next_attempt_at", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(300), unique=True)  # e.g. digest:<rcpt>:<slot>
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    recipient: Mapped[str] = mapped_column(sa.String(200))
+    slot: Mapped[date]
+    subject: Mapped[str] = mapped_column(sa.String(500), default="")
+    message: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # rendered once, sent as is
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")  # sending, sent, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(100))
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserRow(Base):
+    """Tài khoản: secretariat, agency officer, agency head, leader or admin."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    email: Mapped[str | None] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(300))
+    role: Mapped[str] = mapped_column(sa.String(30))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
+    leader_name: Mapped[str | None] = mapped_column(sa.String(200))  # for role leader
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiTokenRow(Base):
+    """Khóa API cho chương trình: only the hash of the token is kept."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarDay(Base):
+    """Ngày trong lịch làm việc; `work_index` counts working days so SQL can do day arithmetic."""
+
+    __tablename__ = "calendar_day"
+    day: Mapped[date] = mapped_column(primary_key=True)
+    is_working: Mapped[bool]
+    work_index: Mapped[int] = mapped_column(index=True)

@@ -1,0 +1,83 @@
+"""Queries shared by the CLI, reports and web: the bucket of a task as SQL, task listings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from directives.models import Bucket, TaskState
+from storage.models import AgencyRow, DirectiveRow, TaskCoordinator, TaskRow
+
+
+def bucket_expr(as_of: date) -> sa.ColumnElement[str | None]:
+    """SQL twin of directives.buckets.bucket: same rules, evaluated in the database."""
+    done = sa.and_(
+        TaskRow.state == TaskState.DONE.value,
+        TaskRow.completed_on.is_not(None),
+        TaskRow.completed_on <= as_of,
+    )
+    return sa.case(
+        (TaskRow.state == TaskState.CANCELLED.value, sa.null()),
+        (TaskRow.deadline.is_(None), Bucket.ONGOING.value),
+        (sa.and_(done, TaskRow.completed_on <= TaskRow.deadline), Bucket.DONE_ON_TIME.value),
+        (done, Bucket.DONE_LATE.value),
+        (TaskRow.deadline < as_of, Bucket.OPEN_OVERDUE.value),
+        else_=Bucket.OPEN_ON_TIME.value,
+    )
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    agency_id: int | None = None  # tasks it leads or coordinates
+    lead_only: bool = False
+    directive_id: int | None = None
+    leader: str | None = None
+    bucket: Bucket | None = None
+
+
+def task_query(as_of: date, flt: TaskFilter = TaskFilter()) -> sa.Select[tuple[TaskRow, str]]:
+    """Tasks with their bucket at `as_of`, filtered, ordered by deadline."""
+    bucket = bucket_expr(as_of).label("bucket")
+    stmt = sa.select(TaskRow, bucket).options(
+        selectinload(TaskRow.lead),
+        selectinload(TaskRow.coordinators),
+        selectinload(TaskRow.directive),
+    )
+    if flt.agency_id is not None:
+        coordinated = sa.select(TaskCoordinator.task_id).where(
+            TaskCoordinator.agency_id == flt.agency_id
+        )
+        lead = TaskRow.lead_agency_id == flt.agency_id
+        stmt = stmt.where(lead if flt.lead_only else sa.or_(lead, TaskRow.id.in_(coordinated)))
+    if flt.directive_id is not None:
+        stmt = stmt.where(TaskRow.directive_id == flt.directive_id)
+    if flt.leader is not None:
+        stmt = stmt.join(DirectiveRow).where(DirectiveRow.leader == flt.leader)
+    if flt.bucket is not None:
+        stmt = stmt.where(bucket_expr(as_of) == flt.bucket.value)
+    return stmt.order_by(TaskRow.deadline.is_(None), TaskRow.deadline, TaskRow.id)
+
+
+def list_tasks(
+    session: Session, as_of: date, flt: TaskFilter = TaskFilter(), limit: int | None = None
+) -> list[tuple[TaskRow, str | None]]:
+    stmt = task_query(as_of, flt)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [(row, b) for row, b in session.execute(stmt).all()]
+
+
+def find_agency(session: Session, name_or_code: str) -> AgencyRow | None:
+    """An agency by code, exact name or any alias (normalised)."""
+    from directives.normalize import key
+    from storage.models import AgencyAlias
+
+    row = session.scalar(sa.select(AgencyRow).where(AgencyRow.code == name_or_code))
+    if row is not None:
+        return row
+    return session.scalar(
+        sa.select(AgencyRow).join(AgencyAlias).where(AgencyAlias.key == key(name_or_code)).limit(1)
+    )

@@ -1,0 +1,100 @@
+"""Shared fixtures: a real database per dialect (SQLite file, PostgreSQL when configured).
+
+Set DONDOC_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres) to run every
+storage test on PostgreSQL too; each test session creates and drops its own database there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from storage.calendar import sync_calendar
+from storage.db import Base, Database
+from storage.migrate import upgrade
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PG_ENV = "DONDOC_TEST_POSTGRES_URL"
+KEEP_TABLES = {"calendar_day", "alembic_version"}
+
+
+def _dialects() -> list:
+    params = [pytest.param("sqlite", id="sqlite")]
+    params.append(
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
+            not os.environ.get(PG_ENV), reason=f"{PG_ENV} not set"))
+    )
+    return params
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str | None:
+    return os.environ.get(PG_ENV)
+
+
+def create_pg_database(admin_url: str) -> str:
+    """A fresh PostgreSQL database; returns its URL."""
+    name = f"dondoc_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(Database(admin_url).url).set(database=name).render_as_string(False)
+
+
+def drop_pg_database(admin_url: str, url: str) -> None:
+    name = make_url(url).database
+    admin = sa.create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_urls(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str | None) -> Iterator[dict[str, str]]:
+    """One migrated database per dialect for the whole session (calendar filled)."""
+    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
+    if pg_admin_url:
+        urls["postgresql"] = create_pg_database(pg_admin_url)
+    for url in urls.values():
+        db = Database(url)
+        upgrade(db)
+        with db.write() as session:
+            sync_calendar(session)
+        db.dispose()
+    yield urls
+    if pg_admin_url:
+        drop_pg_database(pg_admin_url, urls["postgresql"])
+
+
+@pytest.fixture(params=_dialects())
+def db(request: pytest.FixtureRequest, migrated_urls: dict[str, str]) -> Iterator[Database]:
+    """A migrated database (SQLite and PostgreSQL), emptied after each test."""
+    database = Database(migrated_urls[request.param])
+    yield database
+    _empty(database)
+    database.dispose()
+
+
+def _empty(db: Database) -> None:
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with db.engine.begin() as conn:
+        if db.dialect == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def small_agencies():  # type: ignore[no-untyped-def]
+    from directives.agencies import load_registry
+
+    return load_registry((FIXTURES / "agencies_small.yaml").read_text(encoding="utf-8"), "yaml")
