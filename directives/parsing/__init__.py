@@ -35,7 +35,7 @@ def _check_text(text: object) -> str:
         raise NoticeError("expected text")
     if not text.strip():
         raise NoticeError("empty text: nothing to parse")
-    sample = text[:20000]
+    sample = text[:4000]
     junk = len(_JUNK.findall(sample))
     letters = len(_LETTERS.findall(sample))
     if junk > max(8, len(sample) // 50) or letters < len(sample.strip()) // 4:
@@ -62,6 +62,12 @@ def _default_lead(
     return None
 
 
+def _recipients(h: Header) -> list[str]:
+    """Kính gửi first (công văn), then Nơi nhận without "Như trên"."""
+    rest = [r for r in h.recipients if not r.lower().startswith(("như trên", "như điều"))]
+    return list(dict.fromkeys(h.addressees + rest))
+
+
 def parse_notice(
     text: str, registry: AgencyRegistry | None = None, calendar: WorkCalendar | None = None
 ) -> DirectiveDraft:
@@ -75,7 +81,7 @@ def parse_notice(
     if h.number is None and h.doc_type is None and not any(_ANCHOR.search(p.text) for p in body):
         raise NoticeError("no task section: no document number, type or conclusions found")
     warnings = list(h.warnings)
-    root = build_tree(body, warnings)
+    root = build_tree(body, warnings, fold(clean))
     lead = _default_lead(h, paras, registry)
     ctx = Context(lead=lead, lead_source="meeting" if lead else "")
     asm = Assembler(h.issued, registry, calendar or DEFAULT_CALENDAR)

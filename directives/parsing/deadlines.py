@@ -26,6 +26,7 @@ _CUE = (
     r"trong|xong|hoàn thành|thời hạn|hạn)"
 )
 _FIXED = re.compile(rf"\b{_CUE}\s*:?\s*(?:ngày\s+)?{_TIME}(?:ngày\s+)?{_DATE}")
+_BARE_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+(?P<y>\d{4})\b")
 _BARE_DATE = re.compile(rf"(?:ngày\s+)?{_DATE}")
 _MONTH = re.compile(
     r"(?:\b(?P<cue>trong|trước|hết|cuối|đầu|giữa|xong trong|hoàn thành trong)\s+)?"
@@ -50,9 +51,8 @@ _RECUR = re.compile(
 _RECUR_DAY = re.compile(
     r"(?:trước|vào|chậm nhất|trước ngày|ngày)\s*(?:ngày\s+)?(?P<day>\d{1,2})\b(?!\s*[/.\-]\s*\d)"
 )
-_RECUR_DATE = re.compile(
-    r"(?:trước|vào|chậm nhất)\s*(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\b(?!\s*/\s*\d)"
-)
+_RECUR_DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\b(?!\s*/\s*\d)")
+_SENTENCE_END = re.compile(r"[.;](?!\d)")
 _REPORT = re.compile(r"báo cáo|gửi")
 _ONGOING = re.compile(r"\bthường xuyên\b")
 _EVENT = re.compile(
@@ -172,14 +172,16 @@ def _year(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
     return date(year, 12, 31)
 
 
+# (pattern, resolver, kind, a literal the text must hold for the pattern to be worth trying)
 _PERIODS = (
-    (_FIXED, _fixed, DeadlineKind.FIXED),
-    (_MONTH, _month, DeadlineKind.PERIOD_END),
-    (_QUARTER, _quarter, DeadlineKind.PERIOD_END),
-    (_HALF, _half, DeadlineKind.PERIOD_END),
-    (_YEAR, _year, DeadlineKind.PERIOD_END),
-    (_YEAR_NO_NUMBER, _year, DeadlineKind.PERIOD_END),
+    (_FIXED, _fixed, DeadlineKind.FIXED, ""),
+    (_MONTH, _month, DeadlineKind.PERIOD_END, "tháng"),
+    (_QUARTER, _quarter, DeadlineKind.PERIOD_END, "quý"),
+    (_HALF, _half, DeadlineKind.PERIOD_END, "tháng"),
+    (_YEAR, _year, DeadlineKind.PERIOD_END, "năm"),
+    (_YEAR_NO_NUMBER, _year, DeadlineKind.PERIOD_END, "năm"),
 )
+_DIGIT = re.compile(r"\d")
 
 
 _NOT_A_DEADLINE = re.compile(
@@ -195,7 +197,11 @@ def _dated_period(m: re.Match[str]) -> bool:
 def _dated(folded: str, text: str, r: _Reader, permissive: bool) -> list[DeadlineFound]:
     found: list[DeadlineFound] = []
     taken: list[tuple[int, int]] = []
-    for pattern, resolve, kind in _PERIODS:
+    if not _DIGIT.search(folded) and "năm" not in folded:
+        return found
+    for pattern, resolve, kind, literal in _PERIODS:
+        if literal not in folded:
+            continue
         for m in pattern.finditer(folded):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -206,6 +212,17 @@ def _dated(folded: str, text: str, r: _Reader, permissive: bool) -> list[Deadlin
             if on is not None and not (r.issued and on < r.issued):
                 taken.append(m.span())
                 found.append(DeadlineFound(kind, on, text[m.start() : m.end()], None, w, m.start()))
+    if permissive and not found and (m := _BARE_YEAR.match(folded)):
+        found.append(
+            DeadlineFound(
+                DeadlineKind.PERIOD_END,
+                date(int(m["y"]), 12, 31),
+                text[m.start() : m.end()].strip(),
+                None,
+                [],
+                m.start(),
+            )
+        )
     if permissive and not found:
         m = _BARE_DATE.search(folded)
         if m:
@@ -263,24 +280,28 @@ def _recurring(folded: str, text: str, r: _Reader) -> DeadlineFound | None:
     for m in _RECUR.finditer(folded):
         per = m["per"] or m["per2"]
         window = folded[max(0, m.start() - 60) : m.end() + 80]
-        day_m = _RECUR_DAY.search(folded, m.end(), m.end() + 80) or _RECUR_DAY.search(
+        stop = _SENTENCE_END.search(folded, m.end())
+        limit = stop.start() if stop else len(folded)
+        day_m = _RECUR_DAY.search(folded, m.end(), limit) or _RECUR_DAY.search(
             folded, max(0, m.start() - 40), m.start()
         )
         if not (m["dk"] or day_m or _REPORT.search(window)):
             continue
         day = int(day_m["day"]) if day_m and 1 <= int(day_m["day"]) <= 31 else None
-        end = max(m.end(), day_m.end() if day_m else 0)
-        start = min(m.start(), day_m.start() if day_m else m.start())
-        found = DeadlineFound(
-            DeadlineKind.RECURRING, None, text[start:end].strip(), None, [], start
-        )
-        _fill_recurrence(found, per, day, folded, m.end(), r)
+        words = text[m.start() : m.end()].strip()
+        if day_m:
+            before, after = sorted((m.span(), day_m.span()))
+            gap = after[0] - before[1]
+            joined = " … " if gap > 3 else text[before[1] : after[0]]
+            words = f"{text[before[0] : before[1]]}{joined}{text[after[0] : after[1]]}".strip()
+        found = DeadlineFound(DeadlineKind.RECURRING, None, words, None, [], m.start())
+        _fill_recurrence(found, per, day, folded[m.end() : limit], r)
         return found
     return None
 
 
 def _fill_recurrence(
-    found: DeadlineFound, per: str, day: int | None, folded: str, pos: int, r: _Reader
+    found: DeadlineFound, per: str, day: int | None, rest: str, r: _Reader
 ) -> None:
     after = r.issued
     if per == "tháng":
@@ -294,13 +315,14 @@ def _fill_recurrence(
         found.recurrence = "weekly:fri"
         found.on = after + timedelta(days=(4 - after.weekday()) % 7 or 7) if after else None
     else:
-        dm = _RECUR_DATE.search(folded, pos, pos + 80)
-        mm, dd = (
-            (int(dm["m"]), int(dm["d"])) if dm else ((6, 30) if per.startswith("6") else (12, 31))
-        )
-        found.recurrence = f"{'semiannual' if per.startswith('6') else 'yearly'}:{mm:02d}-{dd:02d}"
+        semi = per.startswith("6")
+        dates = [(int(d["m"]), int(d["d"])) for d in _RECUR_DATE.finditer(rest)]
+        dates = [(mo, dd) for mo, dd in dates if 1 <= mo <= 12 and 1 <= dd <= 31]
+        dates = dates or ([(6, 30), (12, 31)] if semi else [(12, 31)])
+        kind = "semiannual" if semi else "yearly"
+        found.recurrence = f"{kind}:" + ",".join(f"{mo:02d}-{dd:02d}" for mo, dd in dates)
         if after:
-            found.on = _next_yearly(after, mm, dd, per.startswith("6"))
+            found.on = min(_next_yearly(after, mo, dd) for mo, dd in dates)
     if after is None:
         found.warnings.append("issue date unknown: next occurrence not computed")
 
@@ -313,14 +335,11 @@ def _next_month(after: date) -> tuple[int, int]:
     )
 
 
-def _next_yearly(after: date, month: int, day: int, semi: bool) -> date | None:
-    for year in (after.year, after.year + 1):
-        months = (6, 12) if semi else (month,)
-        for mo in months:
-            candidate = _safe_date(year, mo, day if not semi else 31)
-            if candidate and candidate > after:
-                return candidate
-    return None
+def _next_yearly(after: date, month: int, day: int) -> date:
+    this_year = _safe_date(after.year, month, day)
+    if this_year and this_year > after:
+        return this_year
+    return _safe_date(after.year + 1, month, day) or after
 
 
 def find_deadline(
@@ -336,7 +355,11 @@ def find_deadline(
     a "Thời gian thực hiện: Quý II/2024" field.
     """
     r = _Reader(issued, calendar or DEFAULT_CALENDAR)
-    recurring = _recurring(folded, text, r)
+    recurring = (
+        _recurring(folded, text, r)
+        if ("hằng" in folded or "hàng" in folded or "định kỳ" in folded)
+        else None
+    )
     if recurring:
         return recurring
     dated = _dated(folded, text, r, permissive)
@@ -345,15 +368,15 @@ def find_deadline(
         if len({f.on for f in dated}) > 1:
             best.warnings.append("several deadlines in the text: the latest was taken")
         return best
-    days = _working_days(folded, text, r)
+    days = _working_days(folded, text, r) if "ngày" in folded else None
     if days:
         return days
-    m = _ONGOING.search(folded)
+    m = _ONGOING.search(folded) if "thường xuyên" in folded else None
     if m:
         return DeadlineFound(
             DeadlineKind.NONE, None, text[m.start() : m.end()], None, [], m.start()
         )
-    m = _EVENT.search(folded)
+    m = _EVENT.search(folded) if "khi" in folded else None
     if m:
         words = text[m.start() : m.end()].strip()
         warning = f"deadline tied to an event ({words}): the secretariat sets the date"

@@ -50,9 +50,10 @@ _CODES = {
     "GM": "GM",
 }
 NOT_DIRECTIVES = frozenset({"BC", "TTr", "BB", "GM"})
-_NATIONAL = re.compile(r"CỘNG H[OÒ]À XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc")
+_NATIONAL = re.compile(
+    r"CỘNG H(?:OÀ|ÒA) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc"
+)
 _NAME = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}"
-_NAME_LINE = re.compile(rf"^(?:{_NAME}|[A-ZĐÀ-Ỹ]+(?:\s+[A-ZĐÀ-Ỹ]+){{1,4}})$")
 _SIGN_MARK = re.compile(
     r"^(?:TM|KT|TL|TUQ|Q)\s*\.|^[A-ZĐÀ-Ỹ ]*"
     r"(?:CHỦ TỊCH|VĂN PHÒNG|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ)[A-ZĐÀ-Ỹ ]*$"
@@ -73,7 +74,8 @@ _CHAIR = re.compile(
 )
 _MEETING_DATE = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
-    r"|ngày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})"
+    r"|ngày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})",
+    re.IGNORECASE,
 )
 _REFERENCE = re.compile(r"(?:số\s+)?\d+\s*/[\w/Đđ\-]+\s*$")
 _BODY_START = re.compile(
@@ -209,6 +211,11 @@ def _addressees(paras: list[Paragraph], i: int, h: Header) -> int:
     return i
 
 
+def _is_name(line: str) -> bool:
+    words = line.split()
+    return 2 <= len(words) <= 5 and all(w.isalpha() and (w.istitle() or w.isupper()) for w in words)
+
+
 def _footer(paras: list[Paragraph], h: Header) -> int:
     """Recipients and signer; returns the index where the body ends."""
     end = len(paras)
@@ -226,9 +233,7 @@ def _footer(paras: list[Paragraph], h: Header) -> int:
             if not item.lower().startswith("lưu"):
                 h.recipients.append(item)
             k += 1
-    names = [
-        p.text for p in paras[end:] if _NAME_LINE.match(p.text) and not _SIGN_MARK.match(p.text)
-    ]
+    names = [p.text for p in paras[end:] if _is_name(p.text) and not _SIGN_MARK.match(p.text)]
     if names and end < len(paras):
         h.signer = _title_case(names[-1]) if names[-1].isupper() else names[-1]
     titles = [p.text for p in paras[end:] if _SIGN_MARK.match(p.text)]
@@ -268,6 +273,9 @@ def read_header(paras: list[Paragraph]) -> Header:
     symbol_kind = _kind_from_symbol(h.number.lstrip("0123456789 /-")) if h.number else None
     h.doc_type = symbol_kind or h.doc_type
     start = title + 1 if title >= 0 else _after_number(paras)
+    vv = next((i for i, p in enumerate(paras[:15]) if p.text.startswith("V/v")), None)
+    if title < 0 and vv is not None:
+        start = min(start, vv)
     body_start = _addressees(paras, _subject(paras, start, h), h)
     if h.doc_type is None and h.number:
         h.doc_type = "CV"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from directives.agencies import AgencyRegistry
 from directives.models import Agency
-from directives.normalize import key
+from directives.parsing.text import key
 
 # Names fixed nationally (Nghị định 24/2014, 107/2020, 45/2025): recognised in any province.
 NATIONAL_NAMES = (

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from directives.agencies import AgencyRegistry
-from directives.normalize import key
 from directives.parsing.names import Mention, agency_at, agency_list
+from directives.parsing.text import key
 
 _HEADING = re.compile(
     r"(?:(?:nhiệm vụ|trách nhiệm)\s+(?:của|đối với)\s+|đối với\s+|giao\s+|về phía\s+)?"
@@ -34,6 +34,11 @@ _APPROVAL = re.compile(
 )
 
 
+_ISSUER = re.compile(
+    r"^(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh|thành phố)(?:\s+\w+){0,3}$"
+)
+
+
 @dataclass(slots=True)
 class Roles:
     """The roles read from one text: lead, coordinators, watchers and how the lead was found."""
@@ -47,8 +52,14 @@ class Roles:
     approval: bool = False
 
 
+def is_issuer(mention: Mention) -> bool:
+    """The assigning body itself ("UBND tỉnh", "Chủ tịch UBND tỉnh"), never a lead."""
+    return bool(_ISSUER.match(key(mention.text)))
+
+
 def _take_list(roles: Roles, found: list[Mention], how: str, folded: str) -> bool:
     found = [m for m in found if not m.vague] or found
+    found = [m for m in found if not is_issuer(m)]
     if not found:
         return False
     if _WATCH.match(folded, found[-1].end):
@@ -77,14 +88,15 @@ def _heading(roles: Roles, text: str, folded: str, registry: AgencyRegistry | No
 
 
 def _assigned(roles: Roles, text: str, folded: str, registry: AgencyRegistry | None) -> bool:
-    for m in _GIAO.finditer(folded):
+    for m in _GIAO.finditer(folded) if "giao" in folded else ():
         if _take_list(roles, agency_list(text, folded, m.end(), registry), "giao", folded):
             return True
-    for m in _CLAUSE.finditer(folded):
+    for m in _CLAUSE.finditer(folded) if "chủ trì" in folded or "đầu mối" in folded else ():
         found = agency_list(text, folded, m.end(), registry)
         if found and _LEAD_AFTER.match(folded, found[-1].end):
             return _take_list(roles, found, "chủ trì", folded)
-    for m in _REQUEST.finditer(folded):
+    requested = "đề nghị" in folded or "yêu cầu" in folded
+    for m in _REQUEST.finditer(folded) if requested else ():
         if _take_list(roles, agency_list(text, folded, m.end(), registry), m["verb"], folded):
             return True
     found = agency_list(text, folded, 0, registry)
@@ -99,7 +111,8 @@ def read_roles(text: str, folded: str, registry: AgencyRegistry | None) -> Roles
     roles.approval = bool(_APPROVAL.match(folded)) and roles.how not in ("giao", "chủ trì")
     lead_key = key(roles.lead.text) if roles.lead else None
     seen = {lead_key} | {key(m.text) for m in roles.coordinators}
-    for m in _COORD.finditer(folded):
+    coordinated = "phối hợp" in folded or "cùng với" in folded
+    for m in _COORD.finditer(folded) if coordinated else ():
         for mention in agency_list(text, folded, m.end(), registry):
             k = key(mention.text)
             if k not in seen and not mention.vague:

@@ -37,6 +37,7 @@ _CLOSING = re.compile(
     r"|(?:chỉ thị|kế hoạch|thông báo|quyết định|công văn) này có hiệu lực"
     r"|(?:nghiêm túc|khẩn trương) (?:triển khai |tổ chức )?thực hiện (?:nội dung )?"
     r"(?:chỉ thị|kế hoạch|thông báo|công văn|quyết định) này"
+    r"|^.{0,80}(?:khẩn trương|nghiêm túc) (?:triển khai |tổ chức )*thực hiện\s*(?:\./\.|\.)?$"
 )
 
 
@@ -54,8 +55,13 @@ def section_mode(heading_folded: str, inherited: Mode) -> Mode:
     return Mode.TASKS if inherited == Mode.PREAMBLE else inherited
 
 
+_CLOSING_WORDS = ("thông báo", "biết", "quá trình", "này", "thực hiện")
+
+
 def is_closing(folded: str) -> bool:
     """A closing formula of the document, not a task."""
+    if not any(word in folded for word in _CLOSING_WORDS):
+        return False
     return bool(_CLOSING.search(folded))
 
 

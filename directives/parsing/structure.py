@@ -53,6 +53,7 @@ class Item:
     label: str  # "II", "3.2", "a", "-", ""
     text: str  # content after the marker
     para: Paragraph
+    folded: str = ""  # `text` folded for matching (same length)
     ref: str = ""
     parent: Item | None = None
     children: list[Item] = field(default_factory=list)
@@ -89,8 +90,11 @@ def _ref(stack: list[Item]) -> str:
     return ".".join(parts)
 
 
-def build_tree(paras: list[Paragraph], warnings: list[str]) -> Item:
-    """The numbering tree of the given paragraphs under a root item."""
+def build_tree(paras: list[Paragraph], warnings: list[str], folded: str = "") -> Item:
+    """The numbering tree of the given paragraphs under a root item.
+
+    `folded` is the whole text folded (same offsets); items get their slice of it.
+    """
     root = Item("root", "", "", Paragraph("", 0, 0))
     stack: list[Item] = [root]
     last_label: dict[int, tuple[str, str]] = {}
@@ -99,6 +103,7 @@ def build_tree(paras: list[Paragraph], warnings: list[str]) -> Item:
         text = para.text[cut:].strip()
         if style == "para":
             item = Item("para", "", para.text, para, ref=_ref(stack[1:]), parent=stack[-1])
+            item.folded = folded[para.start : para.end] if folded else ""
             stack[-1].children.append(item)
             continue
         depth = next((i for i, it in enumerate(stack) if it.style == style), None)
@@ -106,6 +111,7 @@ def build_tree(paras: list[Paragraph], warnings: list[str]) -> Item:
             del stack[depth:]
         parent = stack[-1]
         item = Item(style, label, text, para, parent=parent)
+        item.folded = folded[item.start : para.end] if folded else ""
         _check_order(id(parent), style, label, last_label, warnings)
         parent.children.append(item)
         stack.append(item)

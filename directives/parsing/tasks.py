@@ -14,12 +14,12 @@ from directives.agencies import AgencyRegistry, fold
 from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
-from directives.normalize import key
 from directives.parsing.deadlines import DeadlineFound, find_deadline
 from directives.parsing.names import Mention, agency_list
 from directives.parsing.roles import Roles, read_roles
 from directives.parsing.sections import Mode, field_kind, is_closing, section_mode
 from directives.parsing.structure import Item
+from directives.parsing.text import key
 
 _EXPLICIT = ("giao", "chủ trì", "đề nghị", "yêu cầu")
 _MEETING_NARRATIVE = ("chủ trì", "làm việc", "họp", "hội nghị", "nghe")
@@ -52,7 +52,7 @@ class Assembler:
 
     def _children(self, node: Item, ctx: Context, root: bool = False) -> None:
         for i, child in enumerate(node.children):
-            folded = fold(child.text)
+            folded = _folded(child)
             if child.style == "para":
                 ctx = self._paragraph(child, folded, ctx, node.children[i + 1 :], root)
             else:
@@ -100,10 +100,11 @@ class Assembler:
 
     def _item(self, item: Item, folded: str, ctx: Context) -> None:
         mode = section_mode(folded, ctx.mode)
-        fields = [c for c in item.children if field_kind(fold(c.text))]
-        if fields or not item.children:
+        children = [c for c in item.children if c.style != "para" or not is_closing(_folded(c))]
+        fields = [c for c in children if field_kind(_folded(c))]
+        if fields or not children:
             if mode != Mode.SKIP:
-                self._task(item, folded, replace(ctx, mode=mode), item.children)
+                self._task(item, folded, replace(ctx, mode=mode), children)
             return
         sub = self._context(item.text, folded, ctx)
         sub.mode = mode
@@ -118,6 +119,9 @@ class Assembler:
             return
         roles = roles or read_roles(item.text, folded, self.registry)
         if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
+            return
+        if roles.watchers and roles.lead is None:
+            self.warnings.append(f"{item.ref}: watcher only ({roles.watchers[0].text}), no task")
             return
         fields = _read_fields(extra, self)
         lead, coordinators, warnings = self._lead(roles, fields, ctx, item)
@@ -142,7 +146,7 @@ class Assembler:
         if lead is None and ctx.mode != Mode.PROPOSALS:
             lead = ctx.lead
             if lead is not None:
-                source = "the section" if ctx.lead_source == "section" else "the meeting"
+                source = "the section" if ctx.lead_source == "section" else "the addressee"
                 warnings.append(f"lead implicit: taken from {source} ({lead.text})")
                 coordinators = list(ctx.coordinators) + coordinators
         if lead is None and not roles.watchers and ctx.mode != Mode.PROPOSALS:
@@ -178,10 +182,16 @@ class Assembler:
         return agency.code if agency else None
 
 
+def _folded(item: Item) -> str:
+    if not item.folded:
+        item.folded = fold(item.text)
+    return item.folded
+
+
 def _reads_as_task(text: str) -> bool:
     """An item with sub-items is a task itself only if it is a full sentence, not a heading."""
     stripped = text.rstrip()
-    return len(stripped) > 120 and stripped.endswith((".", ";")) and not stripped.endswith(":")
+    return len(stripped) > 40 and stripped.endswith((".", ";")) and not stripped.isupper()
 
 
 def _unique(mentions: list[Mention], lead: Mention | None) -> list[Mention]:
@@ -198,7 +208,7 @@ def _unique(mentions: list[Mention], lead: Mention | None) -> list[Mention]:
 def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
     found: dict[str, object] = {}
     for child in children:
-        folded = fold(child.text)
+        folded = _folded(child)
         kind = field_kind(folded)
         if kind is None:
             continue

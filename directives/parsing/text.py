@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from directives.normalize import key as _key
 from directives.normalize import nfc
 
 _MARKDOWN = re.compile(r"\*\*|__|^#{1,6}\s+", re.MULTILINE)
@@ -17,8 +19,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
 _SENTENCE_END = (".", ";", ":", "!", "?", "./.", ")")
-_LOWER_START = re.compile(r"[a-zà-ỹđ(]")
 _NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
+
+
+@lru_cache(maxsize=8192)
+def key(text: str) -> str:
+    """`directives.normalize.key`, cached: names repeat across a document's tasks."""
+    return _key(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +54,7 @@ def _continues(previous: str, line: str) -> bool:
         return not _NUMBERED.match(line) and not line[:1].isdigit()
     if previous.endswith(_SENTENCE_END):
         return False
-    return bool(_LOWER_START.match(line)) and not _NUMBERED.match(line)
+    return (line[0].islower() or line[0] == "(") and not _NUMBERED.match(line)
 
 
 def join_paragraphs(text: str) -> str:

@@ -1,0 +1,129 @@
+"""Parser benchmark: accuracy on the annotated notices, and throughput on ~15 KB notices.
+
+Run with `python -m bench.parse`; prints one JSON object. Tasks are matched to gold by ref and
+text overlap (share of the gold summary's words found in the task's text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from directives.drafts import DirectiveDraft, TaskDraft
+from directives.normalize import key
+from directives.parsing import parse_notice
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "notices"
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(key(text)))
+
+
+def _overlap(summary: str, text: str) -> float:
+    """Share of the gold summary's words found in the task text."""
+    a = _words(summary)
+    return len(a & _words(text)) / max(1, len(a))
+
+
+def match_tasks(gold: list[dict[str, Any]], found: list[TaskDraft]) -> list[tuple[dict, TaskDraft]]:
+    """Greedy pairs (gold task, found task): same ref, best text overlap (≥ 0.6)."""
+    pairs: list[tuple[dict, TaskDraft]] = []
+    used: set[int] = set()
+    for g in gold:
+        scored = [
+            (_overlap(g["summary"], t.text), i)
+            for i, t in enumerate(found)
+            if i not in used and key(t.ref) == key(g["ref"])
+        ]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= 0.6:
+            used.add(best[1])
+            pairs.append((g, found[best[1]]))
+    return pairs
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and key(a) == key(b))
+
+
+def score(golds: list[dict[str, Any]], drafts: list[DirectiveDraft]) -> dict[str, Any]:
+    n_gold = n_found = n_pair = lead = coord = deadline = 0
+    for gold, draft in zip(golds, drafts, strict=True):
+        pairs = match_tasks(gold["tasks"], draft.tasks)
+        n_gold, n_found, n_pair = (
+            n_gold + len(gold["tasks"]),
+            n_found + len(draft.tasks),
+            n_pair + len(pairs),
+        )
+        for g, t in pairs:
+            lead += _same(g["lead"], t.lead)
+            coord += {key(c) for c in g["coordinators"]} == {key(c) for c in t.coordinators}
+            deadline += (g["deadline"] or None) == (t.deadline.isoformat() if t.deadline else None)
+    return {
+        "notices": len(golds),
+        "gold_tasks": n_gold,
+        "found_tasks": n_found,
+        "matched": n_pair,
+        "precision": round(n_pair / max(1, n_found), 4),
+        "recall": round(n_pair / max(1, n_gold), 4),
+        "lead_accuracy": round(lead / max(1, n_pair), 4),
+        "coordinators_accuracy": round(coord / max(1, n_pair), 4),
+        "deadline_accuracy": round(deadline / max(1, n_pair), 4),
+    }
+
+
+def load_fixtures() -> list[tuple[str, str, dict[str, Any]]]:
+    found = []
+    for gold_path in sorted(FIXTURES.glob("*.gold.json")):
+        text_path = gold_path.with_name(gold_path.name.removesuffix(".gold.json") + ".txt")
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        found.append((text_path.name, text_path.read_text(encoding="utf-8"), gold))
+    return found
+
+
+def throughput(texts: list[str], seconds: float = 3.0, size: int = 15_000) -> dict[str, Any]:
+    """Notices of about `size` bytes parsed per second on one core (texts padded by repetition)."""
+    padded = []
+    for text in texts:
+        body = text
+        while len(body.encode()) < size:
+            body += "\n\n" + text[len(text) // 3 :]
+        padded.append(body)
+    count, total_bytes = 0, 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for text in padded:
+            parse_notice(text)
+            count += 1
+            total_bytes += len(text.encode())
+    elapsed = time.perf_counter() - start
+    return {
+        "notices": count,
+        "seconds": round(elapsed, 3),
+        "avg_kb": round(total_bytes / count / 1024, 1),
+        "notices_per_second": round(count / elapsed, 1),
+        "notices_15kb_per_second": round(total_bytes / elapsed / 15_000, 1),
+    }
+
+
+def main() -> None:
+    fixtures = load_fixtures()
+    drafts = [parse_notice(text) for _, text, _ in fixtures]
+    result = {
+        "accuracy": score([g for _, _, g in fixtures], drafts),
+        "per_notice": {
+            name: score([gold], [draft])
+            for (name, _, gold), draft in zip(fixtures, drafts, strict=True)
+        },
+        "throughput": throughput([text for _, text, _ in fixtures]),
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
