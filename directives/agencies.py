@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
@@ -88,10 +89,29 @@ class AgencyRegistry:
         return sorted(all_names, key=len, reverse=True)
 
 
+_NEW_STYLE = re.compile(r"[ou][àáảãạèéẻẽẹỳýỷỹỵ](?!\w)")
+_TONED = "àáảãạèéẻẽẹỳýỷỹỵ"
+
+
+def _old_style(m: re.Match[str]) -> str:
+    vowel, toned = m[0]
+    if vowel == "u" and m.start() and m.string[m.start() - 1] == "q":  # "quý" keeps its tone
+        return m[0]
+    index = _TONED.index(toned)
+    return ("òóỏõọ" if vowel == "o" else "ùúủũụ")[index % 5] + "aey"[index // 5]
+
+
 def fold(text: str) -> str:
-    """Lower case, NFC, Đ fixed and tones folded, with the same length as `text` (for offsets)."""
-    folded = fold_tones(nfc(text))
-    return folded if len(folded) == len(text) else text.lower()
+    """Lower case, NFC, Đ fixed and tones folded, with the same length as `text` (for offsets).
+
+    Same folding as `normalize.fold_tones` (new-style "hoà", "thuỷ" → old-style "hòa", "thủy"),
+    done on NFC text directly because this runs over whole documents.
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        folded = fold_tones(nfc(text))
+        return folded if len(folded) == len(text) else text.lower()
+    lowered = text.lower().replace("\u00f0", "\u0111")
+    return _NEW_STYLE.sub(_old_style, lowered) if len(lowered) == len(text) else text.lower()
 
 
 def _name_regex(name_key: str) -> str:
@@ -125,7 +145,10 @@ def _load_yaml(text: str) -> list[tuple[Agency, int]]:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise AgencyFileError(mark.line + 1 if mark else None, f"not valid YAML: {exc}") from None
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise AgencyFileError(
+            mark.line + 1 if mark else None, f"not valid YAML: {problem}"
+        ) from None
     if root is None or not isinstance(root, yaml.MappingNode):
         raise AgencyFileError(1, "expected a mapping with 'agencies' (and optionally 'groups')")
     data = yaml.safe_load(text)

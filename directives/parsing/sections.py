@@ -60,7 +60,7 @@ _CLOSING_WORDS = ("thông báo", "biết", "quá trình", "này", "thực hiện
 
 def is_closing(folded: str) -> bool:
     """A closing formula of the document, not a task."""
-    if not any(word in folded for word in _CLOSING_WORDS):
+    if len(folded) > 400 or not any(word in folded for word in _CLOSING_WORDS):
         return False
     return bool(_CLOSING.search(folded))
 

@@ -14,10 +14,15 @@ from functools import lru_cache
 from directives.normalize import key as _key
 from directives.normalize import nfc
 
-_MARKDOWN = re.compile(r"\*\*|__|^#{1,6}\s+", re.MULTILINE)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_HEADINGS = re.compile(r"^#{1,6}\s+", re.MULTILINE)
+_SPACES = re.compile(r" {2,}")
+# One pass for odd spaces (to " ") and control characters (dropped).
+_TRANSLATE: dict[int, str | None] = {c: " " for c in (0x09, 0xA0, 0x202F, 0x3000)}
+_TRANSLATE |= {c: " " for c in range(0x2000, 0x200B)}
+_TRANSLATE |= {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+_TRANSLATE |= {0x200B: None, 0xFEFF: None, 0xFFFE: None}
+_ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
 _SENTENCE_END = (".", ";", ":", "!", "?", "./.", ")")
 _NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
 
@@ -40,8 +45,11 @@ class Paragraph:
 def clean(text: str) -> str:
     """NFC, Ð→Đ, no markdown bold, one kind of space and dash bullet, LF line ends."""
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    text = _MARKDOWN.sub("", text)
+    if _ODD.search(text):
+        text = text.translate(_TRANSLATE)
+    text = text.replace("**", "").replace("__", "")
+    if "#" in text:
+        text = _HEADINGS.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _DASHES.sub("- ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
