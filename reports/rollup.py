@@ -1,0 +1,216 @@
+"""Build a rollup (tổng hợp tình hình thực hiện nhiệm vụ) at an as-of date from SQL aggregates.
+
+The on-time rate is done_on_time / (done_on_time + done_late + open_overdue): the share of the
+tasks that have come due which were completed by their current deadline (see
+`reports.model.RATE_FORMULA_VI`). Ongoing tasks (no deadline) and tasks still within their
+deadline are left out; cancelled tasks are not counted anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from directives.normalize import key as normal_key
+from reports import sql
+from reports.model import Counts, ExtensionGranted, GroupRow, OverdueTask, Rollup, Scope, TrendPoint
+from reports.periods import Cutoff, Period, PeriodKind, period_containing, recent_periods
+from storage.models import AgencyRow, DirectiveRow, TaskRow
+from storage.queries import find_agency
+
+NO_LEADER = "(Chưa xác định)"
+
+
+class ScopeError(LookupError):
+    """An unknown leader, agency or directive number; the message names it."""
+
+
+def resolve_scope(
+    session: Session,
+    *,
+    leader: str | None = None,
+    agency: str | None = None,
+    directive: str | None = None,
+) -> Scope:
+    """Look up the names a user typed; ScopeError when one matches nothing."""
+    leader_name = _find_leader(session, leader) if leader else None
+    agency_row = None
+    if agency:
+        agency_row = find_agency(session, agency)
+        if agency_row is None:
+            raise ScopeError(f"--agency {agency!r}: no such agency")
+    directive_row = None
+    if directive:
+        directive_row = session.scalar(
+            sa.select(DirectiveRow).where(DirectiveRow.number == directive.strip()).limit(1)
+        )
+        if directive_row is None:
+            raise ScopeError(f"--directive {directive!r}: no directive with this number")
+    return Scope(
+        leader=leader_name,
+        agency_id=agency_row.id if agency_row else None,
+        agency_name=agency_row.name if agency_row else None,
+        directive_id=directive_row.id if directive_row else None,
+        directive_number=directive_row.number if directive_row else None,
+    )
+
+
+def _find_leader(session: Session, name: str) -> str:
+    leaders = session.scalars(
+        sa.select(DirectiveRow.leader).where(DirectiveRow.leader.is_not(None)).distinct()
+    ).all()
+    wanted = normal_key(name)
+    for leader in leaders:
+        if normal_key(leader) == wanted:
+            return leader
+    raise ScopeError(f"--leader {name!r}: no directive concluded by this leader")
+
+
+def build_rollup(
+    session: Session,
+    as_of: date,
+    scope: Scope = Scope(),
+    *,
+    period_kind: PeriodKind = PeriodKind.MONTH,
+    cutoff: Cutoff = Cutoff.CALENDAR,
+    trend_periods: int = 6,
+    overdue_limit: int | None = 1000,
+    directive_limit: int = 200,
+) -> Rollup:
+    """Every figure of the leader's report at `as_of`, and at the previous period's end."""
+    period = period_containing(as_of, period_kind, cutoff)
+    previous_as_of = period.previous().end
+    periods = recent_periods(as_of, period_kind, cutoff, trend_periods)
+    trend_dates = [min(p.end, as_of) for p in periods]
+    in_period = sql.extensions_between(session, period.start, as_of, scope)
+    return Rollup(
+        as_of=as_of,
+        period=period,
+        previous_as_of=previous_as_of,
+        scope=scope,
+        totals=sql.total_counts(session, as_of, scope),
+        previous_totals=sql.total_counts(session, previous_as_of, scope),
+        by_agency=by_agency(session, as_of, scope, previous_as_of),
+        by_directive=by_directive(session, as_of, scope, directive_limit),
+        by_leader=by_leader(session, as_of, scope),
+        by_period=by_period(session, as_of, scope, periods),
+        trend=[
+            TrendPoint(p, d, c)
+            for p, d, c in zip(
+                periods, trend_dates, sql.trend_counts(session, scope, trend_dates), strict=True
+            )
+        ],
+        overdue=overdue_tasks(session, as_of, scope, overdue_limit),
+        extensions=extensions(session, as_of, scope),
+        extensions_in_period=in_period,
+        directives_shown_of=_directive_count(session, as_of, scope),
+    )
+
+
+def _worst_first(rows: list[GroupRow]) -> list[GroupRow]:
+    return sorted(rows, key=lambda r: (-r.counts.open_overdue, -r.counts.total, r.label))
+
+
+def by_agency(
+    session: Session, as_of: date, scope: Scope, previous_as_of: date | None = None
+) -> list[GroupRow]:
+    """Per lead agency (cơ quan chủ trì), worst first, with the previous figures if asked."""
+    key = [TaskRow.lead_agency_id]
+    now = dict(sql.grouped_counts(session, as_of, scope, key))
+    before = dict(sql.grouped_counts(session, previous_as_of, scope, key)) if previous_as_of else {}
+    ids = [k[0] for k in now]
+    names = dict(
+        session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids))).all()
+    )
+    rows = [
+        GroupRow(
+            str(k[0]),
+            names.get(k[0], str(k[0])),
+            c,
+            before.get(k, Counts()) if previous_as_of else None,
+        )
+        for k, c in now.items()
+    ]
+    return _worst_first(rows)
+
+
+def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) -> list[GroupRow]:
+    """Per directive: the `limit` directives with the most overdue tasks."""
+    found = sql.grouped_counts(
+        session, as_of, scope, [TaskRow.directive_id], worst_first_limit=limit
+    )
+    ids = [k[0] for k, _ in found]
+    info = {
+        row.id: row
+        for row in session.execute(
+            sa.select(DirectiveRow.id, DirectiveRow.number, DirectiveRow.subject).where(
+                DirectiveRow.id.in_(ids)
+            )
+        )
+    }
+    rows = [
+        GroupRow(str(k[0]), info[k[0]].number, c, detail=info[k[0]].subject or "") for k, c in found
+    ]
+    return _worst_first(rows)
+
+
+def by_leader(session: Session, as_of: date, scope: Scope) -> list[GroupRow]:
+    found = sql.grouped_counts(session, as_of, scope, [DirectiveRow.leader])
+    return _worst_first([GroupRow(k[0] or "", k[0] or NO_LEADER, c) for k, c in found])
+
+
+def by_period(session: Session, as_of: date, scope: Scope, periods: list[Period]) -> list[GroupRow]:
+    """Tasks grouped by the period their current deadline falls in, bucketed at `as_of`."""
+    which = sa.case(
+        *((TaskRow.deadline.between(p.start, p.end), p.key) for p in periods), else_=sa.null()
+    )
+    in_range = TaskRow.deadline.between(periods[0].start, periods[-1].end)
+    found = dict(sql.grouped_counts(session, as_of, scope, [which], where=in_range))
+    return [GroupRow(p.key, p.label, found.get((p.key,), Counts())) for p in periods]
+
+
+def overdue_tasks(
+    session: Session, as_of: date, scope: Scope, limit: int | None = 1000
+) -> list[OverdueTask]:
+    rows = sql.overdue_rows(session, as_of, scope, limit)
+    coordinators = sql.coordinator_names(session, [r.id for r in rows])
+    return [
+        OverdueTask(
+            task_id=r.id,
+            directive_number=r.number,
+            ref=r.ref,
+            content=r.content,
+            lead=r.name,
+            coordinators=tuple(coordinators.get(r.id, ())),
+            deadline=r.deadline,
+            original_deadline=r.original_deadline,
+            state=r.state,
+            days_calendar=(as_of - r.deadline).days,
+            days_working=r.working_days,
+        )
+        for r in rows
+    ]
+
+
+def extensions(session: Session, as_of: date, scope: Scope) -> list[ExtensionGranted]:
+    return [
+        ExtensionGranted(
+            task_id=r.id,
+            directive_number=r.number,
+            content=r.content,
+            lead=r.name,
+            old_deadline=r.old_deadline,
+            new_deadline=r.new_deadline,
+            decided_on=sql.local_day(r.decided_at),
+        )
+        for r in sql.extension_rows(session, as_of, scope)
+    ]
+
+
+def _directive_count(session: Session, as_of: date, scope: Scope) -> int:
+    stmt = sa.select(sa.func.count(sa.distinct(TaskRow.directive_id))).join_from(
+        TaskRow, DirectiveRow, TaskRow.directive_id == DirectiveRow.id
+    )
+    return int(session.scalar(sql.scoped(stmt, scope, as_of)) or 0)

@@ -1,0 +1,192 @@
+"""Rollup aggregations in SQL (SQLite and PostgreSQL): only groups and short lists come back.
+
+Every query starts from task JOIN directive, restricted to the scope and to directives issued
+by the as-of date, so a figure at a past date does not count tasks assigned later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from directives.calendar import TIMEZONE
+from directives.models import Bucket
+from reports.model import Counts, Scope
+from storage.models import (
+    AgencyRow,
+    CalendarDay,
+    DirectiveRow,
+    ExtensionRow,
+    TaskCoordinator,
+    TaskRow,
+)
+from storage.queries import bucket_expr
+
+KeyedCounts = list[tuple[tuple, Counts]]
+
+
+def scoped(stmt: sa.Select, scope: Scope, as_of: date) -> sa.Select:
+    """Apply the scope and the "issued by as_of" rule to a statement over task JOIN directive."""
+    stmt = stmt.where(sa.or_(DirectiveRow.issued_on.is_(None), DirectiveRow.issued_on <= as_of))
+    if scope.leader is not None:
+        stmt = stmt.where(DirectiveRow.leader == scope.leader)
+    if scope.agency_id is not None:
+        stmt = stmt.where(TaskRow.lead_agency_id == scope.agency_id)
+    if scope.directive_id is not None:
+        stmt = stmt.where(TaskRow.directive_id == scope.directive_id)
+    return stmt
+
+
+def grouped_counts(
+    session: Session,
+    as_of: date,
+    scope: Scope,
+    keys: Sequence[sa.ColumnElement],
+    *,
+    where: sa.ColumnElement[bool] | None = None,
+    worst_first_limit: int | None = None,
+) -> KeyedCounts:
+    """Counts per bucket for each value of `keys`; the bucket is computed once per row."""
+    inner = sa.select(
+        *(k.label(f"k{i}") for i, k in enumerate(keys)),
+        bucket_expr(as_of).label("bucket"),
+    ).join_from(TaskRow, DirectiveRow, TaskRow.directive_id == DirectiveRow.id)
+    inner = scoped(inner, scope, as_of)
+    if where is not None:
+        inner = inner.where(where)
+    sub = inner.subquery()
+    key_cols = [sub.c[f"k{i}"] for i in range(len(keys))]
+    sums = [
+        sa.func.sum(sa.case((sub.c.bucket == b.value, 1), else_=0)).label(b.value) for b in Bucket
+    ]
+    stmt = sa.select(*key_cols, *sums).where(sub.c.bucket.is_not(None)).group_by(*key_cols)
+    if worst_first_limit is not None:
+        stmt = stmt.order_by(sa.desc(Bucket.OPEN_OVERDUE.value), sa.desc(sa.func.count()))
+        stmt = stmt.limit(worst_first_limit)
+    n = len(keys)
+    return [(tuple(row[:n]), Counts.of(row._mapping)) for row in session.execute(stmt)]
+
+
+def total_counts(session: Session, as_of: date, scope: Scope) -> Counts:
+    rows = grouped_counts(session, as_of, scope, [sa.literal("all")])
+    return rows[0][1] if rows else Counts()
+
+
+def trend_counts(session: Session, scope: Scope, dates: Sequence[date]) -> list[Counts]:
+    """Overdue, done on time and done late at several dates, in one scan of the tasks."""
+    cols = []
+    for i, day in enumerate(dates):
+        issued = sa.or_(DirectiveRow.issued_on.is_(None), DirectiveRow.issued_on <= day)
+        for b in (Bucket.OPEN_OVERDUE, Bucket.DONE_ON_TIME, Bucket.DONE_LATE):
+            hit = sa.and_(issued, bucket_expr(day) == b.value)
+            cols.append(sa.func.sum(sa.case((hit, 1), else_=0)).label(f"{b.value}_{i}"))
+    stmt = sa.select(*cols).join_from(
+        TaskRow, DirectiveRow, TaskRow.directive_id == DirectiveRow.id
+    )
+    stmt = scoped(stmt, scope, max(dates))
+    row = session.execute(stmt).one()._mapping
+    return [
+        Counts.of({b: row[f"{b}_{i}"] for b in ("open_overdue", "done_on_time", "done_late")})
+        for i in range(len(dates))
+    ]
+
+
+def work_index(session: Session, day: date) -> int | None:
+    return session.scalar(sa.select(CalendarDay.work_index).where(CalendarDay.day == day))
+
+
+def overdue_rows(session: Session, as_of: date, scope: Scope, limit: int | None) -> list:
+    """Open overdue tasks, longest overdue first, with working days late by a calendar join."""
+    deadline_day = sa.orm.aliased(CalendarDay)
+    as_of_index = work_index(session, as_of)
+    working = (
+        (sa.literal(as_of_index) - deadline_day.work_index) if as_of_index is not None else None
+    )
+    stmt = (
+        sa.select(
+            TaskRow.id,
+            DirectiveRow.number,
+            TaskRow.ref,
+            TaskRow.content,
+            AgencyRow.name,
+            TaskRow.deadline,
+            TaskRow.original_deadline,
+            TaskRow.state,
+            (working if working is not None else sa.null()).label("working_days"),
+        )
+        .join_from(TaskRow, DirectiveRow, TaskRow.directive_id == DirectiveRow.id)
+        .join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
+        .outerjoin(deadline_day, deadline_day.day == TaskRow.deadline)
+        .where(bucket_expr(as_of) == Bucket.OPEN_OVERDUE.value)
+        .order_by(TaskRow.deadline, TaskRow.id)
+    )
+    stmt = scoped(stmt, scope, as_of)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.execute(stmt))
+
+
+def coordinator_names(session: Session, task_ids: Sequence[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for start in range(0, len(task_ids), 500):
+        stmt = (
+            sa.select(TaskCoordinator.task_id, AgencyRow.name)
+            .join(AgencyRow, AgencyRow.id == TaskCoordinator.agency_id)
+            .where(TaskCoordinator.task_id.in_(task_ids[start : start + 500]))
+            .order_by(TaskCoordinator.task_id, AgencyRow.name)
+        )
+        for task_id, name in session.execute(stmt):
+            names.setdefault(task_id, []).append(name)
+    return names
+
+
+def end_of_day_utc(day: date) -> datetime:
+    """The first instant after `day` in Vietnam, for comparing with UTC timestamps."""
+    return datetime.combine(day + timedelta(days=1), time(), TIMEZONE)
+
+
+def extension_rows(session: Session, as_of: date, scope: Scope, limit: int = 200) -> list[sa.Row]:
+    """Approved extensions decided by `as_of`, the latest first."""
+    stmt = (
+        sa.select(
+            TaskRow.id,
+            DirectiveRow.number,
+            TaskRow.content,
+            AgencyRow.name,
+            ExtensionRow.old_deadline,
+            ExtensionRow.new_deadline,
+            ExtensionRow.decided_at,
+        )
+        .join_from(ExtensionRow, TaskRow, ExtensionRow.task_id == TaskRow.id)
+        .join(DirectiveRow, TaskRow.directive_id == DirectiveRow.id)
+        .join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
+        .where(ExtensionRow.decision == "approved")
+        .where(
+            sa.or_(
+                ExtensionRow.decided_at.is_(None), ExtensionRow.decided_at < end_of_day_utc(as_of)
+            )
+        )
+        .order_by(ExtensionRow.decided_at.desc(), ExtensionRow.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(scoped(stmt, scope, as_of)))
+
+
+def extensions_between(session: Session, start: date, end: date, scope: Scope) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(ExtensionRow)
+        .join(TaskRow, ExtensionRow.task_id == TaskRow.id)
+        .join(DirectiveRow, TaskRow.directive_id == DirectiveRow.id)
+        .where(ExtensionRow.decision == "approved")
+        .where(ExtensionRow.decided_at >= end_of_day_utc(start - timedelta(days=1)))
+        .where(ExtensionRow.decided_at < end_of_day_utc(end))
+    )
+    return int(session.scalar(scoped(stmt, scope, end)) or 0)
+
+
+def local_day(moment: datetime | None) -> date | None:
+    return moment.astimezone(TIMEZONE).date() if moment is not None else None
