@@ -63,12 +63,12 @@ def _docx(data: bytes, filename: str) -> str:
 
 def _table_lines(table: object) -> list[str]:
     lines: list[str] = []
-    seen: set[int] = set()
+    seen: set[object] = set()  # the cell elements themselves: merged cells repeat
     for row in table.rows:  # type: ignore[attr-defined]
         for cell in row.cells:
-            if id(cell._tc) in seen:  # merged cells repeat
+            if cell._tc in seen:
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             lines.extend(p.text for p in cell.paragraphs)
             for inner in cell.tables:
                 lines.extend(_table_lines(inner))
