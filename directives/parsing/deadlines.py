@@ -7,13 +7,15 @@ year takes the document's year, or the next one when that would fall before the 
 
 from __future__ import annotations
 
-import calendar as cal
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
 from directives.models import DeadlineKind
+from directives.parsing.dates import DeadlineFound, Reader, month_end, safe_date
+from directives.parsing.recurring import find_recurring
+
+__all__ = ["DeadlineFound", "find_deadline"]
 
 _Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _DATE = (
@@ -44,16 +46,6 @@ _DAYS = re.compile(
     r"(?P<n>\d{1,3})\s+ngày(?P<wd>\s+làm việc)?"
     r"(?:\s*,?\s*(?:kể từ|tính từ)\s+(?P<from>[^,.;]{0,80}))?"
 )
-_RECUR = re.compile(
-    r"\b(?P<dk>định kỳ\s*,?\s*)?(?:(?:hằng|hàng)\s+(?P<per>tuần|tháng|quý|năm)|"
-    r"(?<=định kỳ )(?P<per2>6 tháng|tháng|quý|năm))"
-)
-_RECUR_DAY = re.compile(
-    r"(?:trước|vào|chậm nhất|trước ngày|ngày)\s*(?:ngày\s+)?(?P<day>\d{1,2})\b(?!\s*[/.\-]\s*\d)"
-)
-_RECUR_DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\b(?!\s*/\s*\d)")
-_SENTENCE_END = re.compile(r"[.;](?!\d)")
-_REPORT = re.compile(r"báo cáo|gửi")
 _ONGOING = re.compile(r"\bthường xuyên\b")
 _EVENT = re.compile(
     r"\bngay (?:sau )?khi\b[^.;]{0,80}|\bsau khi\b[^.;]{0,60}?(?:phê duyệt|ban hành|được|có|nhận)"
@@ -61,68 +53,16 @@ _EVENT = re.compile(
 )
 
 
-@dataclass(slots=True)
-class DeadlineFound:
-    """A deadline read from text: kind, date if any, the words, and what was assumed."""
-
-    kind: DeadlineKind
-    on: date | None = None
-    text: str | None = None
-    recurrence: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    start: int = 0
-
-    @property
-    def recurring(self) -> bool:
-        return self.kind == DeadlineKind.RECURRING
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, cal.monthrange(year, month)[1])
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    if not (1 <= month <= 12 and 1 <= day):
-        return None
-    return (
-        date(year, month, min(day, cal.monthrange(year, month)[1])) if 1900 < year < 2200 else None
-    )
-
-
-class _Reader:
-    """Resolves dates against the issue date and collects warnings."""
-
-    def __init__(self, issued: date | None, calendar: WorkCalendar) -> None:
-        self.issued = issued
-        self.calendar = calendar
-
-    def year(
-        self, raw: str | None, warnings: list[str], month: int = 12, day: int = 31
-    ) -> int | None:
-        if raw and raw != "nay":
-            y = int(raw)
-            return y + 2000 if y < 100 else y
-        if self.issued is None:
-            warnings.append("year not written and the issue date is unknown")
-            return None
-        if raw is None:
-            warnings.append("year not written: taken from the document")
-        candidate = _safe_date(self.issued.year, month, day)
-        if raw is None and candidate and candidate < self.issued:
-            return self.issued.year + 1
-        return self.issued.year
-
-
-def _fixed(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
+def _fixed(m: re.Match[str], r: Reader, w: list[str]) -> date | None:
     d, mo, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
     day, month = int(d), int(mo)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     year = r.year(y, w, month, day)
-    return _safe_date(year, month, day) if year else None
+    return safe_date(year, month, day) if year else None
 
 
-def _month(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
+def _month(m: re.Match[str], r: Reader, w: list[str]) -> date | None:
     month = int(m["m"])
     if not 1 <= month <= 12:
         return None
@@ -136,10 +76,10 @@ def _month(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
         return date(year, month, 15)
     if cue == "trước":
         return date(year, month, 1) - timedelta(days=1)
-    return _month_end(year, month)
+    return month_end(year, month)
 
 
-def _quarter(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
+def _quarter(m: re.Match[str], r: Reader, w: list[str]) -> date | None:
     q = _Q[m["q"]]
     year = r.year(m["y"], w, q * 3, 28)
     if year is None:
@@ -148,17 +88,17 @@ def _quarter(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
         return date(year, q * 3 - 2, 1)
     if m["cue"] == "trước":
         return date(year, q * 3 - 2, 1) - timedelta(days=1)
-    return _month_end(year, q * 3)
+    return month_end(year, q * 3)
 
 
-def _half(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
+def _half(m: re.Match[str], r: Reader, w: list[str]) -> date | None:
     year = r.year(m["y"], w)
     if year is None:
         return None
-    return _month_end(year, int(m["n"])) if m["w"] == "đầu" else date(year, 12, 31)
+    return month_end(year, int(m["n"])) if m["w"] == "đầu" else date(year, 12, 31)
 
 
-def _year(m: re.Match[str], r: _Reader, w: list[str]) -> date | None:
+def _year(m: re.Match[str], r: Reader, w: list[str]) -> date | None:
     year = r.year(m.groupdict().get("y"), w)
     if year is None:
         return None
@@ -194,7 +134,7 @@ def _dated_period(m: re.Match[str]) -> bool:
     return bool(m["y"]) and not _NOT_A_DEADLINE.search(m.string, max(0, m.start() - 30), m.start())
 
 
-def _dated(folded: str, text: str, r: _Reader, permissive: bool) -> list[DeadlineFound]:
+def _dated(folded: str, text: str, r: Reader, permissive: bool) -> list[DeadlineFound]:
     found: list[DeadlineFound] = []
     taken: list[tuple[int, int]] = []
     if not _DIGIT.search(folded) and "năm" not in folded:
@@ -237,7 +177,7 @@ def _dated(folded: str, text: str, r: _Reader, permissive: bool) -> list[Deadlin
     return found
 
 
-def _working_days(folded: str, text: str, r: _Reader) -> DeadlineFound | None:
+def _working_days(folded: str, text: str, r: Reader) -> DeadlineFound | None:
     m = _DAYS.search(folded)
     if not m or r.issued is None:
         return None
@@ -256,92 +196,6 @@ def _working_days(folded: str, text: str, r: _Reader) -> DeadlineFound | None:
     )
 
 
-def _next_monthly(after: date, day: int) -> date:
-    year, month = after.year, after.month
-    for _ in range(13):
-        candidate = _safe_date(year, month, day)
-        if candidate and candidate > after:
-            return candidate
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return after
-
-
-def _next_quarterly(after: date, day: int | None) -> date:
-    for q_end_month in (3, 6, 9, 12, 15):
-        year = after.year + (1 if q_end_month == 15 else 0)
-        month = 3 if q_end_month == 15 else q_end_month
-        candidate = _safe_date(year, month, day) if day else _month_end(year, month)
-        if candidate and candidate > after:
-            return candidate
-    return after
-
-
-def _recurring(folded: str, text: str, r: _Reader) -> DeadlineFound | None:
-    for m in _RECUR.finditer(folded):
-        per = m["per"] or m["per2"]
-        window = folded[max(0, m.start() - 60) : m.end() + 80]
-        stop = _SENTENCE_END.search(folded, m.end())
-        limit = stop.start() if stop else len(folded)
-        day_m = _RECUR_DAY.search(folded, m.end(), limit) or _RECUR_DAY.search(
-            folded, max(0, m.start() - 40), m.start()
-        )
-        if not (m["dk"] or day_m or _REPORT.search(window)):
-            continue
-        day = int(day_m["day"]) if day_m and 1 <= int(day_m["day"]) <= 31 else None
-        words = text[m.start() : m.end()].strip()
-        if day_m:
-            before, after = sorted((m.span(), day_m.span()))
-            gap = after[0] - before[1]
-            joined = " … " if gap > 3 else text[before[1] : after[0]]
-            words = f"{text[before[0] : before[1]]}{joined}{text[after[0] : after[1]]}".strip()
-        found = DeadlineFound(DeadlineKind.RECURRING, None, words, None, [], m.start())
-        _fill_recurrence(found, per, day, folded[m.end() : limit], r)
-        return found
-    return None
-
-
-def _fill_recurrence(
-    found: DeadlineFound, per: str, day: int | None, rest: str, r: _Reader
-) -> None:
-    after = r.issued
-    if per == "tháng":
-        found.recurrence = f"monthly:{day or 'end'}"
-        if after:
-            found.on = _next_monthly(after, day) if day else _month_end(*_next_month(after))
-    elif per == "quý":
-        found.recurrence = f"quarterly:{day or 'end'}"
-        found.on = _next_quarterly(after, day) if after else None
-    elif per == "tuần":
-        found.recurrence = "weekly:fri"
-        found.on = after + timedelta(days=(4 - after.weekday()) % 7 or 7) if after else None
-    else:
-        semi = per.startswith("6")
-        dates = [(int(d["m"]), int(d["d"])) for d in _RECUR_DATE.finditer(rest)]
-        dates = [(mo, dd) for mo, dd in dates if 1 <= mo <= 12 and 1 <= dd <= 31]
-        dates = dates or ([(6, 30), (12, 31)] if semi else [(12, 31)])
-        kind = "semiannual" if semi else "yearly"
-        found.recurrence = f"{kind}:" + ",".join(f"{mo:02d}-{dd:02d}" for mo, dd in dates)
-        if after:
-            found.on = min(_next_yearly(after, mo, dd) for mo, dd in dates)
-    if after is None:
-        found.warnings.append("issue date unknown: next occurrence not computed")
-
-
-def _next_month(after: date) -> tuple[int, int]:
-    return (
-        (after.year, after.month)
-        if after.day < _month_end(after.year, after.month).day
-        else ((after.year + 1, 1) if after.month == 12 else (after.year, after.month + 1))
-    )
-
-
-def _next_yearly(after: date, month: int, day: int) -> date:
-    this_year = _safe_date(after.year, month, day)
-    if this_year and this_year > after:
-        return this_year
-    return _safe_date(after.year + 1, month, day) or after
-
-
 def find_deadline(
     folded: str,
     text: str,
@@ -354,9 +208,9 @@ def find_deadline(
     `folded` is `text` folded (same length); `permissive` accepts bare periods and dates, as in
     a "Thời gian thực hiện: Quý II/2024" field.
     """
-    r = _Reader(issued, calendar or DEFAULT_CALENDAR)
+    r = Reader(issued, calendar or DEFAULT_CALENDAR)
     recurring = (
-        _recurring(folded, text, r)
+        find_recurring(folded, text, r)
         if ("hằng" in folded or "hàng" in folded or "định kỳ" in folded)
         else None
     )
