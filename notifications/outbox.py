@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,12 @@ def enqueue(
     message: bytes,
     message_id: str,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> int | None:
-    """Insert the mail unless its key exists; the new row's id, or None if it was there."""
+    """Insert the mail unless its key exists; the new row's id, or None if it was there.
+
+    `not_before` holds the mail back (e.g. until sending hours); by default it may go at once.
+    """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = (
         dialect.insert(OutboxRow)
@@ -35,10 +40,36 @@ def enqueue(
             message=message,
             message_id=message_id,
             status="pending",
-            next_attempt_at=now,
+            next_attempt_at=not_before or now,
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxRow.id)
     )
     return session.scalar(stmt)
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """Rows per status (pending, sending, sent, failed)."""
+    stmt = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)
+    return {status: n for status, n in session.execute(stmt)}
+
+
+def problems(session: Session, include_sent: bool = False, limit: int = 500) -> list[OutboxRow]:
+    """Mail not yet delivered (pending, sending) and failed mail with its reason, failed first."""
+    stmt = sa.select(OutboxRow)
+    if not include_sent:
+        stmt = stmt.where(OutboxRow.status != "sent")
+    failed_first = sa.case((OutboxRow.status == "failed", 0), else_=1)
+    return list(session.scalars(stmt.order_by(failed_first, OutboxRow.id).limit(limit)))
+
+
+def retry_failed(session: Session, ids: list[int], now: datetime) -> int:
+    """Put failed mail back in the queue (after the address or server was fixed)."""
+    stmt = (
+        sa.update(OutboxRow)
+        .where(OutboxRow.id.in_(ids), OutboxRow.status == "failed")
+        .values(status="pending", next_attempt_at=now, attempts=0)
+        .returning(OutboxRow.id)
+    )
+    return len(session.scalars(stmt).all())

@@ -1,0 +1,114 @@
+"""The job functions. Each is written once and called by the CLI, APScheduler and Prefect alike.
+
+Every job opens its own Database from settings and is an idempotent tick: running it twice, or
+from two schedulers at once, plans and sends nothing twice (unique keys and claimed rows).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from dondoc.errors import UserError
+from dondoc.settings import Settings, get_settings
+from dondoc.wiring import database
+from notifications.delivery import deliver
+from notifications.digest import MailConfig, compose
+from notifications.policy import ReminderPolicy, send_moment
+from notifications.smtp import SmtpConfig
+from notifications.sweep import load_days, plan
+from storage.db import Database, utcnow
+
+POLICY_ENV = "DONDOC_REMINDER_POLICY"  # JSON object overriding ReminderPolicy fields
+
+
+def reminder_policy(settings: Settings) -> ReminderPolicy:
+    """The policy: defaults, `send_time` from settings, overrides from DONDOC_REMINDER_POLICY."""
+    try:
+        overrides = json.loads(os.environ.get(POLICY_ENV) or "{}")
+        return ReminderPolicy(**{"send_time": settings.send_time, **overrides})
+    except (ValueError, TypeError, ValidationError) as exc:
+        first = str(exc).splitlines()[0]
+        raise UserError(f"{POLICY_ENV}: {first}") from None
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    domain = parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "dondoc.local"
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        security=settings.smtp_security.value,
+        user=settings.smtp_user,
+        password=password,
+        timeout=settings.smtp_timeout,
+        connections=settings.smtp_connections,
+        local_hostname=domain,
+    )
+
+
+def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
+    """Plan the reminders due at `now` and enqueue one digest per recipient, in one transaction."""
+    policy = reminder_policy(settings)
+    tz = ZoneInfo(settings.timezone)
+    with db.write() as session:
+        days = load_days(session)
+        result = plan(session, now, policy, tz, days)
+        send_at = send_moment(now, policy, days.is_working, tz)
+        cfg = MailConfig(
+            settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy
+        )
+        outbox_ids = compose(session, result, cfg, now)
+    return {
+        "slot": result.today.isoformat(),
+        "working_day": days.is_working(result.today),
+        "tasks_read": result.tasks_read,
+        "reminders": len(result.reminders),
+        "digests": len(outbox_ids),
+        "no_address": result.no_address,
+        "send_at": send_at.astimezone(tz).isoformat() if outbox_ids else None,
+    }
+
+
+def sweep_job(now: datetime | None = None) -> dict[str, Any]:
+    """Plan due reminders into the outbox (idempotent)."""
+    settings = get_settings()
+    return sweep(database(settings), settings, now or utcnow())
+
+
+def deliver_job(now: datetime | None = None) -> dict[str, Any]:
+    """Send what the outbox holds (claims rows, so parallel runs never send twice)."""
+    settings = get_settings()
+    return deliver(database(settings), smtp_config(settings), now).as_dict()
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job and its cron fields (APScheduler CronTrigger keywords, local time zone)."""
+
+    id: str
+    func: Callable[[], dict[str, Any]]
+    cron: Callable[[Settings], dict[str, str]]
+
+
+def _at_send_time(settings: Settings) -> dict[str, str]:
+    # Every day, not mon-fri: make-up Saturdays are worked; the sweep skips days off itself.
+    return {"hour": str(settings.send_time.hour), "minute": str(settings.send_time.minute)}
+
+
+# The schedule of the embedded runner (flows/scheduler.py); prefect.yaml mirrors it.
+# To add a job, append one line here, e.g. the weekly leader rollup:
+#   ScheduledJob("leader_weekly", leader_weekly_job, lambda s: {"day_of_week": "fri", "hour": "9"}),
+JOBS: list[ScheduledJob] = [
+    ScheduledJob("sweep", sweep_job, _at_send_time),
+    ScheduledJob("deliver", deliver_job, lambda s: {"minute": "*/5"}),
+]

@@ -1,0 +1,153 @@
+"""Gửi thư (delivery): drain the outbox over a few reused SMTP connections, never twice.
+
+Rows are claimed in one statement (`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)
+RETURNING`, the same statement on SQLite where BEGIN IMMEDIATE serialises writers) and the claim
+is committed before any network I/O. Each row is marked sent only after the server accepted it;
+4xx replies and lost connections go back to pending with exponential backoff, 5xx replies and
+refused recipients are failed with the reason. Rows left in `sending` by a dead worker return to
+pending once their lease runs out (`reap`). A retried mail keeps its Message-ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+import sqlalchemy as sa
+
+from notifications.smtp import Outcome, Pending, SmtpConfig, send_all
+from storage.db import Database, utcnow
+from storage.models import OutboxRow
+
+LEASE = timedelta(minutes=15)
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=2)
+MAX_ATTEMPTS = 10
+
+
+@dataclass
+class DeliveryStats:
+    reaped: int = 0
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int | list[str]]:
+        return {
+            "reaped": self.reaped, "claimed": self.claimed, "sent": self.sent,
+            "retried": self.retried, "failed": self.failed, "errors": self.errors[:10],
+        }  # fmt: skip
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after the 1st, 2nd, 3rd … failed attempt, at most two hours."""
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def reap(db: Database, now: datetime, lease: timedelta = LEASE) -> int:
+    """Return rows stuck in `sending` (a worker died mid-batch) to pending."""
+    with db.write() as session:
+        stmt = (
+            sa.update(OutboxRow)
+            .where(OutboxRow.status == "sending", OutboxRow.claimed_at < now - lease)
+            .values(status="pending", claimed_at=None, claimed_by=None, next_attempt_at=now)
+            .returning(OutboxRow.id)
+        )
+        return len(session.scalars(stmt).all())
+
+
+def claim(db: Database, now: datetime, limit: int, worker: str) -> list[Pending]:
+    """Claim up to `limit` due rows for `worker`; committed before this returns."""
+    pick = (
+        sa.select(OutboxRow.id)
+        .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+        .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    stmt = (
+        sa.update(OutboxRow)
+        .where(OutboxRow.id.in_(pick.scalar_subquery()))
+        .values(status="sending", claimed_at=now, claimed_by=worker)
+        .returning(OutboxRow.id, OutboxRow.recipient, OutboxRow.message, OutboxRow.attempts)
+    )
+    with db.write() as session:
+        return [Pending(*row) for row in session.execute(stmt)]
+
+
+def record(db: Database, outcomes: list[Outcome], now: datetime, worker: str) -> None:
+    """Write what the server said; only rows this worker still holds are touched."""
+    held = (OutboxRow.status == "sending", OutboxRow.claimed_by == worker)
+    sent = [o.id for o in outcomes if o.status == "sent"]
+    with db.write() as session:
+        if sent:
+            session.execute(
+                sa.update(OutboxRow)
+                .where(OutboxRow.id.in_(sent), *held)
+                .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1,
+                        last_error=None, claimed_at=None)
+            )  # fmt: skip
+        for o in outcomes:
+            if o.status == "sent":
+                continue
+            attempts = o.attempts + 1
+            status, error = o.status, o.error
+            if attempts >= MAX_ATTEMPTS:
+                status, error = "failed", f"gave up after {attempts} attempts: {o.error}"
+            session.execute(
+                sa.update(OutboxRow)
+                .where(OutboxRow.id == o.id, *held)
+                .values(status="failed" if status == "failed" else "pending", attempts=attempts,
+                        last_error=error[:2000], claimed_at=None, claimed_by=None,
+                        next_attempt_at=now + backoff(attempts))
+            )  # fmt: skip
+
+
+def deliver(
+    db: Database,
+    smtp: SmtpConfig,
+    now: datetime | None = None,
+    batch_size: int = 100,
+    max_messages: int = 100_000,
+    lease: timedelta = LEASE,
+) -> DeliveryStats:
+    """Send every due outbox row (bounded by `max_messages`); `now` fixed for tests."""
+    clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
+    stats = DeliveryStats(reaped=reap(db, clock(), lease))
+    worker = worker_id()
+    sender = parseaddr(smtp.sender)[1]
+
+    async def claims() -> list[Pending]:
+        limit = min(batch_size, max_messages - stats.claimed)
+        rows = await asyncio.to_thread(claim, db, clock(), limit, worker) if limit > 0 else []
+        stats.claimed += len(rows)
+        return rows
+
+    async def write(outcomes: list[Outcome]) -> None:
+        await asyncio.to_thread(record, db, outcomes, clock(), worker)
+        for o in outcomes:
+            name = _counter(o)
+            setattr(stats, name, getattr(stats, name) + 1)
+            if o.status != "sent" and len(stats.errors) < 10:
+                stats.errors.append(f"{o.id}: {o.error}")
+
+    asyncio.run(send_all(smtp, sender, claims, write))
+    return stats
+
+
+def _counter(o: Outcome) -> str:
+    if o.status == "sent":
+        return "sent"
+    return "retried" if o.status == "pending" and o.attempts + 1 < MAX_ATTEMPTS else "failed"
