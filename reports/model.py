@@ -66,16 +66,19 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
-class OverdueTask:
+class TaskLine:
+    """A task as listed in reports; days late are 0 unless overdue or done late."""
+
     task_id: int
     directive_number: str
     ref: str
     content: str
     lead: str
     coordinators: tuple[str, ...]
-    deadline: date
+    deadline: date | None
     original_deadline: date | None
     state: str
+    bucket: str
     days_calendar: int
     days_working: int | None  # None when the calendar table does not cover the dates
 
@@ -133,7 +136,7 @@ class Rollup:
     by_leader: list[GroupRow]
     by_period: list[GroupRow]
     trend: list[TrendPoint]
-    overdue: list[OverdueTask]
+    overdue: list[TaskLine]
     extensions: list[ExtensionGranted]
     extensions_in_period: int
     directives_shown_of: int = 0  # how many directives the scope has (by_directive may be cut)

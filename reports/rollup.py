@@ -13,14 +13,16 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.models import Bucket
 from directives.normalize import key as normal_key
 from reports import sql
-from reports.model import Counts, ExtensionGranted, GroupRow, OverdueTask, Rollup, Scope, TrendPoint
+from reports.model import Counts, ExtensionGranted, GroupRow, Rollup, Scope, TaskLine, TrendPoint
 from reports.periods import Cutoff, Period, PeriodKind, period_containing, recent_periods
 from storage.models import AgencyRow, DirectiveRow, TaskRow
 from storage.queries import find_agency
 
 NO_LEADER = "(Chưa xác định)"
+DONE_BUCKETS = (Bucket.DONE_ON_TIME.value, Bucket.DONE_LATE.value)
 
 
 class ScopeError(LookupError):
@@ -173,25 +175,45 @@ def by_period(session: Session, as_of: date, scope: Scope, periods: list[Period]
 
 def overdue_tasks(
     session: Session, as_of: date, scope: Scope, limit: int | None = 1000
-) -> list[OverdueTask]:
-    rows = sql.overdue_rows(session, as_of, scope, limit)
+) -> list[TaskLine]:
+    """Open overdue tasks, the longest overdue first."""
+    return _lines(
+        session, as_of, sql.task_rows(session, as_of, scope, overdue_only=True, limit=limit)
+    )
+
+
+def all_tasks(
+    session: Session, as_of: date, scope: Scope, limit: int | None = 5000
+) -> list[TaskLine]:
+    """Every counted task of the scope (for a directive's annex), in directive order."""
+    return _lines(
+        session, as_of, sql.task_rows(session, as_of, scope, overdue_only=False, limit=limit)
+    )
+
+
+def _lines(session: Session, as_of: date, rows: list[sa.Row]) -> list[TaskLine]:
     coordinators = sql.coordinator_names(session, [r.id for r in rows])
-    return [
-        OverdueTask(
-            task_id=r.id,
-            directive_number=r.number,
-            ref=r.ref,
-            content=r.content,
-            lead=r.name,
-            coordinators=tuple(coordinators.get(r.id, ())),
-            deadline=r.deadline,
-            original_deadline=r.original_deadline,
-            state=r.state,
-            days_calendar=(as_of - r.deadline).days,
-            days_working=r.working_days,
+    lines = []
+    for r in rows:
+        end = r.completed_on if r.bucket in DONE_BUCKETS else as_of
+        late = r.deadline is not None and end is not None and end > r.deadline
+        lines.append(
+            TaskLine(
+                task_id=r.id,
+                directive_number=r.number,
+                ref=r.ref,
+                content=r.content,
+                lead=r.name,
+                coordinators=tuple(coordinators.get(r.id, ())),
+                deadline=r.deadline,
+                original_deadline=r.original_deadline,
+                state=r.state,
+                bucket=r.bucket,
+                days_calendar=(end - r.deadline).days if late else 0,
+                days_working=(r.working_days if late else 0),
+            )
         )
-        for r in rows
-    ]
+    return lines
 
 
 def extensions(session: Session, as_of: date, scope: Scope) -> list[ExtensionGranted]:

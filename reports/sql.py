@@ -94,17 +94,15 @@ def trend_counts(session: Session, scope: Scope, dates: Sequence[date]) -> list[
     ]
 
 
-def work_index(session: Session, day: date) -> int | None:
-    return session.scalar(sa.select(CalendarDay.work_index).where(CalendarDay.day == day))
-
-
-def overdue_rows(session: Session, as_of: date, scope: Scope, limit: int | None) -> list:
-    """Open overdue tasks, longest overdue first, with working days late by a calendar join."""
-    deadline_day = sa.orm.aliased(CalendarDay)
-    as_of_index = work_index(session, as_of)
-    working = (
-        (sa.literal(as_of_index) - deadline_day.work_index) if as_of_index is not None else None
-    )
+def task_rows(
+    session: Session, as_of: date, scope: Scope, *, overdue_only: bool, limit: int | None
+) -> list[sa.Row]:
+    """Tasks with their bucket and working days late (a join on calendar_day.work_index, at
+    completion for done tasks, at `as_of` for open ones); longest overdue first."""
+    bucket = bucket_expr(as_of)
+    done = bucket.in_([Bucket.DONE_ON_TIME.value, Bucket.DONE_LATE.value])
+    end_day = sa.case((done, TaskRow.completed_on), else_=sa.literal(as_of, sa.Date))
+    deadline_day, last_day = sa.orm.aliased(CalendarDay), sa.orm.aliased(CalendarDay)
     stmt = (
         sa.select(
             TaskRow.id,
@@ -115,14 +113,21 @@ def overdue_rows(session: Session, as_of: date, scope: Scope, limit: int | None)
             TaskRow.deadline,
             TaskRow.original_deadline,
             TaskRow.state,
-            (working if working is not None else sa.null()).label("working_days"),
+            TaskRow.completed_on,
+            bucket.label("bucket"),
+            (last_day.work_index - deadline_day.work_index).label("working_days"),
         )
         .join_from(TaskRow, DirectiveRow, TaskRow.directive_id == DirectiveRow.id)
         .join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
         .outerjoin(deadline_day, deadline_day.day == TaskRow.deadline)
-        .where(bucket_expr(as_of) == Bucket.OPEN_OVERDUE.value)
-        .order_by(TaskRow.deadline, TaskRow.id)
+        .outerjoin(last_day, last_day.day == end_day)
     )
+    if overdue_only:
+        stmt = stmt.where(bucket == Bucket.OPEN_OVERDUE.value)
+        stmt = stmt.order_by(TaskRow.deadline, TaskRow.id)
+    else:
+        stmt = stmt.where(bucket.is_not(None))
+        stmt = stmt.order_by(TaskRow.directive_id, TaskRow.id)
     stmt = scoped(stmt, scope, as_of)
     if limit is not None:
         stmt = stmt.limit(limit)

@@ -1,0 +1,172 @@
+"""The leader's report as DOCX in the NĐ 30/2020 form: summary, per-agency table with numbered
+columns, chart, overdue tasks, extensions, proposals, signature and "Nơi nhận".
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx.document import Document as DocumentObject
+from docx.shared import Mm
+
+from reports.chart_png import buckets_by_agency_png
+from reports.charts import percent
+from reports.docx_form import (
+    CENTER,
+    JUSTIFY,
+    LEFT,
+    FormOptions,
+    cell_margins,
+    cell_text,
+    header_block,
+    new_document,
+    repeat_as_header,
+    set_widths,
+    signature_block,
+    write,
+)
+from reports.labels import date_vi, state_vi, summary_sentences, task_text
+from reports.model import RATE_FORMULA_VI, Counts, Rollup, TaskLine
+from reports.output import atomic_write
+
+AGENCY_WIDTHS = (12, 43, 16, 15, 15, 15, 15, 16, 18)
+TASK_WIDTHS = (12, 47, 24, 24, 24, 16, 18)
+TASK_HEADERS = (
+    "STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Hạn xử lý", "Số ngày quá hạn", "Trạng thái",
+)  # fmt: skip
+
+
+def build_docx(
+    rollup: Rollup, options: FormOptions = FormOptions(), tasks: Sequence[TaskLine] = ()
+) -> bytes:
+    """The report as DOCX bytes; `tasks` adds an annex of every task (for a directive)."""
+    doc = new_document()
+    header_block(doc, options, rollup.as_of)
+    write(doc, "BÁO CÁO", size=14, bold=True, align=CENTER)
+    subject = f"Tình hình thực hiện nhiệm vụ {rollup.scope.title_vi}".replace("  ", " ").strip()
+    write(doc, subject, size=14, bold=True, align=CENTER)
+    write(doc, f"({rollup.period.label}, số liệu tính đến ngày {date_vi(rollup.as_of)})",
+          size=14, align=CENTER, after=12)  # fmt: skip
+    _body(doc, "I. KẾT QUẢ CHUNG", summary_sentences(rollup))
+    write(doc, "II. KẾT QUẢ THEO CƠ QUAN CHỦ TRÌ", bold=True, before=6, after=6, first_line_mm=10)
+    _agency_table(doc, rollup)
+    write(doc, f"(*) {RATE_FORMULA_VI}", size=11, italic=True, align=JUSTIFY, after=6)
+    if rollup.by_agency:
+        png = buckets_by_agency_png(rollup.by_agency, "Tình trạng nhiệm vụ theo cơ quan chủ trì")
+        doc.add_picture(io.BytesIO(png), width=Mm(150))
+        doc.paragraphs[-1].alignment = CENTER
+    _overdue_section(doc, rollup)
+    _extension_section(doc, rollup)
+    _body(doc, "V. KIẾN NGHỊ, ĐỀ XUẤT", _proposals(rollup))
+    if tasks:
+        write(doc, "PHỤ LỤC: DANH SÁCH NHIỆM VỤ", bold=True, align=CENTER, before=12, after=6)
+        _task_table(doc, tasks)
+    signature_block(doc, options)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def write_docx(
+    rollup: Rollup, path: Path, options: FormOptions = FormOptions(), tasks: Sequence[TaskLine] = ()
+) -> None:
+    atomic_write(path, build_docx(rollup, options, tasks))
+
+
+def _body(doc: DocumentObject, heading: str, sentences: Sequence[str]) -> None:
+    write(doc, heading, bold=True, before=6, after=6, first_line_mm=10)
+    for sentence in sentences:
+        write(doc, sentence, align=JUSTIFY, after=6, first_line_mm=10)
+
+
+def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
+    rows = rollup.by_agency
+    table = doc.add_table(rows=3, cols=9, style="Table Grid")
+    top, sub, numbers = table.rows
+    spans = [(0, 0, "STT"), (1, 1, "Cơ quan, đơn vị chủ trì"), (2, 2, "Tổng số nhiệm vụ"),
+             (3, 4, "Đã hoàn thành"), (5, 6, "Chưa hoàn thành"), (7, 7, "Thường xuyên"),
+             (8, 8, "Tỷ lệ hoàn thành đúng hạn (*)")]  # fmt: skip
+    for first, last, text in spans:
+        cell = top.cells[first].merge(top.cells[last])
+        if first == last:
+            cell = cell.merge(sub.cells[first])
+        cell_text(cell, text, size=11, bold=True, align=CENTER)
+    for i, text in zip((3, 4, 5, 6), ("Đúng hạn", "Quá hạn", "Trong hạn", "Quá hạn"), strict=True):
+        cell_text(sub.cells[i], text, size=11, bold=True, align=CENTER)
+    for i, cell in enumerate(numbers.cells):
+        cell_text(cell, f"({i + 1})", italic=True, align=CENTER)
+    for n, row in enumerate(rows, 1):
+        _counts_row(table, str(n), row.label, row.counts)
+    total = _counts_row(table, "", "Tổng cộng", rollup.totals)
+    for cell in total:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    repeat_as_header(table, 3)
+    cell_margins(table)
+    set_widths(table, AGENCY_WIDTHS)
+
+
+def _counts_row(table, number: str, label: str, c: Counts) -> list:  # type: ignore[no-untyped-def]
+    cells = table.add_row().cells
+    values = (number, label, c.total, c.done_on_time, c.done_late, c.open_on_time,
+              c.open_overdue, c.ongoing, percent(c.on_time_rate))  # fmt: skip
+    for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
+        cell_text(cell, str(value), align=LEFT if i == 1 else CENTER)
+    return cells
+
+
+def _overdue_section(doc: DocumentObject, rollup: Rollup) -> None:
+    shown, total = len(rollup.overdue), rollup.overdue_total
+    write(doc, "III. DANH SÁCH NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH", bold=True, before=6, after=6,
+          first_line_mm=10)  # fmt: skip
+    if not total:
+        write(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.", after=6, first_line_mm=10)
+        return
+    note = f"{total} nhiệm vụ, xếp theo thời gian quá hạn giảm dần"
+    if shown < total:
+        note += f"; liệt kê {shown} nhiệm vụ quá hạn lâu nhất"
+    write(doc, f"({note}; số ngày quá hạn: ngày lịch (ngày làm việc))", size=12, italic=True,
+          align=CENTER, after=4)  # fmt: skip
+    _task_table(doc, rollup.overdue)
+
+
+def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:
+    table = doc.add_table(rows=1, cols=len(TASK_HEADERS), style="Table Grid")
+    for cell, text in zip(table.rows[0].cells, TASK_HEADERS, strict=True):
+        cell_text(cell, text, bold=True, align=CENTER)
+    for n, task in enumerate(tasks, 1):
+        late = f"{task.days_calendar} ({task.days_working})" if task.days_calendar else ""
+        deadline = date_vi(task.deadline) if task.deadline else "Thường xuyên"
+        if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
+            deadline += f"\n(hạn đầu: {date_vi(task.original_deadline)})"
+        values = (str(n), task_text(task), task.lead, "; ".join(task.coordinators), deadline, late,
+                  state_vi(task))  # fmt: skip
+        for i, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
+            cell_text(cell, value, align=LEFT if i in (1, 2, 3) else CENTER)
+    repeat_as_header(table, 1)
+    cell_margins(table)
+    set_widths(table, TASK_WIDTHS)
+
+
+def _extension_section(doc: DocumentObject, rollup: Rollup) -> None:
+    write(doc, "IV. GIA HẠN THỰC HIỆN NHIỆM VỤ", bold=True, before=6, after=6, first_line_mm=10)
+    text = (f"Trong {rollup.period.label.lower()}, đã đồng ý gia hạn {rollup.extensions_in_period}"
+            f" nhiệm vụ; lũy kế đến ngày {date_vi(rollup.as_of)}: {len(rollup.extensions)} lượt"
+            " gia hạn được đồng ý (hạn ban đầu vẫn được lưu để đối chiếu).")  # fmt: skip
+    write(doc, text, align=JUSTIFY, after=6, first_line_mm=10)
+
+
+def _proposals(rollup: Rollup) -> list[str]:
+    worst = [r for r in rollup.by_agency if r.counts.open_overdue][:3]
+    if not worst:
+        return [
+            "Đề nghị các cơ quan, đơn vị tiếp tục duy trì tiến độ, hoàn thành nhiệm vụ đúng hạn."
+        ]
+    names = ", ".join(f"{r.label} ({r.counts.open_overdue} nhiệm vụ)" for r in worst)
+    return [
+        f"Đề nghị các cơ quan có nhiều nhiệm vụ quá hạn: {names} khẩn trương hoàn thành, báo cáo"
+        " kết quả về Văn phòng UBND tỉnh; trường hợp không thể hoàn thành đúng hạn, phải có văn"
+        " bản đề nghị gia hạn, nêu rõ lý do, trước khi hết hạn.",
+    ]

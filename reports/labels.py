@@ -1,0 +1,68 @@
+"""Vietnamese wording shared by the renderers: dates, numbers, states, summary sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from directives.models import BUCKET_LABELS_VI, STATE_LABELS_VI, Bucket, TaskState
+from reports.charts import percent
+from reports.model import Rollup, TaskLine
+
+
+def date_vi(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def num(value: int) -> str:
+    """Thousands grouped with dots, as Vietnamese documents write them: 1.234.567."""
+    return f"{value:,}".replace(",", ".")
+
+
+def state_vi(task: TaskLine) -> str:
+    """The workflow state for open tasks (đang thực hiện, chờ xác nhận…), else the bucket."""
+    if task.bucket in (Bucket.OPEN_ON_TIME.value, Bucket.OPEN_OVERDUE.value):
+        return STATE_LABELS_VI.get(TaskState(task.state), task.state)
+    return BUCKET_LABELS_VI[Bucket(task.bucket)]
+
+
+def task_text(task: TaskLine) -> str:
+    return f"{task.content}\n(Văn bản số {task.directive_number}, mục {task.ref})"
+
+
+def summary_sentences(rollup: Rollup) -> list[str]:
+    c, p = rollup.totals, rollup.previous_totals
+    sentences = [
+        f"Tính đến ngày {date_vi(rollup.as_of)}, tổng số nhiệm vụ được giao là {num(c.total)}"
+        f" nhiệm vụ (không kể nhiệm vụ đã hủy), trong đó: đã hoàn thành {num(c.done)} nhiệm vụ"
+        f" (đúng hạn {num(c.done_on_time)}, quá hạn {num(c.done_late)}); chưa hoàn thành"
+        f" {num(c.open_on_time + c.open_overdue)} nhiệm vụ (trong hạn {num(c.open_on_time)},"
+        f" quá hạn {num(c.open_overdue)}); {num(c.ongoing)} nhiệm vụ thường xuyên, không thời hạn.",
+        f"Tỷ lệ hoàn thành đúng hạn (*): {percent(c.on_time_rate)}"
+        f" ({num(c.done_on_time)}/{num(c.due)} nhiệm vụ đã đến hạn).",
+        f"So với ngày {date_vi(rollup.previous_as_of)} (cuối kỳ trước): số nhiệm vụ quá hạn chưa"
+        f" hoàn thành {change(p.open_overdue, c.open_overdue)}; tỷ lệ hoàn thành đúng hạn từ"
+        f" {percent(p.on_time_rate)} {_direction(p.on_time_rate, c.on_time_rate)}"
+        f" {percent(c.on_time_rate)}; số nhiệm vụ đã hoàn thành {change(p.done, c.done)}.",
+    ]
+    if rollup.overdue:
+        longest = rollup.overdue[0]
+        sentences.append(
+            f"Nhiệm vụ quá hạn lâu nhất: {longest.days_calendar} ngày"
+            f" ({longest.days_working} ngày làm việc), do {longest.lead} chủ trì."
+        )
+    return sentences
+
+
+def change(before: int, after: int) -> str:
+    """ "tăng 3 (từ 2 lên 5)", "giảm 1 (từ 4 xuống 3)", "không đổi (5)"."""
+    if after > before:
+        return f"tăng {num(after - before)} (từ {num(before)} lên {num(after)})"
+    if after < before:
+        return f"giảm {num(before - after)} (từ {num(before)} xuống {num(after)})"
+    return f"không đổi ({num(after)})"
+
+
+def _direction(before: float | None, after: float | None) -> str:
+    if (after or 0) > (before or 0):
+        return "lên"
+    return "xuống" if (after or 0) < (before or 0) else "giữ nguyên ở"
