@@ -1,0 +1,149 @@
+"""The task operations as the pages and the API call them: schema → storage.task_ops."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from directives.models import TaskState
+from storage import task_ops
+from storage.task_ops import Actor, Evidence, TaskOpError
+from web import access, reads
+from web.accounts import CurrentUser
+from web.schemas import (
+    CompletionIn,
+    ConfirmIn,
+    DecisionIn,
+    ExtensionIn,
+    NoteIn,
+    ProgressIn,
+    ReturnIn,
+    TaskEditIn,
+)
+
+Ev = Evidence | None
+Op = Callable[[Session, int, Any, Actor, Ev, date], object]
+
+
+@dataclass(frozen=True)
+class Action:
+    schema: type[BaseModel]
+    allowed: Callable[[access.Relation | None], bool]
+    op: Op
+    done: str  # the flash message after success
+    uploads: bool = False
+
+
+def actor_of(user: CurrentUser) -> Actor:
+    return Actor(username=user.username, agency_id=user.agency_id)
+
+
+def _progress(s: Session, tid: int, b: ProgressIn, a: Actor, ev: Ev, d: date) -> object:
+    return task_ops.report_progress(
+        s, tid, version=b.version, actor=a, percent=b.percent, note=b.note, evidence=ev, today=d
+    )
+
+
+def _completion(s: Session, tid: int, b: CompletionIn, a: Actor, ev: Ev, d: date) -> object:
+    return task_ops.report_completion(
+        s,
+        tid,
+        version=b.version,
+        actor=a,
+        done_on=b.done_on or d,
+        note=b.note,
+        evidence=ev,
+        today=d,
+    )
+
+
+def _extension(s: Session, tid: int, b: ExtensionIn, a: Actor, _: Ev, d: date) -> object:
+    return task_ops.request_extension(
+        s, tid, version=b.version, actor=a, proposed=b.proposed_deadline, reason=b.reason
+    )
+
+
+def _note(s: Session, tid: int, b: NoteIn, a: Actor, _: Ev, d: date) -> object:
+    return task_ops.add_note(s, tid, actor=a, note=b.note)
+
+
+def _confirm(s: Session, tid: int, b: ConfirmIn, a: Actor, _: Ev, d: date) -> object:
+    return task_ops.confirm_completion(s, tid, version=b.version, actor=a, note=b.note, today=d)
+
+
+def _return(s: Session, tid: int, b: ReturnIn, a: Actor, _: Ev, d: date) -> object:
+    return task_ops.return_completion(s, tid, version=b.version, actor=a, reason=b.reason, today=d)
+
+
+def _decision(s: Session, tid: int, b: DecisionIn, a: Actor, _: Ev, d: date) -> object:
+    ext = task_ops.pending_extension(s, tid)
+    if ext is None:
+        raise TaskOpError("Không có đề nghị gia hạn nào đang chờ duyệt")
+    return decide(s, ext.id, b, a, d)
+
+
+def decide(s: Session, ext_id: int, b: DecisionIn, a: Actor, d: date) -> task_ops.ExtensionRow:
+    if b.new_deadline is not None and b.new_deadline < d:
+        raise TaskOpError("Hạn mới không được trước hôm nay", "new_deadline")
+    return task_ops.decide_extension(
+        s,
+        ext_id,
+        version=b.version,
+        actor=a,
+        approve=b.approve,
+        new_deadline=b.new_deadline,
+        note=b.note,
+        today=d,
+    )
+
+
+def _edit(s: Session, tid: int, b: TaskEditIn, a: Actor, _: Ev, d: date) -> object:
+    return task_ops.edit_task(s, tid, version=b.version, actor=a, fields=edit_fields(s, b), today=d)
+
+
+def edit_fields(s: Session, b: TaskEditIn) -> dict[str, Any]:
+    """The edit form's values as task columns; unknown agency codes or states are refused."""
+    fields: dict[str, Any] = {}
+    if b.content is not None:
+        fields["content"] = b.content
+    if b.deadline_text is not None:
+        fields["deadline_text"] = b.deadline_text
+    if b.deadline is not None or b.clear_deadline:
+        fields["deadline"] = None if b.clear_deadline else b.deadline
+    if b.progress is not None:
+        fields["progress"] = b.progress
+    if b.state is not None:
+        if b.state not in {s.value for s in TaskState}:
+            raise TaskOpError("Trạng thái không hợp lệ", "state")
+        fields["state"] = b.state
+    if b.lead:
+        fields["lead_agency_id"] = _agency_id(s, b.lead, "lead")
+    if b.coordinators is not None:
+        fields["coordinator_ids"] = [_agency_id(s, c, "coordinators") for c in b.coordinators]
+    return fields
+
+
+def _agency_id(s: Session, code: str, field: str) -> int:
+    row = reads.agency_by_code(s, code)
+    if row is None:
+        raise TaskOpError(f"Không có cơ quan mã {code!r}", field)
+    return row.id
+
+
+ACTIONS: dict[str, Action] = {
+    "progress": Action(ProgressIn, access.can_report, _progress, "Đã ghi nhận tiến độ.", True),
+    "completion": Action(
+        CompletionIn, access.can_report, _completion, "Đã gửi báo cáo hoàn thành.", True
+    ),
+    "extension": Action(ExtensionIn, access.can_report, _extension, "Đã gửi đề nghị gia hạn."),
+    "note": Action(NoteIn, access.can_note, _note, "Đã thêm ghi chú."),
+    "confirm": Action(ConfirmIn, access.can_decide, _confirm, "Đã xác nhận hoàn thành."),
+    "return": Action(ReturnIn, access.can_decide, _return, "Đã trả lại báo cáo hoàn thành."),
+    "decision": Action(DecisionIn, access.can_decide, _decision, "Đã xử lý đề nghị gia hạn."),
+    "edit": Action(TaskEditIn, access.can_decide, _edit, "Đã cập nhật nhiệm vụ."),
+}

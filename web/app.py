@@ -1,0 +1,111 @@
+"""The web application: pages for people (Jinja2, Vietnamese) and a JSON API for programs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dondoc.settings import Settings
+from storage.db import Database
+from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
+from web.deps import LoginRequired, render
+from web.routes import agency, api, auth, ics, leader, secretariat, tasks
+from web.security import LoginLimiter
+
+SESSION_MAX_AGE = 10 * 60 * 60  # one working day
+
+
+class BodyLimit:
+    """Refuse bodies announced larger than the upload limit (plus room for form fields)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if length.isdigit() and int(length) > self.max_bytes:
+                response = Response("Tệp hoặc nội dung gửi lên quá lớn.", status_code=413)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        messages = {404: "Không tìm thấy trang.", 405: "Phương thức không được hỗ trợ."}
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        response = _error(request, exc.status_code, messages.get(exc.status_code, message))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(StaleTaskError)
+    async def stale(request: Request, exc: StaleTaskError) -> Response:
+        return _error(request, 409, STALE_MESSAGE)
+
+    @app.exception_handler(TaskNotFound)
+    async def missing(request: Request, exc: TaskNotFound) -> Response:
+        return _error(request, 404, "Không tìm thấy nhiệm vụ.")
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: OperationalError) -> Response:
+        # SQLite under concurrent writers: "database is locked" is a conflict, retry later.
+        if "locked" in str(exc.orig):
+            return _error(request, 409, STALE_MESSAGE)
+        raise exc
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or Settings()
+    if db is None:
+        from dondoc.wiring import database
+
+        db = database(settings)
+    app = FastAPI(
+        title="dondoc — theo dõi, đôn đốc thực hiện nhiệm vụ",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings, app.state.db = settings, db
+    app.state.login_limiter = LoginLimiter()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="dondoc_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + 2 * 1024 * 1024)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for module in (auth, tasks, agency, secretariat, leader, ics):
+        app.include_router(module.router)
+    app.include_router(api.router, prefix="/api")
+    _install_handlers(app)
+    return app

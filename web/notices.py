@@ -1,0 +1,106 @@
+"""From a notice to a directive on the secretariat's page: parse, show, apply the corrections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from directives.agencies import AgencyRegistry
+from directives.calendar import DEFAULT_CALENDAR
+from directives.drafts import DirectiveDraft
+from directives.models import DeadlineKind
+from directives.parsing import parse_notice
+from web.schemas import RegisterIn, TaskChoice, clean_form, form_errors
+
+COORD_SEPARATORS = (";", "\n")  # names contain commas, so never split on commas
+
+
+def parse(text: str, registry: AgencyRegistry) -> DirectiveDraft:
+    return parse_notice(text, registry, DEFAULT_CALENDAR)
+
+
+def split_names(value: str) -> list[str]:
+    for sep in COORD_SEPARATORS[1:]:
+        value = value.replace(sep, COORD_SEPARATORS[0])
+    return [n.strip() for n in value.split(COORD_SEPARATORS[0]) if n.strip()]
+
+
+def choices_from_form(
+    values: dict[str, Any], count: int
+) -> tuple[list[TaskChoice], dict[str, str]]:
+    """One TaskChoice per proposed task, from the fields lead_i, coordinators_i, deadline_i."""
+    choices, errors = [], {}
+    for i in range(count):
+        row = clean_form(
+            {
+                "index": i,
+                "include": f"include_{i}" in values,
+                "lead": values.get(f"lead_{i}", ""),
+                "deadline": values.get(f"deadline_{i}", ""),
+            }
+        )
+        row["coordinators"] = split_names(values.get(f"coordinators_{i}", ""))
+        try:
+            choices.append(TaskChoice.model_validate(row))
+        except ValidationError as exc:
+            errors |= {f"{k}_{i}": v for k, v in form_errors(exc).items()}
+    return choices, errors
+
+
+def apply(
+    draft: DirectiveDraft, body: RegisterIn, registry: AgencyRegistry
+) -> tuple[DirectiveDraft, dict[str, str]]:
+    """The draft with the secretariat's corrections; errors keyed by form field."""
+    errors: dict[str, str] = {}
+    by_index = {c.index: c for c in body.tasks}
+    tasks = []
+    for i, task in enumerate(draft.tasks):
+        choice = by_index.get(i)
+        if choice is None:
+            tasks.append(task)
+            continue
+        if not choice.include:
+            continue
+        lead = registry.agencies.get(choice.lead or "")
+        if lead is None:
+            errors[f"lead_{i}"] = "Chọn cơ quan chủ trì trong danh mục."
+            continue
+        codes = [_code(n, registry, draft) for n in choice.coordinators or []]
+        kind = task.deadline_kind
+        if choice.deadline is not None and kind in (DeadlineKind.NONE, DeadlineKind.EVENT):
+            kind = DeadlineKind.FIXED
+        tasks.append(
+            task.model_copy(
+                update={
+                    "lead": lead.name,
+                    "lead_code": lead.code,
+                    "coordinators": list(choice.coordinators or []),
+                    "coordinator_codes": codes,
+                    "deadline": choice.deadline,
+                    "deadline_kind": kind,
+                }
+            )
+        )
+    if not tasks and not errors:
+        errors["_form"] = "Không còn nhiệm vụ nào được chọn để vào sổ."
+    header = {"number": body.number or draft.number, "leader": body.leader or draft.leader}
+    return draft.model_copy(update=header | {"tasks": tasks}), errors
+
+
+def _code(name: str, registry: AgencyRegistry, draft: DirectiveDraft) -> str | None:
+    if name in registry.agencies:
+        return name
+    agency = registry.match(name, draft.issued)
+    return agency.code if agency else None
+
+
+def unmatched(draft: DirectiveDraft) -> dict[int, list[str]]:
+    """Coordinator names that match no agency (they will not be tracked), per task."""
+    result = {}
+    for i, task in enumerate(draft.tasks):
+        codes = task.coordinator_codes or [None] * len(task.coordinators)
+        missing = [n for n, c in zip(task.coordinators, codes, strict=False) if c is None]
+        if missing:
+            result[i] = missing
+    return result

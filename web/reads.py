@@ -1,0 +1,95 @@
+"""Read-side queries the pages need beyond storage.queries: one task with its record, queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    AgencyRow,
+    DirectiveRow,
+    ExtensionRow,
+    HistoryRow,
+    StatusUpdateRow,
+    TaskRow,
+)
+
+
+@dataclass
+class TaskRecord:
+    task: TaskRow
+    updates: list[StatusUpdateRow] = field(default_factory=list)
+    extensions: list[ExtensionRow] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)
+    agency_names: dict[int, str] = field(default_factory=dict)
+
+
+def load_task(session: Session, task_id: int) -> TaskRow | None:
+    return session.scalar(
+        sa.select(TaskRow)
+        .where(TaskRow.id == task_id)
+        .options(
+            selectinload(TaskRow.lead),
+            selectinload(TaskRow.coordinators),
+            selectinload(TaskRow.directive),
+        )
+    )
+
+
+def task_record(session: Session, task: TaskRow) -> TaskRecord:
+    def rows(model: type, order: sa.ColumnElement) -> list:
+        return list(
+            session.scalars(sa.select(model).where(model.task_id == task.id).order_by(order))
+        )
+
+    return TaskRecord(
+        task=task,
+        updates=rows(StatusUpdateRow, StatusUpdateRow.id.desc()),
+        extensions=rows(ExtensionRow, ExtensionRow.id.desc()),
+        history=rows(HistoryRow, HistoryRow.id.desc()),
+        agency_names=dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name)).all()),
+    )
+
+
+def evidence_update(session: Session, update_id: int) -> StatusUpdateRow | None:
+    row = session.get(StatusUpdateRow, update_id)
+    return row if row is not None and row.evidence_path else None
+
+
+def pending_extensions(session: Session) -> list[tuple[ExtensionRow, TaskRow]]:
+    stmt = (
+        sa.select(ExtensionRow, TaskRow)
+        .join(TaskRow, TaskRow.id == ExtensionRow.task_id)
+        .where(ExtensionRow.decision == "pending")
+        .options(selectinload(TaskRow.lead), selectinload(TaskRow.directive))
+        .order_by(ExtensionRow.requested_at)
+    )
+    return [(e, t) for e, t in session.execute(stmt).all()]
+
+
+def directives(session: Session, leader: str | None = None) -> list[DirectiveRow]:
+    stmt = sa.select(DirectiveRow).order_by(DirectiveRow.id.desc())
+    if leader is not None:
+        stmt = stmt.where(DirectiveRow.leader == leader)
+    return list(session.scalars(stmt))
+
+
+def agencies(session: Session, include_groups: bool = True) -> list[AgencyRow]:
+    stmt = sa.select(AgencyRow).order_by(AgencyRow.name)
+    if not include_groups:
+        stmt = stmt.where(AgencyRow.kind != "group")
+    return list(session.scalars(stmt))
+
+
+def agency_by_code(session: Session, code: str) -> AgencyRow | None:
+    return session.scalar(sa.select(AgencyRow).where(AgencyRow.code == code))
+
+
+def agency_by_ics_token(session: Session, token: str) -> AgencyRow | None:
+    return session.scalar(sa.select(AgencyRow).where(AgencyRow.ics_token == token))
+
+
+def set_ics_token(session: Session, agency_id: int, token: str) -> None:
+    session.execute(sa.update(AgencyRow).where(AgencyRow.id == agency_id).values(ics_token=token))

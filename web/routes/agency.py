@@ -1,0 +1,65 @@
+"""Pages of an agency (sở, ban, ngành; UBND huyện): my tasks by bucket, reports, extensions."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from storage.queries import TaskFilter
+from web import reads
+from web.accounts import Role
+from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
+from web.forms import Form, run_page_action
+from web.routes.tasks import checked_bucket, list_context, visible_tasks
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+@router.get("/agency")
+def my_tasks(
+    request: Request, user: PageUser, db: Db, settings: AppSettings, bucket: str | None = None
+) -> Response:
+    require(user, user.is_agency, "xem trang của cơ quan")
+    rows = visible_tasks(db, user, TaskFilter(agency_id=user.agency_id))
+    with db.read() as session:
+        agency = session.get(reads.AgencyRow, user.agency_id)
+    ics_url = f"{settings.base_url}/ics/{agency.ics_token}.ics" if agency.ics_token else None
+    context = list_context(rows, checked_bucket(bucket)) | {
+        "user": user,
+        "agency": agency,
+        "ics_url": ics_url,
+        "title": f"Nhiệm vụ của {agency.name}",
+    }
+    return render(request, "agency.html", context)
+
+
+def _action(name: str) -> None:
+    def handler(
+        request: Request, task_id: int, user: PageUser, db: Db, settings: AppSettings, form: Form
+    ) -> Response:
+        return run_page_action(request, db, settings, user, task_id, name, form)
+
+    router.add_api_route(f"/tasks/{{task_id}}/{name}", handler, methods=["POST"], name=name)
+
+
+for _name in ("progress", "completion", "extension", "note"):
+    _action(_name)
+
+
+@router.post("/agencies/{agency_id}/ics-token")
+def new_ics_token(request: Request, agency_id: int, user: PageUser, db: Db) -> Response:
+    """A new secret calendar URL for the agency (its head, or the office)."""
+    own_head = user.role == Role.AGENCY_HEAD and user.agency_id == agency_id
+    require(user, user.is_office or own_head, "tạo đường dẫn lịch cho cơ quan này")
+    with db.write() as session:
+        if session.get(reads.AgencyRow, agency_id) is None:
+            return render(
+                request, "error.html", {"status": 404, "message": "Không có cơ quan."}, 404
+            )
+        reads.set_ics_token(session, agency_id, secrets.token_urlsafe(24))
+    flash(request, "Đã tạo đường dẫn lịch mới; đường dẫn cũ không còn dùng được.")
+    back = "/agency" if user.is_agency else "/secretariat/agencies"
+    return RedirectResponse(back, status_code=303)

@@ -1,0 +1,158 @@
+"""JSON API for programs (Authorization: Bearer <token>); the same rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from directives.models import Bucket
+from directives.parsing import NoticeError
+from storage.agencies import registry_from_db
+from storage.registration import RegistrationError, register_directive
+from storage.task_ops import TaskOpError
+from web import notices, reads
+from web.actions import ACTIONS, actor_of, decide
+from web.deps import ApiUser, Db, require, today
+from web.routes.tasks import readable_task, visible_tasks
+from web.schemas import (
+    CompletionIn,
+    ConfirmIn,
+    DecisionIn,
+    ExtensionIn,
+    NoteIn,
+    NoticeIn,
+    ProgressIn,
+    RegisterIn,
+    ReturnIn,
+    TaskEditIn,
+)
+from web.views import task_json
+
+router = APIRouter(tags=["nhiệm vụ"])
+
+
+def _unprocessable(field: str | None, message: str) -> JSONResponse:
+    loc = ["body", field] if field else ["body"]
+    detail = [{"loc": loc, "msg": message, "type": "value_error"}]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+@router.get("/me")
+def me(user: ApiUser) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "agency": user.agency_name}
+
+
+@router.get("/tasks")
+def tasks(user: ApiUser, db: Db, bucket: Bucket | None = None) -> list[dict[str, Any]]:
+    rows = visible_tasks(db, user)
+    return [task_json(t, b) for t, b in rows if bucket is None or b == bucket]
+
+
+@router.get("/tasks/{task_id}")
+def task(task_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
+    row, rel = readable_task(db, user, task_id)
+    with db.read() as session:
+        record = reads.task_record(session, row)
+    data = task_json(row) | {"relation": rel}
+    data["updates"] = [
+        {"kind": u.kind, "percent": u.percent, "note": u.note, "author": u.author, "at": u.at}
+        for u in record.updates
+    ]
+    data["extensions"] = [
+        {"id": e.id, "proposed": e.proposed_deadline, "decision": e.decision, "reason": e.reason}
+        for e in record.extensions
+    ]
+    return data
+
+
+def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any:
+    action = ACTIONS[name]
+    _, rel = readable_task(db, user, task_id)
+    require(user, action.allowed(rel))
+    try:
+        with db.write() as session:
+            action.op(session, task_id, body, actor_of(user), None, today())
+    except TaskOpError as exc:
+        return _unprocessable(exc.field, str(exc))
+    return task(task_id, user, db)
+
+
+@router.post("/tasks/{task_id}/progress")
+def progress(task_id: int, body: ProgressIn, user: ApiUser, db: Db) -> Any:
+    return _run("progress", task_id, body, user, db)
+
+
+@router.post("/tasks/{task_id}/completion")
+def completion(task_id: int, body: CompletionIn, user: ApiUser, db: Db) -> Any:
+    return _run("completion", task_id, body, user, db)
+
+
+@router.post("/tasks/{task_id}/extensions")
+def extension(task_id: int, body: ExtensionIn, user: ApiUser, db: Db) -> Any:
+    return _run("extension", task_id, body, user, db)
+
+
+@router.post("/tasks/{task_id}/notes")
+def note(task_id: int, body: NoteIn, user: ApiUser, db: Db) -> Any:
+    return _run("note", task_id, body, user, db)
+
+
+@router.post("/tasks/{task_id}/confirm")
+def confirm(task_id: int, body: ConfirmIn, user: ApiUser, db: Db) -> Any:
+    return _run("confirm", task_id, body, user, db)
+
+
+@router.post("/tasks/{task_id}/return")
+def return_(task_id: int, body: ReturnIn, user: ApiUser, db: Db) -> Any:
+    return _run("return", task_id, body, user, db)
+
+
+@router.patch("/tasks/{task_id}")
+def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db) -> Any:
+    return _run("edit", task_id, body, user, db)
+
+
+@router.post("/extensions/{extension_id}/decision")
+def decision(extension_id: int, body: DecisionIn, user: ApiUser, db: Db) -> Any:
+    require(user, user.is_office)
+    with db.read() as session:
+        ext = session.get(reads.ExtensionRow, extension_id)
+    if ext is None:
+        raise HTTPException(404, "Không tìm thấy đề nghị gia hạn.")
+    try:
+        with db.write() as session:
+            decide(session, extension_id, body, actor_of(user), today())
+    except TaskOpError as exc:
+        return _unprocessable(exc.field, str(exc))
+    return task(ext.task_id, user, db)
+
+
+@router.post("/notices/parse")
+def parse(body: NoticeIn, user: ApiUser, db: Db) -> Any:
+    require(user, user.is_office)
+    with db.read() as session:
+        registry = registry_from_db(session)
+    try:
+        return notices.parse(body.text, registry).to_json_dict()
+    except NoticeError as exc:
+        return _unprocessable("text", str(exc))
+
+
+@router.post("/directives", status_code=201)
+def register(body: RegisterIn, user: ApiUser, db: Db) -> Any:
+    require(user, user.is_office)
+    with db.read() as session:
+        registry = registry_from_db(session)
+    try:
+        draft, errors = notices.apply(notices.parse(body.text, registry), body, registry)
+        if errors:
+            field, message = next(iter(errors.items()))
+            return _unprocessable(field, message)
+        with db.write() as session:
+            row = register_directive(session, draft, registry, user.username)
+            return {"id": row.id, "number": row.number, "tasks": [t.id for t in row.tasks]}
+    except (NoticeError, RegistrationError) as exc:
+        return _unprocessable("text", str(exc))

@@ -1,0 +1,46 @@
+"""The leader's pages: rollup dashboard of the directives he concluded, drill-down to tasks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from markupsafe import Markup
+from starlette.responses import Response
+
+from web import reads
+from web.accounts import CurrentUser, Role
+from web.deps import Db, PageUser, csrf_protect, render, require, today
+from web.routes.tasks import list_context, visible_tasks
+from web.views import urgency
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+def dashboard_html(db: Db, user: CurrentUser) -> Markup | None:
+    """The reports engineer's dashboard for this leader, when that module is installed."""
+    try:
+        from reports.html import render_dashboard_html
+
+        from reports.model import Scope
+        from reports.rollup import build_rollup
+    except ImportError:
+        return None
+    scope = Scope(leader=user.leader_name) if user.role == Role.LEADER else Scope()
+    with db.read() as session:
+        rollup = build_rollup(session, today(), scope)
+    return Markup(render_dashboard_html(rollup, standalone=False))
+
+
+@router.get("/leader")
+def dashboard(request: Request, user: PageUser, db: Db) -> Response:
+    require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
+    rows = visible_tasks(db, user)
+    with db.read() as session:
+        directives = reads.directives(session, user.leader_name if not user.is_office else None)
+    context = list_context(rows, None) | {
+        "user": user,
+        "dashboard": dashboard_html(db, user),
+        "directives": directives,
+        "attention": [(t, b) for t, b in rows if urgency(t, today())],
+        "title": "Tình hình thực hiện nhiệm vụ",
+    }
+    return render(request, "leader.html", context)

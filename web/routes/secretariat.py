@@ -1,0 +1,163 @@
+"""Pages of the secretariat (Văn phòng UBND tỉnh): register notices, confirm, extensions, edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from directives.formats import extract_text
+from directives.models import TaskState
+from directives.parsing import NoticeError
+from storage.agencies import registry_from_db
+from storage.queries import TaskFilter
+from storage.registration import RegistrationError, register_directive
+from web import notices, reads
+from web.accounts import CurrentUser
+from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
+from web.forms import Form, run_page_action, text_fields
+from web.routes.tasks import readable_task, visible_tasks
+from web.schemas import RegisterIn, clean_form, form_errors
+from web.uploads import TaskOpError, read_limited
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+def _office(user: CurrentUser) -> None:
+    require(user, user.is_office, "truy cập trang của Văn phòng")
+
+
+@router.get("/secretariat")
+def queue(request: Request, user: PageUser, db: Db) -> Response:
+    _office(user)
+    rows = visible_tasks(db, user)
+    awaiting = [(t, b) for t, b in rows if t.state == TaskState.AWAITING_CONFIRMATION]
+    with db.read() as session:
+        extensions = reads.pending_extensions(session)
+        directives = reads.directives(session)
+    context = {"user": user, "awaiting": awaiting, "extensions": extensions}
+    context |= {"directives": directives, "title": "Văn phòng UBND tỉnh", "total": len(rows)}
+    return render(request, "secretariat.html", context)
+
+
+@router.get("/secretariat/notices/new")
+def new_notice(request: Request, user: PageUser) -> Response:
+    _office(user)
+    return render(request, "notice_new.html", {"user": user, "errors": {}, "text": ""})
+
+
+def _review(request: Request, user: CurrentUser, db: Db, text: str, **extra: Any) -> Response:
+    with db.read() as session:
+        registry = registry_from_db(session)
+        agencies = reads.agencies(session)
+    try:
+        draft = notices.parse(text, registry)
+    except NoticeError as exc:
+        context = {"user": user, "errors": {"text": str(exc)}, "text": text}
+        return render(request, "notice_new.html", context, 422)
+    context = {"user": user, "draft": draft, "text": text, "agencies": agencies}
+    context |= {"unmatched": notices.unmatched(draft), "errors": {}, "values": {}}
+    context |= {"title": "Xem lại đề xuất"} | extra
+    return render(request, "notice_review.html", context, 422 if extra.get("errors") else 200)
+
+
+@router.post("/secretariat/notices/parse")
+def parse_notice(
+    request: Request, user: PageUser, db: Db, settings: AppSettings, form: Form
+) -> Response:
+    _office(user)
+    text = form.get("text") if isinstance(form.get("text"), str) else ""
+    upload = form.get("file")
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = read_limited(upload, settings.upload_max_bytes)
+            text = extract_text(data, upload.filename)
+    except (NoticeError, TaskOpError) as exc:
+        return render(request, "notice_new.html", {"user": user, "errors": {"text": str(exc)}}, 422)
+    if not str(text).strip():
+        errors = {"text": "Dán nội dung văn bản hoặc chọn tệp (.txt, .docx, .pdf)."}
+        return render(request, "notice_new.html", {"user": user, "errors": errors}, 422)
+    return _review(request, user, db, str(text))
+
+
+@router.post("/secretariat/notices/register")
+def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Response:
+    _office(user)
+    values = text_fields(form)
+    text = values.get("text", "")
+    with db.read() as session:
+        registry = registry_from_db(session)
+    try:
+        draft = notices.parse(text, registry)
+        choices, errors = notices.choices_from_form(values, len(draft.tasks))
+        head = clean_form({"text": text, "number": values.get("number", "")})
+        body = RegisterIn.model_validate(head | {"leader": values.get("leader") or None})
+        body = body.model_copy(update={"tasks": choices})
+    except NoticeError as exc:
+        return render(request, "notice_new.html", {"user": user, "errors": {"text": str(exc)}}, 422)
+    except ValidationError as exc:
+        return _review(request, user, db, text, errors=form_errors(exc), values=values)
+    final, more = notices.apply(draft, body, registry)
+    if errors or more:
+        return _review(request, user, db, text, errors=errors | more, values=values)
+    try:
+        with db.write() as session:
+            directive = register_directive(session, final, registry, user.username)
+            directive_id, count = directive.id, len(directive.tasks)
+    except RegistrationError as exc:
+        return _review(request, user, db, text, errors={"_form": str(exc)}, values=values)
+    flash(request, f"Đã vào sổ văn bản với {count} nhiệm vụ.")
+    return RedirectResponse(f"/directives/{directive_id}", status_code=303)
+
+
+@router.get("/directives/{directive_id}")
+def directive_page(request: Request, directive_id: int, user: PageUser, db: Db) -> Response:
+    with db.read() as session:
+        directive = session.get(reads.DirectiveRow, directive_id)
+    require(
+        user,
+        directive is not None
+        and (
+            user.is_office
+            or (user.leader_name is not None and directive.leader == user.leader_name)
+        ),
+        "xem văn bản này",
+    )
+    rows = visible_tasks(db, user, TaskFilter(directive_id=directive_id))
+    context = {"user": user, "directive": directive, "rows": rows, "title": directive.number}
+    return render(request, "directive.html", context)
+
+
+@router.get("/secretariat/agencies")
+def agencies_page(request: Request, user: PageUser, db: Db, settings: AppSettings) -> Response:
+    _office(user)
+    with db.read() as session:
+        rows = reads.agencies(session, include_groups=False)
+    context = {"user": user, "agencies": rows, "base_url": settings.base_url, "title": "Cơ quan"}
+    return render(request, "agencies.html", context)
+
+
+@router.get("/tasks/{task_id}/edit")
+def edit_page(request: Request, task_id: int, user: PageUser, db: Db) -> Response:
+    _office(user)
+    readable_task(db, user, task_id)
+    from web.routes.tasks import task_page
+
+    return task_page(request, db, user, task_id, form="edit")
+
+
+def _action(name: str) -> None:
+    def handler(
+        request: Request, task_id: int, user: PageUser, db: Db, settings: AppSettings, form: Form
+    ) -> Response:
+        return run_page_action(request, db, settings, user, task_id, name, form)
+
+    router.add_api_route(f"/tasks/{{task_id}}/{name}", handler, methods=["POST"], name=name)
+
+
+for _name in ("confirm", "return", "decision", "edit"):
+    _action(_name)

@@ -1,0 +1,127 @@
+"""Task list and task page (every role, filtered by what it may see); evidence downloads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse
+from starlette.responses import Response
+
+from directives.models import Bucket
+from storage.db import Database
+from storage.queries import TaskFilter, list_tasks
+from storage.task_ops import TaskNotFound
+from web import access, reads
+from web.accounts import CurrentUser
+from web.deps import AppSettings, Db, PageUser, csrf_protect, render, require, today
+from web.uploads import evidence_file
+from web.views import deadline_note, urgency
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+def visible_tasks(db: Database, user: CurrentUser, flt: TaskFilter | None = None) -> list:
+    flt = flt or access.task_filter(user)
+    with db.read() as session:
+        return list_tasks(session, today(), flt)
+
+
+def list_context(rows: list, bucket: str | None) -> dict[str, Any]:
+    counts = Counter(b for _, b in rows)
+    shown = [(t, b) for t, b in rows if bucket is None or b == bucket]
+    return {
+        "rows": shown,
+        "counts": counts,
+        "total": len(rows),
+        "bucket": bucket,
+        "buckets": list(Bucket),
+        "urgency": urgency,
+        "deadline_note": deadline_note,
+    }
+
+
+def checked_bucket(bucket: str | None) -> str | None:
+    if bucket and bucket not in {b.value for b in Bucket}:
+        raise HTTPException(404)
+    return bucket or None
+
+
+@router.get("/tasks")
+def task_list(request: Request, user: PageUser, db: Db, bucket: str | None = None) -> Response:
+    rows = visible_tasks(db, user)
+    context = list_context(rows, checked_bucket(bucket)) | {"user": user, "title": "Nhiệm vụ"}
+    return render(request, "tasks.html", context)
+
+
+def readable_task(db: Database, user: CurrentUser, task_id: int) -> tuple[Any, access.Relation]:
+    with db.read() as session:
+        task = reads.load_task(session, task_id)
+        if task is None:
+            raise TaskNotFound(task_id)
+        rel = access.relation(user, task)
+        require(user, rel is not None, "xem nhiệm vụ này")
+        return task, rel  # type: ignore[return-value]
+
+
+def task_page(
+    request: Request,
+    db: Database,
+    user: CurrentUser,
+    task_id: int,
+    *,
+    form: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The task page; after a refused form, that form shows its errors and the values typed."""
+    task, rel = readable_task(db, user, task_id)
+    with db.read() as session:
+        record = reads.task_record(session, task)
+        agencies = reads.agencies(session, include_groups=False) if rel == "office" else []
+    source = task.directive.source_text or ""
+    excerpt = source[task.source_start : task.source_end] if task.source_end else ""
+    context = {
+        "user": user,
+        "rel": rel,
+        "record": record,
+        "task": task,
+        "excerpt": excerpt,
+        "urgency": urgency(task, today()),
+        "deadline_note": deadline_note(task, today()),
+        "can_report": access.can_report(rel),
+        "can_note": access.can_note(rel),
+        "can_decide": access.can_decide(rel),
+        "pending": next((e for e in record.extensions if e.decision == "pending"), None),
+        "agencies": agencies,
+        "form": form,
+        "errors": errors or {},
+        "values": values or {},
+        "title": f"Nhiệm vụ {task.ref}",
+    }
+    return render(request, "task.html", context, status_code)
+
+
+@router.get("/tasks/{task_id}")
+def show_task(request: Request, task_id: int, user: PageUser, db: Db) -> Response:
+    return task_page(request, db, user, task_id)
+
+
+@router.get("/evidence/{update_id}")
+def evidence(update_id: int, user: PageUser, db: Db, settings: AppSettings) -> Response:
+    with db.read() as session:
+        update = reads.evidence_update(session, update_id)
+    if update is None:
+        raise HTTPException(404)
+    readable_task(db, user, update.task_id)
+    path = evidence_file(settings.upload_dir, update.evidence_path or "")
+    if path is None:
+        raise HTTPException(404)
+    return FileResponse(
+        path,
+        filename=update.evidence_name or path.name,
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
