@@ -1,0 +1,85 @@
+"""`dondoc report`: the leader's rollup as an HTML dashboard, a DOCX report or an XLSX workbook."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dondoc.cli_common import parse_as_of
+from dondoc.errors import UserError
+from dondoc.wiring import database
+from reports.periods import Cutoff, PeriodKind
+
+
+class ReportFormat(StrEnum):
+    HTML = "html"
+    DOCX = "docx"
+    XLSX = "xlsx"
+
+
+def report(
+    as_of: Annotated[str, typer.Option("--as-of", help="Figures at this date, YYYY-MM-DD")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="html, docx or xlsx")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write")],
+    leader: Annotated[
+        str | None, typer.Option(help="Only directives this leader concluded")
+    ] = None,
+    agency: Annotated[str | None, typer.Option(help="Only tasks this agency leads")] = None,
+    directive: Annotated[str | None, typer.Option(help="Only this directive (its number)")] = None,
+    period: Annotated[PeriodKind, typer.Option(help="Reporting period")] = PeriodKind.MONTH,
+    cutoff: Annotated[
+        Cutoff, typer.Option(help="calendar periods or the NĐ 09/2019 cut-off (15th → 14th)")
+    ] = Cutoff.CALENDAR,
+) -> None:
+    """Write the rollup (tổng hợp tình hình thực hiện nhiệm vụ) at a date to a file."""
+    from reports.output import OutputError
+    from reports.rollup import ScopeError, all_tasks, build_rollup, resolve_scope
+
+    day = parse_as_of(as_of)
+    _check_output(out)
+    with database().read() as session:
+        try:
+            scope = resolve_scope(session, leader=leader, agency=agency, directive=directive)
+        except ScopeError as exc:
+            raise UserError(str(exc)) from None
+        rollup = build_rollup(session, day, scope, period_kind=period, cutoff=cutoff)
+        annex = all_tasks(session, day, scope) if scope.directive_id is not None else []
+    try:
+        _write(rollup, fmt, out, annex)
+    except OutputError as exc:
+        raise UserError(f"--out {exc}") from None
+    typer.echo(
+        f"{out}: {fmt.value}, {rollup.period.label}, {rollup.totals.total} nhiệm vụ, "
+        f"{rollup.totals.open_overdue} quá hạn"
+    )
+
+
+def _check_output(out: Path) -> None:
+    """Fail before any work when the file cannot be written where asked."""
+    if out.is_dir():
+        raise UserError(f"--out {out}: is a folder, not a file")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"--out {out}: folder {folder} does not exist")
+
+
+def _write(rollup, fmt: ReportFormat, out: Path, annex: list) -> None:  # type: ignore[no-untyped-def]
+    if fmt == ReportFormat.HTML:
+        from reports.html import write_html
+
+        write_html(rollup, out)
+    elif fmt == ReportFormat.DOCX:
+        from reports.docx_report import write_docx
+
+        write_docx(rollup, out, tasks=annex)
+    else:
+        from reports.xlsx_report import write_xlsx
+
+        write_xlsx(rollup, out)
+
+
+def register_commands(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,135 @@
+"""The rollup as an XLSX workbook (openpyxl): one sheet per grouping and the overdue list."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.labels import date_vi, state_vi
+from reports.model import RATE_FORMULA_VI, GroupRow, Rollup
+from reports.output import atomic_write
+
+FONT = "Times New Roman"
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+DATE_FORMAT = "dd/mm/yyyy"
+RATE_FORMAT = "0.0%"
+COUNT_HEADERS = (
+    "Tổng số",
+    "Hoàn thành đúng hạn",
+    "Hoàn thành quá hạn",
+    "Đang thực hiện trong hạn",
+    "Quá hạn chưa hoàn thành",
+    "Thường xuyên",
+    "Tỷ lệ hoàn thành đúng hạn",
+)
+COUNT_WIDTHS = (10, 13, 13, 13, 13, 12, 13)
+OVERDUE_HEADERS = (
+    "STT", "Văn bản", "Mục", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Hạn xử lý", "Hạn ban đầu",
+    "Số ngày quá hạn", "Số ngày làm việc quá hạn", "Trạng thái",
+)  # fmt: skip
+OVERDUE_WIDTHS = (6, 16, 7, 60, 30, 30, 12, 12, 10, 12, 16)
+
+
+def build_xlsx(rollup: Rollup) -> bytes:
+    wb = Workbook()
+    first = wb.active
+    _group_sheet(wb, "Theo cơ quan", "Cơ quan chủ trì", rollup.by_agency, rollup, previous=True)
+    _group_sheet(wb, "Theo văn bản", "Văn bản", rollup.by_directive, rollup, detail="Trích yếu")
+    _group_sheet(wb, "Theo lãnh đạo", "Lãnh đạo chỉ đạo", rollup.by_leader, rollup)
+    _group_sheet(wb, "Theo kỳ", "Kỳ (theo hạn xử lý)", rollup.by_period, rollup, sort=False)
+    _overdue_sheet(wb, rollup)
+    wb.remove(first)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_xlsx(rollup: Rollup, path: Path) -> None:
+    atomic_write(path, build_xlsx(rollup))
+
+
+def _title(ws: Worksheet, text: str, rollup: Rollup) -> None:
+    scope = rollup.scope.title_vi
+    ws["A1"] = f"{text}{' ' + scope if scope else ''}"
+    ws["A1"].font = Font(name=FONT, bold=True, size=13)
+    ws["A2"] = f"{rollup.period.label}; số liệu tính đến ngày {date_vi(rollup.as_of)}"
+    ws["A2"].font = Font(name=FONT, italic=True, size=11)
+
+
+def _header(ws: Worksheet, row: int, headers: Sequence[str], widths: Sequence[float]) -> None:
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True), 1):
+        cell = ws.cell(row=row, column=col, value=text)
+        cell.font = Font(name=FONT, bold=True, size=11)
+        cell.fill, cell.border = HEADER_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[row].height = 45
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+
+
+def _body_row(ws: Worksheet, row: int, values: Sequence[Any], formats: dict[int, str]) -> None:
+    for col, value in enumerate(values, 1):
+        cell = ws.cell(row=row, column=col, value=value)
+        cell.font, cell.border = Font(name=FONT, size=11), BORDER
+        cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+        if col in formats:
+            cell.number_format = formats[col]
+
+
+def _group_sheet(
+    wb: Workbook,
+    name: str,
+    label: str,
+    rows: list[GroupRow],
+    rollup: Rollup,
+    *,
+    detail: str | None = None,
+    previous: bool = False,
+    sort: bool = True,
+) -> None:
+    ws = wb.create_sheet(name)
+    _title(ws, f"Tình hình thực hiện nhiệm vụ {name.lower()}", rollup)
+    headers = ["STT", label, *([detail] if detail else []), *COUNT_HEADERS]
+    widths = [6, 40, *([60] if detail else []), *COUNT_WIDTHS]
+    if previous:
+        headers += [f"Quá hạn tại {date_vi(rollup.previous_as_of)}", "Tăng (+) / giảm (−)"]
+        widths += [14, 12]
+    _header(ws, 4, headers, widths)
+    rate_col = len(headers) - (2 if previous else 0)
+    for n, group in enumerate(rows, 1):
+        c = group.counts
+        values: list[Any] = [n, group.label, *([group.detail] if detail else [])]
+        values += [c.total, c.done_on_time, c.done_late, c.open_on_time, c.open_overdue]
+        values += [c.ongoing, c.on_time_rate]
+        if previous and group.previous is not None:
+            values += [group.previous.open_overdue, c.open_overdue - group.previous.open_overdue]
+        _body_row(ws, 4 + n, values, {rate_col: RATE_FORMAT})
+    last = 4 + len(rows)
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{max(last, 5)}"
+    note = ws.cell(row=last + 2, column=1, value=f"(*) {RATE_FORMULA_VI}")
+    note.font = Font(name=FONT, italic=True, size=10)
+
+
+def _overdue_sheet(wb: Workbook, rollup: Rollup) -> None:
+    ws = wb.create_sheet("Quá hạn")
+    _title(ws, "Danh sách nhiệm vụ quá hạn chưa hoàn thành", rollup)
+    _header(ws, 4, OVERDUE_HEADERS, OVERDUE_WIDTHS)
+    for n, t in enumerate(rollup.overdue, 1):
+        coordinators = "; ".join(t.coordinators)
+        values = (n, t.directive_number, t.ref, t.content, t.lead, coordinators, t.deadline,
+                  t.original_deadline, t.days_calendar, t.days_working, state_vi(t))  # fmt: skip
+        _body_row(ws, 4 + n, values, {7: DATE_FORMAT, 8: DATE_FORMAT})
+    last = 4 + len(rollup.overdue)
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(OVERDUE_HEADERS))}{max(last, 5)}"
+    if len(rollup.overdue) < rollup.overdue_total:
+        shown = f"{len(rollup.overdue)}/{rollup.overdue_total}"
+        ws.cell(row=last + 2, column=1, value=f"Liệt kê {shown} nhiệm vụ quá hạn lâu nhất.")
