@@ -1,18 +1,20 @@
 """Registering a parsed directive (vào sổ theo dõi): one transaction, group leads fanned out.
 
 Each task led by a group ("UBND các huyện biên giới") becomes one task per member agency valid
-on the issue date. Deadlines on a day off move to the next working day (BLDS Điều 148); the
-original deadline is kept beside the current one for later extensions.
+on the issue date; a group named as coordinator stays one coordinator (the group). Every task
+is due for evaluation by the next reminder sweep (next_reminder_on = the registration day).
+Deadlines on a day off move to the next working day (BLDS Điều 148); the original deadline is
+kept beside the current one for later extensions.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from directives.agencies import AgencyRegistry
-from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
+from directives.calendar import DEFAULT_CALENDAR, TIMEZONE, WorkCalendar
 from directives.drafts import DirectiveDraft, TaskDraft
 from directives.models import Agency
 from storage.agencies import agency_ids_by_code
@@ -56,8 +58,10 @@ def register_directive(
     registry: AgencyRegistry,
     actor: str,
     calendar: WorkCalendar = DEFAULT_CALENDAR,
+    today: date | None = None,
 ) -> DirectiveRow:
     """Store the directive and its tasks; RegistrationError if a lead is unknown."""
+    today = today or datetime.now(TIMEZONE).date()
     problems = check_draft(draft, registry)
     if problems:
         raise RegistrationError("; ".join(problems))
@@ -89,6 +93,7 @@ def register_directive(
     for task in draft.tasks:
         for row in _task_rows(session, task, draft, registry, ids, calendar):
             row.directive_id = directive.id
+            row.next_reminder_on = today
             session.add(row)
             session.flush()
             record(
@@ -121,7 +126,7 @@ def _task_rows(
     ):
         agency = _resolve(name, code, registry, on)
         if agency is not None:
-            coordinators.extend(_members(agency, registry, on))
+            coordinators.append(agency)
     rows = []
     for member in _members(lead, registry, on):
         if member.code not in ids:
