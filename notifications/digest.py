@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy.orm import Session
 
 from notifications import policy as p
-from notifications.mime import Mail, build
+from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
 from notifications.sweep import NewReminder, PlanResult, TaskInfo
 from storage.models import ReminderRow
@@ -86,6 +86,7 @@ def _enqueue_digest(
     count = sum(len(lines) for _, lines in sections)
     context = {
         "name": _greeting(reminders), "slot": slot, "sections": sections, "count": count,
+        "audience": _audience(reminders),
         "base_url": cfg.base_url,
     }  # fmt: skip
     subject = f"Đôn đốc thực hiện nhiệm vụ: {count} nhiệm vụ cần quan tâm ({slot:%d/%m/%Y})"
@@ -93,7 +94,7 @@ def _enqueue_digest(
         message, message_id = build(
             Mail(
                 sender=cfg.sender,
-                to=formataddr((_greeting(reminders), recipient)),
+                to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
                 subject=subject,
                 text=_env.get_template("digest.txt.j2").render(context),
                 html=_env.get_template("digest.html.j2").render(context),
@@ -123,6 +124,11 @@ def _enqueue_digest(
 def _greeting(reminders: list[NewReminder]) -> str:
     order = {"leader": 0, "head": 1, "lead": 2, "coordinator": 3}
     return min(reminders, key=lambda r: order.get(r.role, 9)).name
+
+
+def _audience(reminders: list[NewReminder]) -> str:
+    roles = {r.role for r in reminders}
+    return "leader" if roles == {"leader"} else "head" if roles == {"head"} else "agency"
 
 
 def _section(reminder: NewReminder) -> str:

@@ -70,7 +70,7 @@ class PlanResult:
 
 def load_days(session: Session) -> DayIndex:
     cd = CalendarDay
-    return DayIndex(session.execute(sa.select(cd.day, cd.is_working, cd.work_index)).tuples())
+    return DayIndex(session.execute(sa.select(cd.day, cd.is_working, cd.work_index)).all())
 
 
 def plan(
@@ -190,7 +190,7 @@ def _leaders(session: Session, names: set[str]) -> dict[str, list[_Person]]:
     )
     out: dict[str, list[_Person]] = defaultdict(list)
     for leader, email, full_name in session.execute(stmt):
-        out[leader].append((_address(email), full_name or leader, "leader", None))
+        out[leader].append((_address(email), f"Đồng chí {full_name or leader}", "leader", None))
     return out
 
 
