@@ -1,0 +1,180 @@
+"""Real processes for the orchestrated-mode test: a Prefect server on PostgreSQL, a process work
+pool, workers, and the deployments of prefect.yaml. Every process is started here, in its own
+session, and stopped by its own process group id.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def wait_until(check: Callable[[], Any], timeout: float, what: str, every: float = 0.25) -> Any:
+    """Poll an outside process's state until `check` is truthy; bounded in time."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        pause.wait(every)  # polling another process, not waiting for time to pass
+    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+class Proc:
+    """A child process in its own session, its output in a log file."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], logs: Path) -> None:
+        self.name = name
+        self.log = logs / f"{name}.log"
+        self._out = self.log.open("wb")
+        self.popen = subprocess.Popen(
+            args,
+            env=env,
+            cwd=REPO,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.alive():
+            os.killpg(self.popen.pid, sig)
+        self.popen.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.alive():
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._out.close()
+
+    def tail(self, n: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+
+
+class Orchestra:
+    """A Prefect server, a work pool, deployments and workers, all on loopback."""
+
+    def __init__(self, env: dict[str, str], logs: Path, port: int) -> None:
+        self.env = env
+        self.logs = logs
+        self.api = f"http://127.0.0.1:{port}/api"
+        self.env["PREFECT_API_URL"] = self.api
+        self.port = port
+        self.procs: list[Proc] = []
+        self.http = httpx.Client(base_url=self.api, timeout=30)
+
+    def start_server(self) -> None:
+        server = self.spawn(
+            "server",
+            [
+                str(BIN / "prefect"),
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+        )
+        wait_until(lambda: self._healthy() or not server.alive(), 120, "the Prefect server")
+        if not server.alive():
+            raise RuntimeError(f"prefect server died:\n{server.tail()}")
+
+    def _healthy(self) -> bool:
+        try:
+            return self.http.get("/health").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Proc:
+        proc = Proc(name, args, {**self.env, **(env or {})}, self.logs)
+        self.procs.append(proc)
+        return proc
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [str(BIN / "prefect"), "--no-prompt", *args],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"prefect {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def start_worker(self, name: str, pool: str) -> Proc:
+        return self.spawn(
+            name,
+            [
+                str(BIN / "prefect"),
+                "worker",
+                "start",
+                "--pool",
+                pool,
+                "--name",
+                name,
+                "--limit",
+                "2",
+            ],
+        )
+
+    def run(self, flow: str, deployment: str, parameters: dict[str, Any]) -> str:
+        """Create a flow run of a deployment; returns its id."""
+        dep = self.http.get(f"/deployments/name/{flow}/{deployment}")
+        dep.raise_for_status()
+        created = self.http.post(
+            f"/deployments/{dep.json()['id']}/create_flow_run", json={"parameters": parameters}
+        )
+        created.raise_for_status()
+        return created.json()["id"]
+
+    def flow_run(self, run_id: str) -> dict[str, Any]:
+        reply = self.http.get(f"/flow_runs/{run_id}")
+        reply.raise_for_status()
+        return reply.json()
+
+    def state(self, run_id: str) -> str:
+        return self.flow_run(run_id)["state"]["type"]
+
+    def wait(self, run_id: str, timeout: float = 180) -> str:
+        state = wait_until(
+            lambda: (s := self.state(run_id)) in TERMINAL and s, timeout, f"flow run {run_id}"
+        )
+        return state
+
+    def result_logs(self, run_id: str) -> list[str]:
+        reply = self.http.post(
+            "/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200}
+        )
+        return [entry["message"] for entry in reply.json()]
+
+    def close(self) -> None:
+        for proc in reversed(self.procs):
+            proc.stop()
+        self.http.close()
