@@ -34,8 +34,14 @@ from reports.output import atomic_write
 AGENCY_WIDTHS = (12, 43, 16, 15, 15, 15, 15, 16, 18)
 TASK_WIDTHS = (12, 47, 24, 24, 24, 16, 18)
 TASK_HEADERS = (
-    "STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Hạn xử lý", "Số ngày quá hạn", "Trạng thái",
-)  # fmt: skip
+    "STT",
+    "Nhiệm vụ",
+    "Chủ trì",
+    "Phối hợp",
+    "Hạn xử lý",
+    "Số ngày quá hạn",
+    "Trạng thái",
+)
 
 
 def build_docx(
@@ -47,8 +53,13 @@ def build_docx(
     write(doc, "BÁO CÁO", size=14, bold=True, align=CENTER)
     subject = f"Tình hình thực hiện nhiệm vụ {rollup.scope.title_vi}".replace("  ", " ").strip()
     write(doc, subject, size=14, bold=True, align=CENTER)
-    write(doc, f"({rollup.period.label}, số liệu tính đến ngày {date_vi(rollup.as_of)})",
-          size=14, align=CENTER, after=12)  # fmt: skip
+    write(
+        doc,
+        f"({rollup.period.label}, số liệu tính đến ngày {date_vi(rollup.as_of)})",
+        size=14,
+        align=CENTER,
+        after=12,
+    )
     _body(doc, "I. KẾT QUẢ CHUNG", summary_sentences(rollup))
     write(doc, "II. KẾT QUẢ THEO CƠ QUAN CHỦ TRÌ", bold=True, before=6, after=6, first_line_mm=10)
     _agency_table(doc, rollup)
@@ -85,9 +96,15 @@ def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
     rows = rollup.by_agency
     table = doc.add_table(rows=3, cols=9, style="Table Grid")
     top, sub, numbers = table.rows
-    spans = [(0, 0, "STT"), (1, 1, "Cơ quan, đơn vị chủ trì"), (2, 2, "Tổng số nhiệm vụ"),
-             (3, 4, "Đã hoàn thành"), (5, 6, "Chưa hoàn thành"), (7, 7, "Thường xuyên"),
-             (8, 8, "Tỷ lệ hoàn thành đúng hạn (*)")]  # fmt: skip
+    spans = [
+        (0, 0, "STT"),
+        (1, 1, "Cơ quan, đơn vị chủ trì"),
+        (2, 2, "Tổng số nhiệm vụ"),
+        (3, 4, "Đã hoàn thành"),
+        (5, 6, "Chưa hoàn thành"),
+        (7, 7, "Thường xuyên"),
+        (8, 8, "Tỷ lệ hoàn thành đúng hạn (*)"),
+    ]
     for first, last, text in spans:
         cell = top.cells[first].merge(top.cells[last])
         if first == last:
@@ -110,8 +127,17 @@ def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
 
 def _counts_row(table, number: str, label: str, c: Counts) -> list:  # type: ignore[no-untyped-def]
     cells = table.add_row().cells
-    values = (number, label, c.total, c.done_on_time, c.done_late, c.open_on_time,
-              c.open_overdue, c.ongoing, percent(c.on_time_rate))  # fmt: skip
+    values = (
+        number,
+        label,
+        c.total,
+        c.done_on_time,
+        c.done_late,
+        c.open_on_time,
+        c.open_overdue,
+        c.ongoing,
+        percent(c.on_time_rate),
+    )
     for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
         cell_text(cell, str(value), align=LEFT if i == 1 else CENTER)
     return cells
@@ -119,16 +145,28 @@ def _counts_row(table, number: str, label: str, c: Counts) -> list:  # type: ign
 
 def _overdue_section(doc: DocumentObject, rollup: Rollup) -> None:
     shown, total = len(rollup.overdue), rollup.overdue_total
-    write(doc, "III. DANH SÁCH NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH", bold=True, before=6, after=6,
-          first_line_mm=10)  # fmt: skip
+    write(
+        doc,
+        "III. DANH SÁCH NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH",
+        bold=True,
+        before=6,
+        after=6,
+        first_line_mm=10,
+    )
     if not total:
         write(doc, "Không có nhiệm vụ quá hạn chưa hoàn thành.", after=6, first_line_mm=10)
         return
     note = f"{total} nhiệm vụ, xếp theo thời gian quá hạn giảm dần"
     if shown < total:
         note += f"; liệt kê {shown} nhiệm vụ quá hạn lâu nhất"
-    write(doc, f"({note}; số ngày quá hạn: ngày lịch (ngày làm việc))", size=12, italic=True,
-          align=CENTER, after=4)  # fmt: skip
+    write(
+        doc,
+        f"({note}; số ngày quá hạn: ngày lịch (ngày làm việc))",
+        size=12,
+        italic=True,
+        align=CENTER,
+        after=4,
+    )
     _task_table(doc, rollup.overdue)
 
 
@@ -141,8 +179,15 @@ def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:
         deadline = date_vi(task.deadline) if task.deadline else "Thường xuyên"
         if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
             deadline += f"\n(hạn đầu: {date_vi(task.original_deadline)})"
-        values = (str(n), task_text(task), task.lead, "; ".join(task.coordinators), deadline, late,
-                  state_vi(task))  # fmt: skip
+        values = (
+            str(n),
+            task_text(task),
+            task.lead,
+            "; ".join(task.coordinators),
+            deadline,
+            late,
+            state_vi(task),
+        )
         for i, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
             cell_text(cell, value, align=LEFT if i in (1, 2, 3) else CENTER)
     repeat_as_header(table, 1)
@@ -152,9 +197,11 @@ def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:
 
 def _extension_section(doc: DocumentObject, rollup: Rollup) -> None:
     write(doc, "IV. GIA HẠN THỰC HIỆN NHIỆM VỤ", bold=True, before=6, after=6, first_line_mm=10)
-    text = (f"Trong {rollup.period.label.lower()}, đã đồng ý gia hạn {rollup.extensions_in_period}"
-            f" nhiệm vụ; lũy kế đến ngày {date_vi(rollup.as_of)}: {len(rollup.extensions)} lượt"
-            " gia hạn được đồng ý (hạn ban đầu vẫn được lưu để đối chiếu).")  # fmt: skip
+    text = (
+        f"Trong {rollup.period.label.lower()}, đã đồng ý gia hạn {rollup.extensions_in_period}"
+        f" nhiệm vụ; lũy kế đến ngày {date_vi(rollup.as_of)}: {len(rollup.extensions)} lượt"
+        " gia hạn được đồng ý (hạn ban đầu vẫn được lưu để đối chiếu)."
+    )
     write(doc, text, align=JUSTIFY, after=6, first_line_mm=10)
 
 

@@ -33,9 +33,18 @@ COUNT_HEADERS = (
 )
 COUNT_WIDTHS = (10, 13, 13, 13, 13, 12, 13)
 OVERDUE_HEADERS = (
-    "STT", "Văn bản", "Mục", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Hạn xử lý", "Hạn ban đầu",
-    "Số ngày quá hạn", "Số ngày làm việc quá hạn", "Trạng thái",
-)  # fmt: skip
+    "STT",
+    "Văn bản",
+    "Mục",
+    "Nhiệm vụ",
+    "Chủ trì",
+    "Phối hợp",
+    "Hạn xử lý",
+    "Hạn ban đầu",
+    "Số ngày quá hạn",
+    "Số ngày làm việc quá hạn",
+    "Trạng thái",
+)
 OVERDUE_WIDTHS = (6, 16, 7, 60, 30, 30, 12, 12, 10, 12, 16)
 
 
@@ -125,8 +134,19 @@ def _overdue_sheet(wb: Workbook, rollup: Rollup) -> None:
     _header(ws, 4, OVERDUE_HEADERS, OVERDUE_WIDTHS)
     for n, t in enumerate(rollup.overdue, 1):
         coordinators = "; ".join(t.coordinators)
-        values = (n, t.directive_number, t.ref, t.content, t.lead, coordinators, t.deadline,
-                  t.original_deadline, t.days_calendar, t.days_working, state_vi(t))  # fmt: skip
+        values = (
+            n,
+            t.directive_number,
+            t.ref,
+            t.content,
+            t.lead,
+            coordinators,
+            t.deadline,
+            t.original_deadline,
+            t.days_calendar,
+            t.days_working,
+            state_vi(t),
+        )
         _body_row(ws, 4 + n, values, {7: DATE_FORMAT, 8: DATE_FORMAT})
     last = 4 + len(rollup.overdue)
     ws.auto_filter.ref = f"A4:{get_column_letter(len(OVERDUE_HEADERS))}{max(last, 5)}"

@@ -2,18 +2,18 @@
 
 As of Monday 10/3/2025 (calendar month: Tháng 3/2025, previous as-of 28/2/2025):
 
-| # | directive | lead      | deadline (orig.)   | state / completed        | bucket 10/3   | bucket 28/2 |
-|---|-----------|-----------|--------------------|--------------------------|---------------|-------------|
-| 1 | 45/TB     | Ngoại vụ  | 28/2               | done 28/2 (on the day)   | done_on_time  | done_on_time|
-| 2 | 45/TB     | Ngoại vụ  | 28/2               | done 1/3 (one day late)  | done_late     | open_on_time|
-| 3 | 45/TB     | Nội vụ    | 20/3 (orig. 20/2)  | done 5/3, extension ok   | done_on_time  | open_on_time|
-| 4 | 45/TB     | Nội vụ    | 31/3               | in progress              | open_on_time  | open_on_time|
-| 5 | 45/TB     | Ngoại vụ  | none               | in progress              | ongoing       | ongoing     |
-| 6 | 45/TB     | Nội vụ    | 20/2               | cancelled                | —             | —           |
-| 7 | 45/TB     | VHTTDL    | 7/3                | awaiting confirmation    | open_overdue  | open_on_time|
-| 8 | 45/TB     | VHTTDL    | 24/1 (before Tết)  | in progress              | open_overdue  | open_overdue|
-| 9 | 12/TB     | Nội vụ    | 3/3                | done 10/3 (as-of day)    | done_late     | open_on_time|
-|10 | 12/TB     | Nội vụ    | 10/3 (as-of day)   | new                      | open_on_time  | open_on_time|
+| # | dir.  | lead     | deadline (orig.)  | state / completed      | at 10/3      | at 28/2      |
+|---|-------|----------|-------------------|------------------------|--------------|--------------|
+| 1 | 45/TB | Ngoại vụ | 28/2              | done 28/2 (on the day) | done_on_time | done_on_time |
+| 2 | 45/TB | Ngoại vụ | 28/2              | done 1/3 (a day late)  | done_late    | open_on_time |
+| 3 | 45/TB | Nội vụ   | 20/3 (orig. 20/2) | done 5/3, extension ok | done_on_time | open_on_time |
+| 4 | 45/TB | Nội vụ   | 31/3              | in progress            | open_on_time | open_on_time |
+| 5 | 45/TB | Ngoại vụ | none              | in progress            | ongoing      | ongoing      |
+| 6 | 45/TB | Nội vụ   | 20/2              | cancelled              | —            | —            |
+| 7 | 45/TB | VHTTDL   | 7/3               | awaiting confirmation  | open_overdue | open_on_time |
+| 8 | 45/TB | VHTTDL   | 24/1 (before Tết) | in progress            | open_overdue | open_overdue |
+| 9 | 12/TB | Nội vụ   | 3/3               | done 10/3 (as-of day)  | done_late    | open_on_time |
+|10 | 12/TB | Nội vụ   | 10/3 (as-of day)  | new                    | open_on_time | open_on_time |
 """
 
 from __future__ import annotations
