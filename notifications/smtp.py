@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 import aiosmtplib
 from aiosmtplib import (
@@ -55,31 +56,34 @@ Writer = Callable[[list[Outcome]], Awaitable[None]]
 
 
 class _Ledger:
-    """Outcomes written in small groups, so a crash re-sends at most a handful."""
+    """Outcomes written behind the sends: at most one write in flight, the next one takes all
+    that piled up meanwhile. Marks follow acceptance closely, so a crash re-sends very little."""
 
-    def __init__(self, write: Writer, every: int) -> None:
-        self._write, self._every = write, every
+    def __init__(self, write: Writer) -> None:
+        self._write = write
         self._pending: list[Outcome] = []
-        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
 
-    async def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: Outcome) -> None:
         self._pending.append(outcome)
-        if len(self._pending) >= self._every:
-            await self.flush()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain())
 
-    async def flush(self) -> None:
-        async with self._lock:
+    async def _drain(self) -> None:
+        while self._pending:
             batch, self._pending = self._pending, []
-            if batch:
-                await self._write(batch)
+            await self._write(batch)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            await self._task
+        await self._drain()
 
 
-async def send_all(
-    cfg: SmtpConfig, sender: str, claims: Claims, write: Writer, flush_every: int = 20
-) -> None:
+async def send_all(cfg: SmtpConfig, sender: str, claims: Claims, write: Writer) -> None:
     """Claim, send and record until nothing is due or the server cannot be reached."""
     queue: asyncio.Queue[Pending | None] = asyncio.Queue(maxsize=2 * cfg.connections)
-    ledger = _Ledger(write, flush_every)
+    ledger = _Ledger(write)
     down: list[str] = []  # set once connecting fails: the rest is retried later, not hammered
     workers = [
         asyncio.create_task(_worker(cfg, sender, queue, ledger, down))
@@ -93,7 +97,7 @@ async def send_all(
         for _ in workers:
             await queue.put(None)
         await asyncio.gather(*workers)
-        await ledger.flush()
+        await ledger.close()
 
 
 async def _worker(
@@ -118,7 +122,7 @@ async def _worker(
                 if usable:
                     break
                 client = None
-            await ledger.add(outcome or Outcome(row.id, "pending", row.attempts, down[0]))
+            ledger.add(outcome or Outcome(row.id, "pending", row.attempts, down[0]))
     finally:
         if client is not None and client.is_connected:
             with suppress(Exception):
@@ -142,6 +146,8 @@ async def _connect(cfg: SmtpConfig) -> aiosmtplib.SMTP:
 
 async def _send(client: aiosmtplib.SMTP, sender: str, row: Pending) -> tuple[Outcome, bool]:
     """The outcome and whether the connection is still usable."""
+    if not _plain_address(row.recipient):
+        return Outcome(row.id, "failed", row.attempts, f"invalid address {row.recipient!r}"), True
     try:
         refused, _ = await client.sendmail(sender, [row.recipient], row.message)
     except SMTPRecipientsRefused as exc:
@@ -162,6 +168,11 @@ async def _send(client: aiosmtplib.SMTP, sender: str, row: Pending) -> tuple[Out
         code, message = next(iter(refused.values()))
         return _by_code(row, code, f"recipient refused: {code} {message}"), True
     return Outcome(row.id, "sent", row.attempts), True
+
+
+def _plain_address(address: str) -> bool:
+    """A bare addr-spec with no control characters (nothing for the client to reinterpret)."""
+    return address.isprintable() and " " not in address and parseaddr(address)[1] == address
 
 
 def _by_code(row: Pending, code: int, reason: str) -> Outcome:

@@ -68,7 +68,7 @@ class Sink:
         ]
 
     def message_ids(self) -> list[str]:
-        return [m["Message-ID"] for m in self.parsed()]
+        return [str(m["Message-ID"]).strip() for m in self.parsed()]
 
 
 @contextmanager
