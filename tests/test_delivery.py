@@ -115,10 +115,7 @@ def test_header_injection_in_an_address_fails_that_row_only(db: Database, sink: 
     stats = deliver(db, smtp(sink.port, connections=1), NOW)
     assert (stats.sent, stats.failed) == (1, 1)
     assert [rcpts for _, rcpts, _ in sink.messages] == [["so1@langson.example.org"]]
-    assert (
-        "invalid address"
-        in rows(db)["x@langson.example.org\r\nRCPT TO:<spy@evil.example>"].last_error
-    )
+    assert "invalid address" in rows(db)[evil].last_error
 
 
 def test_lease_reaper_returns_rows_of_a_dead_worker(db: Database, sink: Sink) -> None:
