@@ -3,6 +3,7 @@ loopback port, and accounts created with one shared password hash (argon2 is slo
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -10,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 from importlib.resources import files
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
@@ -134,3 +137,69 @@ def build_world(db: Database, agencies: list[Agency], with_tokens: bool = True) 
             if with_tokens:
                 world.tokens[username] = create_token(session, username, "tests")
     return world
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = _CSRF.search(html)
+    if match is None:
+        raise AssertionError("no CSRF token on the page")
+    return match.group(1)
+
+
+def login(client: httpx.Client, username: str, password: str = PASSWORD) -> httpx.Response:
+    """Log in through the form, as a person would."""
+    token = csrf_of(client.get("/login").text)
+    data = {"username": username, "password": password, "csrf_token": token}
+    return client.post("/login", data=data, follow_redirects=False)
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would submit from one form (inputs, selects, textareas)."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside = form_id, False
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "disabled" in a:
+            return
+        if tag == "input" and a.get("name") and a.get("type") not in ("file", "submit"):
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.values[a["name"]] = a.get("value", "on")
+        elif tag == "select":
+            self._select = a.get("name")
+            self.values.setdefault(self._select or "", "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += (
+                data.removeprefix("\n") if not self.values[self._textarea] else data
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_values(html: str, form_id: str) -> dict[str, str]:
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return reader.values
