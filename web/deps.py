@@ -16,7 +16,7 @@ from directives.calendar import TIMEZONE
 from directives.models import BUCKET_LABELS_VI, STATE_LABELS_VI, Bucket, TaskState
 from dondoc.settings import Settings
 from storage.db import Database
-from web import accounts
+from web import accounts, views
 from web.accounts import CurrentUser
 from web.security import csrf_matches, new_csrf_token
 
@@ -28,6 +28,8 @@ TEMPLATES.env.globals |= {
     "BUCKET_LABELS": {b.value: label for b, label in BUCKET_LABELS_VI.items()},
     "STATE_LABELS": {s.value: label for s, label in STATE_LABELS_VI.items()},
 }
+TEMPLATES.env.filters["warning_vi"] = views.warning_vi
+TEMPLATES.env.globals["history_lines"] = views.history_lines
 TEMPLATES.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if d else "—"
 TEMPLATES.env.filters["vntime"] = lambda t: (
     t.astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M") if t else "—"

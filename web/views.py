@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from directives.buckets import days_overdue
 from directives.calendar import DEFAULT_CALENDAR
-from directives.models import OPEN_STATES, TaskState
+from directives.models import OPEN_STATES, STATE_LABELS_VI, TaskState
 from storage.models import TaskRow
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SOON_WORKING_DAYS = 3  # ≤ 3 working days left shows orange, as Vietnamese trackers do
 
 
@@ -59,3 +61,77 @@ def task_json(task: TaskRow, bucket: str | None = None) -> dict[str, Any]:
         "reported_done_on": task.reported_done_on,
         "completed_on": task.completed_on,
     }
+
+
+_WARNINGS_VI = (  # the parser writes its warnings in English; the office reads Vietnamese
+    ("lead implicit: taken from the section", "Chủ trì không ghi rõ: lấy theo tiêu đề mục"),
+    ("lead implicit: taken from the meeting", "Chủ trì không ghi rõ: lấy theo đơn vị làm việc"),
+    ("lead implicit: taken from", "Chủ trì không ghi rõ: lấy theo"),
+    ("unknown agency:", "Không có trong danh mục cơ quan:"),
+    ("event clause kept as a note:", "Thời hạn theo sự kiện, chỉ ghi chú:"),
+    ("several deadlines in the text: the latest was taken", "Có nhiều thời hạn: lấy hạn muộn nhất"),
+    ("no lead agency found", "Không tìm thấy cơ quan chủ trì"),
+    ("year not written: taken from the document", "Không ghi năm: lấy năm ban hành"),
+    ("year not written and the issue date is unknown", "Không ghi năm và chưa rõ ngày ban hành"),
+    ("issue date not filled in (blank draft)", "Chưa điền ngày ban hành"),
+    ("issue date unknown: next occurrence not computed", "Chưa rõ ngày ban hành: chưa tính hạn"),
+    ("numbering", "Đánh số bất thường:"),
+)
+
+
+def warning_vi(text: str) -> str:
+    for english, vietnamese in _WARNINGS_VI:
+        if text.startswith(english):
+            return vietnamese + text[len(english) :]
+    return text
+
+
+_FIELDS_VI = {
+    "ref": "Mục",
+    "lead": "Chủ trì",
+    "lead_agency_id": "Chủ trì",
+    "coordinator_ids": "Phối hợp",
+    "deadline": "Hạn xử lý",
+    "deadline_text": "Diễn giải thời hạn",
+    "content": "Nội dung",
+    "state": "Trạng thái",
+    "progress": "Tiến độ (%)",
+    "note": "Nội dung",
+    "evidence": "Tệp minh chứng",
+    "reported_done_on": "Ngày báo hoàn thành",
+    "completed_on": "Ngày hoàn thành",
+    "proposed_deadline": "Hạn đề xuất",
+    "reason": "Lý do",
+    "decision": "Quyết định",
+}
+_VALUES_VI = STATE_LABELS_VI | {"approved": "Đồng ý", "refused": "Không đồng ý"}
+
+
+def _value_vi(key: str, value: Any, agencies: dict[int, str]) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value_vi(key, v, agencies) for v in value) or "—"
+    if value is None or value == "":
+        return "—"
+    if key in ("lead_agency_id", "coordinator_ids") and isinstance(value, int):
+        return agencies.get(value, str(value))
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return str(_VALUES_VI.get(value, value))  # type: ignore[call-overload]
+
+
+def history_lines(changes: dict[str, Any], agencies: dict[int, str]) -> list[tuple[str, str]]:
+    """A history row's changes as (label, "old → new") lines in Vietnamese."""
+    lines = []
+    for key, value in changes.items():
+        if key == "extension" or value in ("", None):
+            continue
+        pair = key != "coordinator_ids" and isinstance(value, list) and len(value) == 2
+        if key == "coordinator_ids" and len(value) == 2 and isinstance(value[0], list):
+            pair = True
+        text = (
+            " → ".join(_value_vi(key, v, agencies) for v in value)
+            if pair
+            else _value_vi(key, value, agencies)
+        )
+        lines.append((_FIELDS_VI.get(key, key), text))
+    return lines

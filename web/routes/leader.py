@@ -15,19 +15,20 @@ from web.views import urgency
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
-def dashboard_html(db: Db, user: CurrentUser) -> Markup | None:
-    """The reports engineer's dashboard for this leader, when that module is installed."""
+def dashboard_html(db: Db, user: CurrentUser) -> tuple[Markup, Markup] | None:
+    """The rollup dashboard (styles, body) for this leader, from the reports package."""
     try:
-        from reports.html import render_dashboard_html
-
+        from reports.html import render_dashboard_css, render_dashboard_html
         from reports.model import Scope
         from reports.rollup import build_rollup
-    except ImportError:
+    except ImportError:  # reports not installed: the page shows its own bucket tiles
         return None
     scope = Scope(leader=user.leader_name) if user.role == Role.LEADER else Scope()
     with db.read() as session:
         rollup = build_rollup(session, today(), scope)
-    return Markup(render_dashboard_html(rollup, standalone=False))
+    # both come from the reports package's own autoescaping Jinja2 environment
+    body = render_dashboard_html(rollup, standalone=False)
+    return Markup(render_dashboard_css()), Markup(body)
 
 
 @router.get("/leader")
