@@ -55,7 +55,8 @@ def buckets_by_agency_png(rows: list[GroupRow], title: str, limit: int = 12) -> 
     from matplotlib.ticker import MaxNLocator
 
     shown = sorted(rows, key=lambda r: (-r.counts.due, -r.counts.total, r.label))[:limit][::-1]
-    fig = Figure(figsize=(6.3, 0.42 * len(shown) + 1.9), dpi=160)
+    height = 0.42 * len(shown) + 1.9
+    fig = Figure(figsize=(6.3, height), dpi=150)
     ax = fig.add_subplot()
     font = {"family": _serif_font(), "size": 9}
     lefts = [0] * len(shown)
@@ -87,14 +88,17 @@ def buckets_by_agency_png(rows: list[GroupRow], title: str, limit: int = 12) -> 
     for tick in ax.get_yticklabels() + ax.get_xticklabels():
         tick.set_fontfamily(font["family"])
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.4, -0.08),
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
         ncol=3,
         frameon=False,
         prop={"family": font["family"], "size": 8},
     )
-    fig.tight_layout()
+    # fixed margins, not tight_layout: that draws the figure once more (half the time)
+    fig.subplots_adjust(left=0.36, right=0.97, top=1 - 0.4 / height, bottom=0.95 / height)
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()

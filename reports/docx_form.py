@@ -7,14 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -130,14 +131,48 @@ def cell_text(
         p.alignment = align
 
 
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    align: str = "center"  # w:jc value: left, center, right, both
+    bold: bool = False
+
+
+def append_rows(
+    table: Table, rows: Sequence[Sequence[Cell]], widths_mm: Sequence[float], size: float = 12
+) -> None:
+    """Append rows as ready-made WordprocessingML: python-docx's per-element API takes
+    seconds for a 1,000-row table (each insert scans siblings), this takes milliseconds.
+    Rows are kept on one page; lines of a cell become paragraphs."""
+    widths = [int(Mm(w).twips) for w in widths_mm]
+    half_points = int(size * 2)
+    for row in rows:
+        cells = "".join(_cell_xml(c, w, half_points) for c, w in zip(row, widths, strict=True))
+        table._tbl.append(
+            parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+        )
+
+
+def _cell_xml(cell: Cell, width: int, half_points: int) -> str:
+    bold = "<w:b/>" if cell.bold else ""
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:jc w:val="{cell.align}"/></w:pPr><w:r><w:rPr>{bold}'
+        f'<w:sz w:val="{half_points}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        for line in cell.text.split("\n")
+    )
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{paragraphs}</w:tc>'
+
+
 def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths in the grid and on every cell (Word reads one, LibreOffice the other)."""
     table.autofit = False  # w:tblLayout fixed
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(int(Mm(width).twips)))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=False):
-            cell.width = Mm(width)
+    twips = [Mm(width) for width in widths_mm]
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, twips, strict=False):
+            tc.width = width
 
 
 def cell_margins(table: Table, side_mm: float = 1.0) -> None:

@@ -16,8 +16,9 @@ from reports.charts import percent
 from reports.docx_form import (
     CENTER,
     JUSTIFY,
-    LEFT,
+    Cell,
     FormOptions,
+    append_rows,
     cell_margins,
     cell_text,
     header_block,
@@ -114,19 +115,15 @@ def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
         cell_text(sub.cells[i], text, size=11, bold=True, align=CENTER)
     for i, cell in enumerate(numbers.cells):
         cell_text(cell, f"({i + 1})", italic=True, align=CENTER)
-    for n, row in enumerate(rows, 1):
-        _counts_row(table, str(n), row.label, row.counts)
-    total = _counts_row(table, "", "Tổng cộng", rollup.totals)
-    for cell in total:
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
     repeat_as_header(table, 3)
     cell_margins(table)
     set_widths(table, AGENCY_WIDTHS)
+    lines = [_counts_cells(str(n), row.label, row.counts) for n, row in enumerate(rows, 1)]
+    lines.append(_counts_cells("", "Tổng cộng", rollup.totals, bold=True))
+    append_rows(table, lines, AGENCY_WIDTHS)
 
 
-def _counts_row(table, number: str, label: str, c: Counts) -> list:  # type: ignore[no-untyped-def]
-    cells = table.add_row().cells
+def _counts_cells(number: str, label: str, c: Counts, bold: bool = False) -> list[Cell]:
     values = (
         number,
         label,
@@ -138,9 +135,7 @@ def _counts_row(table, number: str, label: str, c: Counts) -> list:  # type: ign
         c.ongoing,
         percent(c.on_time_rate),
     )
-    for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
-        cell_text(cell, str(value), align=LEFT if i == 1 else CENTER)
-    return cells
+    return [Cell(str(v), "left" if i == 1 else "center", bold) for i, v in enumerate(values)]
 
 
 def _overdue_section(doc: DocumentObject, rollup: Rollup) -> None:
@@ -174,25 +169,27 @@ def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:
     table = doc.add_table(rows=1, cols=len(TASK_HEADERS), style="Table Grid")
     for cell, text in zip(table.rows[0].cells, TASK_HEADERS, strict=True):
         cell_text(cell, text, bold=True, align=CENTER)
-    for n, task in enumerate(tasks, 1):
-        late = f"{task.days_calendar} ({task.days_working})" if task.days_calendar else ""
-        deadline = date_vi(task.deadline) if task.deadline else "Thường xuyên"
-        if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
-            deadline += f"\n(hạn đầu: {date_vi(task.original_deadline)})"
-        values = (
-            str(n),
-            task_text(task),
-            task.lead,
-            "; ".join(task.coordinators),
-            deadline,
-            late,
-            state_vi(task),
-        )
-        for i, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
-            cell_text(cell, value, align=LEFT if i in (1, 2, 3) else CENTER)
     repeat_as_header(table, 1)
     cell_margins(table)
     set_widths(table, TASK_WIDTHS)
+    append_rows(table, [_task_cells(n, task) for n, task in enumerate(tasks, 1)], TASK_WIDTHS)
+
+
+def _task_cells(n: int, task: TaskLine) -> list[Cell]:
+    late = f"{task.days_calendar} ({task.days_working})" if task.days_calendar else ""
+    deadline = date_vi(task.deadline) if task.deadline else "Thường xuyên"
+    if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
+        deadline += f"\n(hạn đầu: {date_vi(task.original_deadline)})"
+    coordinators = "; ".join(task.coordinators)
+    return [
+        Cell(str(n)),
+        Cell(task_text(task), "left"),
+        Cell(task.lead, "left"),
+        Cell(coordinators, "left"),
+        Cell(deadline),
+        Cell(late),
+        Cell(state_vi(task)),
+    ]
 
 
 def _extension_section(doc: DocumentObject, rollup: Rollup) -> None:

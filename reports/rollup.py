@@ -87,14 +87,16 @@ def build_rollup(
     periods = recent_periods(as_of, period_kind, cutoff, trend_periods)
     trend_dates = [min(p.end, as_of) for p in periods]
     in_period = sql.extensions_between(session, period.start, as_of, scope)
+    sql.tune_session(session)
+    agencies = by_agency(session, as_of, scope, previous_as_of)
     return Rollup(
         as_of=as_of,
         period=period,
         previous_as_of=previous_as_of,
         scope=scope,
-        totals=sql.total_counts(session, as_of, scope),
-        previous_totals=sql.total_counts(session, previous_as_of, scope),
-        by_agency=by_agency(session, as_of, scope, previous_as_of),
+        totals=sql.totals_of([((), r.counts) for r in agencies]),
+        previous_totals=sql.totals_of([((), r.previous or Counts()) for r in agencies]),
+        by_agency=agencies,
         by_directive=by_directive(session, as_of, scope, directive_limit),
         by_leader=by_leader(session, as_of, scope),
         by_period=by_period(session, as_of, scope, periods),
@@ -159,7 +161,8 @@ def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) 
 
 
 def by_leader(session: Session, as_of: date, scope: Scope) -> list[GroupRow]:
-    found = sql.grouped_counts(session, as_of, scope, [DirectiveRow.leader])
+    keys = [DirectiveRow.leader]
+    found = sql.grouped_counts(session, as_of, scope, keys, with_directive=True)
     return _worst_first([GroupRow(k[0] or "", k[0] or NO_LEADER, c) for k, c in found])
 
 
@@ -232,7 +235,5 @@ def extensions(session: Session, as_of: date, scope: Scope) -> list[ExtensionGra
 
 
 def _directive_count(session: Session, as_of: date, scope: Scope) -> int:
-    stmt = sa.select(sa.func.count(sa.distinct(TaskRow.directive_id))).join_from(
-        TaskRow, DirectiveRow, TaskRow.directive_id == DirectiveRow.id
-    )
-    return int(session.scalar(sql.scoped(stmt, scope, as_of)) or 0)
+    count = sa.func.count(sa.distinct(TaskRow.directive_id))
+    return int(session.scalar(sql.tasks_in_scope(session, [count], scope, as_of)) or 0)

@@ -127,3 +127,36 @@ def test_scope_filters_and_unknown_names(db: Database) -> None:
         for kwargs in ({"leader": "Nobody"}, {"agency": "Sở Không Có"}, {"directive": "9/X"}):
             with pytest.raises(ScopeError):
                 resolve_scope(s, **kwargs)
+
+
+def test_a_directive_issued_later_is_not_in_earlier_figures(db: Database) -> None:
+    seed(db)
+    with db.write() as s:
+        from storage.models import AgencyRow, DirectiveRow, TaskRow
+
+        late = DirectiveRow(
+            kind="TB",
+            number="50/TB-UBND",
+            issued_on=date(2025, 3, 5),
+            leader=HUYEN,
+            registered_by="t",
+        )
+        s.add(late)
+        s.flush()
+        agency = s.query(AgencyRow).filter(AgencyRow.name == VH).one()
+        s.add(
+            TaskRow(
+                directive_id=late.id,
+                ref="1",
+                content="Nhiệm vụ mới",
+                lead_agency_id=agency.id,
+                deadline=date(2025, 3, 6),
+            )
+        )
+    with db.read() as s:
+        r = build_rollup(s, AS_OF, cutoff=Cutoff.CALENDAR, trend_periods=2)
+    assert r.totals.open_overdue == 3 and r.totals.total == 10
+    assert r.previous_totals.total == 9  # at 28/2 the notice of 5/3 did not exist
+    assert [p.counts.open_overdue for p in r.trend] == [1, 3]
+    agencies = {row.label: row for row in r.by_agency}
+    assert agencies[VH].previous == Counts(open_overdue=1, open_on_time=1)
