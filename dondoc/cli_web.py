@@ -1,0 +1,145 @@
+"""`dondoc serve`, `dondoc users …` and `dondoc demo`: the web app and its accounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dondoc.errors import UserError
+
+users_app = typer.Typer(help="Accounts (tài khoản) and API tokens.", no_args_is_help=True)
+ROLES = "secretariat, agency_officer, agency_head, leader, admin"
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Web only (reminders run elsewhere)")
+    ] = False,
+) -> None:
+    """Serve the web app (and, unless --no-scheduler, the embedded reminder scheduler)."""
+    from dondoc.settings import get_settings
+
+    _serve(get_settings(), host, port, scheduler=not no_scheduler)
+
+
+def _serve(settings: object, host: str, port: int, *, scheduler: bool, db: object = None) -> None:
+    import uvicorn
+
+    from web.app import create_app
+
+    app = create_app(settings, db)  # type: ignore[arg-type]
+    runner = None
+    if scheduler:
+        from flows.scheduler import build_scheduler
+
+        runner = build_scheduler(settings)  # type: ignore[arg-type]
+        runner.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        if runner is not None:
+            runner.shutdown(wait=True)
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[str, typer.Option("--role", help=ROLES)],
+    agency: Annotated[str | None, typer.Option(help="Agency code or name (agency roles)")] = None,
+    leader: Annotated[
+        str | None, typer.Option(help="Leader's name as in directives (role leader)")
+    ] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address")] = None,
+    full_name: Annotated[str, typer.Option("--name", help="Full name")] = "",
+    password: Annotated[str | None, typer.Option(help="Password (asked for when left out)")] = None,
+) -> None:
+    """Create an account; agency users need --agency, leaders --leader."""
+    from dondoc.wiring import database
+    from storage.queries import find_agency
+    from web.accounts import AccountError, Role, create_user
+
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise UserError(f"--role {role!r}: use one of {ROLES}") from None
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with database().write() as session:
+        agency_id = None
+        if agency:
+            row = find_agency(session, agency)
+            if row is None:
+                raise UserError(f"--agency {agency!r}: no such agency (see `dondoc agencies list`)")
+            agency_id = row.id
+        try:
+            create_user(
+                session,
+                username,
+                password,
+                role_value,
+                agency_id=agency_id,
+                leader_name=leader,
+                full_name=full_name,
+                email=email,
+            )
+        except AccountError as exc:
+            raise UserError(str(exc)) from None
+    typer.echo(f"user {username} created ({role_value.value})")
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(help="The account the program acts as")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for")],
+) -> None:
+    """Create an API token (shown once; only its SHA-256 hash is stored)."""
+    from dondoc.wiring import database
+    from web.accounts import AccountError, create_token
+
+    with database().write() as session:
+        try:
+            token = create_token(session, username, name)
+        except AccountError as exc:
+            raise UserError(str(exc)) from None
+    typer.echo(token)
+
+
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="Where everything is written")] = Path(
+        "demo"
+    ),
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Write everything, then exit")
+    ] = False,
+) -> None:
+    """The whole loop on a fresh SQLite file: register, report, remind, rollup; then serve."""
+    from web.demo import run_demo
+
+    base_url = f"http://127.0.0.1:{port}"
+    result, settings = run_demo(folder, base_url)
+    typer.echo(f"database: {result.database_url} ({result.tasks} tasks)")
+    sent = sum(s.get("digests", 0) for s in result.sweeps)
+    typer.echo(
+        f"reminder sweeps: {len(result.sweeps)}, digests {sent}, mails received {result.mails}"
+    )
+    typer.echo(f"mail kept in {folder / 'mail'}")
+    for path in result.files:
+        typer.echo(f"report: {path}")
+    typer.echo("accounts (username / password / role):")
+    for username, password, role in result.accounts:
+        typer.echo(f"  {username:10} {password:15} {role}")
+    if no_serve:
+        return
+    typer.echo(f"log in at {base_url}/login  (API docs: {base_url}/api/docs); Ctrl-C to stop")
+    _serve(settings, "127.0.0.1", port, scheduler=False)
+
+
+def register_commands(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+    app.command("demo")(demo)
