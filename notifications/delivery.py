@@ -129,21 +129,32 @@ def deliver(
     worker = worker_id()
     sender = parseaddr(smtp.sender)[1]
 
+    lock: asyncio.Lock | None = None  # one DB writer at a time here: SQLite's busy wait sleeps
+
     async def claims() -> list[Pending]:
         limit = min(batch_size, max_messages - stats.claimed)
-        rows = await asyncio.to_thread(claim, db, clock(), limit, worker) if limit > 0 else []
+        if limit <= 0:
+            return []
+        async with lock:
+            rows = await asyncio.to_thread(claim, db, clock(), limit, worker)
         stats.claimed += len(rows)
         return rows
 
     async def write(outcomes: list[Outcome]) -> None:
-        await asyncio.to_thread(record, db, outcomes, clock(), worker)
+        async with lock:
+            await asyncio.to_thread(record, db, outcomes, clock(), worker)
         for o in outcomes:
             name = _counter(o)
             setattr(stats, name, getattr(stats, name) + 1)
             if o.status != "sent" and len(stats.errors) < 10:
                 stats.errors.append(f"{o.id}: {o.error}")
 
-    asyncio.run(send_all(smtp, sender, claims, write))
+    async def run() -> None:
+        nonlocal lock
+        lock = asyncio.Lock()
+        await send_all(smtp, sender, claims, write)
+
+    asyncio.run(run())
     return stats
 
 

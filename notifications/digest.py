@@ -38,7 +38,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["vn_date"] = lambda d: d.strftime("%d/%m/%Y") if d else "—"
+_env.filters["vn_date"] = lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}" if d else "—"
 
 
 @dataclass(frozen=True)

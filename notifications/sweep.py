@@ -221,27 +221,25 @@ def _reminder(key: tuple, name: str, role: str, agency_id: int | None, now: date
 
 
 def _insert(session: Session, rows: list[dict]) -> list[NewReminder]:
-    """Insert-if-absent; only the rows this call created come back (RETURNING)."""
+    """Insert-if-absent; only the rows this call created come back (RETURNING).
+
+    One executemany: SQLAlchemy batches it into multi-row VALUES ("insertmanyvalues").
+    """
+    if not rows:
+        return []
     mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     names = {(r["task_id"], r["recipient"]): r.pop("_name") for r in rows}
-    new: list[NewReminder] = []
-    for chunk in _chunks(rows, CHUNK):
-        stmt = (
-            mod.insert(ReminderRow)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "slot"])
-            .returning(
-                ReminderRow.id,
-                ReminderRow.task_id,
-                ReminderRow.recipient,
-                ReminderRow.kind,
-                ReminderRow.slot,
-                ReminderRow.role,
-            )  # fmt: skip
-        )
-        for rid, task_id, rcpt, kind, slot, role in session.execute(stmt):
-            new.append(NewReminder(rid, task_id, rcpt, names[task_id, rcpt], kind, slot, role))
-    return new
+    table = ReminderRow.__table__
+    stmt = (
+        mod.insert(table)
+        .on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "slot"])
+        .returning(table.c.id, table.c.task_id, table.c.recipient, table.c.kind, table.c.slot,
+                   table.c.role)
+    )  # fmt: skip
+    return [
+        NewReminder(rid, task_id, rcpt, names[task_id, rcpt], kind, slot, role)
+        for rid, task_id, rcpt, kind, slot, role in session.execute(stmt, rows)
+    ]
 
 
 def _advance(session: Session, next_days: dict[date | None, list[int]]) -> None:

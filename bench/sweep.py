@@ -1,0 +1,180 @@
+"""Sweep benchmark: N open tasks, exactly `--due` of them due, against a bare INSERT … SELECT floor.
+
+Run `python -m bench.sweep --url sqlite:////tmp/sweep.db --tasks 1000000` (or a postgresql://
+URL; the database is created when missing). Prints one JSON object: seconds of the floor (the
+same due rows copied into a scratch table), of plan only (reminders + next dates) and of the
+whole sweep (plan + digests rendered and enqueued), their ratios, and the peak RSS of a child
+process that only measures. The filled database is reused when it already holds N tasks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
+from dondoc.settings import Settings
+from dondoc.wiring import read_agency_file, shipped_agency_file
+from flows.jobs import sweep
+from notifications.sweep import plan
+from storage.agencies import load_agencies
+from storage.calendar import sync_calendar
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import OutboxRow, ReminderRow, TaskRow
+from storage.synth import synthesize
+
+FAR = date(2099, 1, 1)
+
+
+def bench_day() -> date:
+    day = datetime.now(TIMEZONE).date()
+    while not DEFAULT_CALENDAR.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def ensure_database(url: str) -> None:
+    parsed = make_url(Database(url).url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                           {"n": parsed.database}):  # fmt: skip
+            conn.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+    admin.dispose()
+
+
+def fill(db: Database, n: int, day: date) -> dict[str, Any]:
+    upgrade(db)
+    with db.read() as s:
+        have = s.scalar(sa.select(sa.func.count()).select_from(TaskRow))
+        days = s.scalar(sa.text("SELECT count(*) FROM calendar_day"))
+    if not days:
+        with db.write() as s:
+            sync_calendar(s)
+    if have == n:
+        return {"reused": True}
+    if have:
+        raise SystemExit(f"{db.url} holds {have} tasks, not {n}: use a fresh database")
+    with db.write() as s:
+        load_agencies(s, read_agency_file(shipped_agency_file()))
+    return synthesize(db, n, today=day)
+
+
+def reset(db: Database, due: int, day: date) -> None:
+    """No reminders or mail; exactly `due` open tasks due on `day`, the rest far ahead."""
+    open_states = ("new", "in_progress")
+    with db.write() as s:
+        s.execute(sa.delete(ReminderRow))
+        s.execute(sa.delete(OutboxRow))
+        s.execute(sa.update(TaskRow).values(next_reminder_on=None))
+        s.execute(sa.update(TaskRow).where(TaskRow.state.in_(open_states)).values(
+            next_reminder_on=FAR))  # fmt: skip
+        total = s.scalar(sa.select(sa.func.count()).where(TaskRow.state.in_(open_states)))
+        step = max(total // due, 1)
+        pick = (sa.select(TaskRow.id).where(TaskRow.state.in_(open_states))
+                .order_by(TaskRow.id).limit(due * step))  # fmt: skip
+        ids = s.scalars(pick).all()[::step][:due]
+        for start in range(0, len(ids), 5000):
+            s.execute(sa.update(TaskRow).where(TaskRow.id.in_(ids[start : start + 5000]))
+                      .values(next_reminder_on=day))  # fmt: skip
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE task")
+            conn.exec_driver_sql("VACUUM ANALYZE reminder")
+    else:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def floor(db: Database, day: date) -> float:
+    """The same due rows copied by one INSERT … SELECT into a scratch table (rolled back)."""
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS scratch")
+        conn.exec_driver_sql(
+            "CREATE TABLE scratch (task_id INTEGER, recipient VARCHAR(200), kind VARCHAR(30),"
+            " slot DATE)"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        with conn.begin():
+            conn.execute(
+                sa.text("INSERT INTO scratch SELECT id, 'x@example.org', 'overdue', "
+                        "next_reminder_on FROM task WHERE next_reminder_on <= :today"),
+                {"today": day},
+            )  # fmt: skip
+        seconds = time.perf_counter() - started
+        conn.exec_driver_sql("DROP TABLE scratch")
+        conn.commit()
+    return seconds
+
+
+def measure(url: str, due: int, runs: int) -> dict[str, Any]:
+    db = Database(url)
+    day = bench_day()
+    now = datetime.combine(day, clock(7, 30), TIMEZONE)
+    settings = Settings(database_url=url)
+    floors, plans, sweeps, result = [], [], [], {}
+    for _ in range(runs):
+        reset(db, due, day)
+        floors.append(floor(db, day))
+        started = time.perf_counter()
+        with db.write() as s:
+            planned = plan(s, now)
+        plans.append(time.perf_counter() - started)
+        reset(db, due, day)
+        started = time.perf_counter()
+        result = sweep(db, settings, now)
+        sweeps.append(time.perf_counter() - started)
+    f, p, w = (statistics.median(x) for x in (floors, plans, sweeps))
+    return {
+        "dialect": db.dialect, "due": due, "tasks_read": result["tasks_read"],
+        "reminders": result["reminders"], "digests": result["digests"],
+        "planned_reminders": len(planned.reminders), "floor_s": round(f, 4),
+        "plan_s": round(p, 4), "sweep_s": round(w, 4), "plan_vs_floor": round(p / f, 2),
+        "sweep_vs_floor": round(w / f, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="sqlite:////tmp/dondoc-bench-sweep.db")
+    parser.add_argument("--tasks", type=int, default=1_000_000)
+    parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_only:
+        print(json.dumps(measure(args.url, args.due, args.runs)))
+        return
+    ensure_database(args.url)
+    db = Database(args.url)
+    started = time.perf_counter()
+    filled = fill(db, args.tasks, bench_day())
+    fill_s = time.perf_counter() - started
+    db.dispose()
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.sweep", "--url", args.url, "--due", str(args.due),
+         "--runs", str(args.runs), "--measure-only"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    out = {"tasks": args.tasks, "fill_s": round(fill_s, 1), "reused": bool(filled.get("reused"))}
+    print(json.dumps({**out, **json.loads(child.stdout)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
