@@ -62,7 +62,7 @@ class Evidence:
 
 
 def _load(session: Session, task_id: int, version: int | None) -> TaskRow:
-    task = session.get(TaskRow, task_id, populate_existing=True)
+    task = session.get(TaskRow, task_id)
     if task is None:
         raise TaskNotFound(task_id)
     if version is not None and task.version != version:

@@ -59,7 +59,8 @@ def test_extension_round_trip(client, world) -> None:  # type: ignore[no-untyped
     lead, office = _as(world, "ngoaivu"), _as(world, "vanphong")
     body = {"version": 1, "proposed_deadline": "2099-03-01", "reason": "Chờ ý kiến của Bộ"}
     r = client.post(f"/api/tasks/{task_id}/extensions", headers=lead, json=body)
-    ext_id = r.json()["extensions"][0]["id"]
+    assert r.status_code == 200
+    ext_id = client.get(f"/api/tasks/{task_id}", headers=lead).json()["extensions"][0]["id"]
     r = client.post(
         f"/api/extensions/{ext_id}/decision", headers=office, json={"version": 2, "approve": True}
     )

@@ -13,7 +13,7 @@ from directives.parsing import NoticeError
 from storage.agencies import registry_from_db
 from storage.registration import RegistrationError, register_directive
 from storage.task_ops import TaskOpError
-from web import notices, reads
+from web import access, notices, reads
 from web.actions import ACTIONS, actor_of, decide
 from web.deps import ApiUser, Db, require, today
 from web.routes.tasks import readable_task, visible_tasks
@@ -69,15 +69,18 @@ def task(task_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
 
 
 def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any:
+    """Check, write and answer in one transaction: the task as it is after the change."""
     action = ACTIONS[name]
-    _, rel = readable_task(db, user, task_id)
-    require(user, action.allowed(rel))
     try:
         with db.write() as session:
+            row = reads.load_task(session, task_id)
+            if row is None:
+                raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
+            require(user, action.allowed(access.relation(user, row)))
             action.op(session, task_id, body, actor_of(user), None, today())
+            return task_json(row)
     except TaskOpError as exc:
         return _unprocessable(exc.field, str(exc))
-    return task(task_id, user, db)
 
 
 @router.post("/tasks/{task_id}/progress")
