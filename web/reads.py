@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
     AgencyRow,
@@ -31,9 +31,9 @@ def load_task(session: Session, task_id: int) -> TaskRow | None:
         sa.select(TaskRow)
         .where(TaskRow.id == task_id)
         .options(
-            selectinload(TaskRow.lead),
+            joinedload(TaskRow.lead),  # many-to-one: one round trip with the task
+            joinedload(TaskRow.directive),
             selectinload(TaskRow.coordinators),
-            selectinload(TaskRow.directive),
         )
     )
 
