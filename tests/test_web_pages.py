@@ -291,3 +291,26 @@ def test_ics_feed(app, world, db) -> None:  # type: ignore[no-untyped-def]
     assert anonymous.get("/ics/khong-dung-token-nay-dau.ics").status_code == 404
     _post(head, f"/agencies/{agency_id}/ics-token", {})
     assert anonymous.get(url).status_code == 404  # the old URL stops working
+
+
+def test_edit_task_keeps_what_was_not_changed(app, world, db) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import HistoryRow, TaskCoordinator
+
+    with db.read() as s:
+        task_id, coordinator = s.execute(
+            sa.select(TaskCoordinator.task_id, TaskCoordinator.agency_id).limit(1)
+        ).one()
+    client = _client(app, "vanphong")
+    form = form_values(client.get(f"/tasks/{task_id}/edit").text, "form-edit")
+    assert form["coordinators"], "the current coordinators are preselected"
+    form["deadline"] = "2024-10-31"
+    r = client.post(f"/tasks/{task_id}/edit", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    with db.read() as s:
+        task = s.get(TaskRow, task_id)
+        assert task.deadline == date(2024, 10, 31) and task.original_deadline == date(2024, 12, 31)
+        assert coordinator in {a.id for a in task.coordinators}
+        edit = s.scalars(sa.select(HistoryRow).where(HistoryRow.action == "edit")).one()
+    assert set(edit.changes) == {"deadline"}
+    page = client.get(f"/tasks/{task_id}").text
+    assert "31/12/2024 → 31/10/2024" in page and "Hạn ban đầu: 31/12/2024" in page

@@ -162,8 +162,9 @@ class _FormReader(HTMLParser):
     def __init__(self, form_id: str) -> None:
         super().__init__(convert_charrefs=True)
         self.form_id, self.inside = form_id, False
-        self.values: dict[str, str] = {}
+        self.values: dict[str, str | list[str]] = {}
         self._select: str | None = None
+        self._multiple = False
         self._textarea: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -176,10 +177,14 @@ class _FormReader(HTMLParser):
             if a.get("type") != "checkbox" or "checked" in a:
                 self.values[a["name"]] = a.get("value", "on")
         elif tag == "select":
-            self._select = a.get("name")
-            self.values.setdefault(self._select or "", "")
+            self._select, self._multiple = a.get("name"), "multiple" in a
+            self.values.setdefault(self._select or "", [] if self._multiple else "")
         elif tag == "option" and self._select and "selected" in a:
-            self.values[self._select] = a.get("value", "")
+            chosen = self.values[self._select]
+            if isinstance(chosen, list):
+                chosen.append(a.get("value", ""))
+            else:
+                self.values[self._select] = a.get("value", "")
         elif tag == "textarea" and a.get("name"):
             self._textarea = a["name"]
             self.values[self._textarea] = ""
@@ -199,7 +204,7 @@ class _FormReader(HTMLParser):
             self.inside = False
 
 
-def form_values(html: str, form_id: str) -> dict[str, str]:
+def form_values(html: str, form_id: str) -> dict[str, str | list[str]]:
     reader = _FormReader(form_id)
     reader.feed(html)
     return reader.values

@@ -80,7 +80,7 @@ def task_page(
     task, rel = readable_task(db, user, task_id)
     with db.read() as session:
         record = reads.task_record(session, task)
-        agencies = reads.agencies(session, include_groups=False) if rel == "office" else []
+        everyone = reads.agencies(session) if rel == "office" else []
     source = task.directive.source_text or ""
     excerpt = source[task.source_start : task.source_end] if task.source_end else ""
     context = {
@@ -95,7 +95,8 @@ def task_page(
         "can_note": access.can_note(rel),
         "can_decide": access.can_decide(rel),
         "pending": next((e for e in record.extensions if e.decision == "pending"), None),
-        "agencies": agencies,
+        "agencies": [a for a in everyone if a.kind != "group"],  # a lead is one agency
+        "coordinator_choices": everyone,  # groups may coordinate ("các sở, ban, ngành")
         "form": form,
         "errors": errors or {},
         "values": values or {},
