@@ -15,7 +15,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, aliased
 
 from directives.calendar import TIMEZONE
@@ -220,36 +220,59 @@ def _reminder(key: tuple, name: str, role: str, agency_id: int | None, now: date
     }  # fmt: skip
 
 
+_PG_INSERT = sa.text("""
+    INSERT INTO reminder (task_id, recipient, kind, slot, role, agency_id, created_at)
+    SELECT * FROM unnest(CAST(:task_id AS integer[]), CAST(:recipient AS varchar[]),
+        CAST(:kind AS varchar[]), CAST(:slot AS date[]), CAST(:role AS varchar[]),
+        CAST(:agency_id AS integer[]), CAST(:created_at AS timestamptz[]))
+    ON CONFLICT (task_id, recipient, kind, slot) DO NOTHING
+    RETURNING id, task_id, recipient, kind, slot, role""")
+_PG_ADVANCE = sa.text("""
+    UPDATE task SET next_reminder_on = v.day
+    FROM unnest(CAST(:ids AS integer[]), CAST(:days AS date[])) AS v(id, day)
+    WHERE task.id = v.id""")
+_COLUMNS = ("task_id", "recipient", "kind", "slot", "role", "agency_id", "created_at")
+
+
 def _insert(session: Session, rows: list[dict]) -> list[NewReminder]:
     """Insert-if-absent; only the rows this call created come back (RETURNING).
 
-    One executemany: SQLAlchemy batches it into multi-row VALUES ("insertmanyvalues").
+    PostgreSQL: one statement over arrays (unnest). SQLite: one executemany, which SQLAlchemy
+    batches into multi-row VALUES ("insertmanyvalues").
     """
     if not rows:
         return []
-    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     names = {(r["task_id"], r["recipient"]): r.pop("_name") for r in rows}
-    table = ReminderRow.__table__
-    stmt = (
-        mod.insert(table)
-        .on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "slot"])
-        .returning(table.c.id, table.c.task_id, table.c.recipient, table.c.kind, table.c.slot,
-                   table.c.role)
-    )  # fmt: skip
+    if session.get_bind().dialect.name == "postgresql":
+        result = session.execute(_PG_INSERT, {c: [r[c] for r in rows] for c in _COLUMNS})
+    else:
+        table = ReminderRow.__table__
+        stmt = (
+            sqlite.insert(table)
+            .on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "slot"])
+            .returning(table.c.id, table.c.task_id, table.c.recipient, table.c.kind,
+                       table.c.slot, table.c.role)
+        )  # fmt: skip
+        result = session.execute(stmt, rows)
     return [
         NewReminder(rid, task_id, rcpt, names[task_id, rcpt], kind, slot, role)
-        for rid, task_id, rcpt, kind, slot, role in session.execute(stmt, rows)
+        for rid, task_id, rcpt, kind, slot, role in result
     ]
 
 
 def _advance(session: Session, next_days: dict[date | None, list[int]]) -> None:
+    """Store each task's next date; bookkeeping, not an edit (updated_at, version kept)."""
+    if session.get_bind().dialect.name == "postgresql":
+        pairs = [(i, day) for day, ids in next_days.items() for i in ids]
+        session.execute(_PG_ADVANCE, {"ids": [i for i, _ in pairs], "days": [d for _, d in pairs]})
+        return
+    table = TaskRow.__table__
     for day, ids in next_days.items():
         for chunk in _chunks(ids, 10 * CHUNK):
             session.execute(
-                sa.update(TaskRow.__table__)
-                .where(TaskRow.__table__.c.id.in_(chunk))
-                # bookkeeping, not an edit: keep updated_at (and version) as they were
-                .values(next_reminder_on=day, updated_at=TaskRow.__table__.c.updated_at)
+                sa.update(table)
+                .where(table.c.id.in_(chunk))
+                .values(next_reminder_on=day, updated_at=table.c.updated_at)
             )
 
 
