@@ -7,13 +7,11 @@ storage test on PostgreSQL too; each test session creates and drops its own data
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from pgdb import create_pg_database, drop_pg_database
 
 from storage.calendar import sync_calendar
 from storage.db import Base, Database
@@ -27,8 +25,11 @@ KEEP_TABLES = {"calendar_day", "alembic_version"}
 def _dialects() -> list:
     params = [pytest.param("sqlite", id="sqlite")]
     params.append(
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
-            not os.environ.get(PG_ENV), reason=f"{PG_ENV} not set"))
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} not set"),
+        )
     )
     return params
 
@@ -38,26 +39,10 @@ def pg_admin_url() -> str | None:
     return os.environ.get(PG_ENV)
 
 
-def create_pg_database(admin_url: str) -> str:
-    """A fresh PostgreSQL database; returns its URL."""
-    name = f"dondoc_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(Database(admin_url).url).set(database=name).render_as_string(False)
-
-
-def drop_pg_database(admin_url: str, url: str) -> None:
-    name = make_url(url).database
-    admin = sa.create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
 @pytest.fixture(scope="session")
-def migrated_urls(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str | None) -> Iterator[dict[str, str]]:
+def migrated_urls(
+    tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str | None
+) -> Iterator[dict[str, str]]:
     """One migrated database per dialect for the whole session (calendar filled)."""
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
     if pg_admin_url:

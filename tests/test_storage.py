@@ -26,8 +26,14 @@ def test_migrated_to_head_without_drift(db: Database) -> None:
 def test_datetimes_round_trip_as_utc(db: Database) -> None:
     hanoi = timezone(timedelta(hours=7))
     with db.write() as s:
-        s.add(DirectiveRow(kind="TB", number="1/TB-UBND", registered_by="t",
-                           registered_at=datetime(2024, 3, 27, 8, 0, tzinfo=hanoi)))
+        s.add(
+            DirectiveRow(
+                kind="TB",
+                number="1/TB-UBND",
+                registered_by="t",
+                registered_at=datetime(2024, 3, 27, 8, 0, tzinfo=hanoi),
+            )
+        )
     with db.read() as s:
         got = s.scalar(sa.select(DirectiveRow.registered_at))
         assert got == datetime(2024, 3, 27, 1, 0, tzinfo=UTC)
@@ -48,7 +54,9 @@ def test_agencies_load_is_idempotent_and_keeps_commas(db: Database, small_agenci
     assert vh is not None and vh.name == "Sở Văn hóa, Thể thao và Du lịch"
     group = registry.match("UBND các huyện biên giới")
     assert [a.code for a in registry.members(group.code)] == [
-        "ubnd-huyen-trang-dinh", "ubnd-huyen-van-lang"]
+        "ubnd-huyen-trang-dinh",
+        "ubnd-huyen-van-lang",
+    ]
     assert registry.match("UBND huyện Tràng Định", on=date(2025, 7, 1)) is None  # districts ended
 
 
@@ -61,12 +69,25 @@ def _seed_tasks(db: Database, small_agencies, n: int = 300) -> None:
         s.add(d)
         s.flush()
         for i in range(n):
-            deadline = None if i % 10 == 0 else date(2024, 6, 1) + timedelta(days=rng.randint(0, 60))
+            deadline = None
+            if i % 10:
+                deadline = date(2024, 6, 1) + timedelta(days=rng.randint(0, 60))
             state = rng.choice(list(TaskState))
-            done = deadline + timedelta(days=rng.randint(-5, 5)) if deadline and state == "done" else None
-            s.add(TaskRow(directive_id=d.id, ref=str(i), content="x", lead_agency_id=lead,
-                          state=state.value, deadline=deadline, original_deadline=deadline,
-                          completed_on=done))
+            done = None
+            if deadline and state == "done":
+                done = deadline + timedelta(days=rng.randint(-5, 5))
+            s.add(
+                TaskRow(
+                    directive_id=d.id,
+                    ref=str(i),
+                    content="x",
+                    lead_agency_id=lead,
+                    state=state.value,
+                    deadline=deadline,
+                    original_deadline=deadline,
+                    completed_on=done,
+                )
+            )
 
 
 @pytest.mark.parametrize("as_of", [date(2024, 6, 1), date(2024, 7, 1), date(2024, 8, 15)])
@@ -97,8 +118,14 @@ def test_history_is_append_only_record(db: Database) -> None:
     from storage.history import record
 
     with db.write() as s:
-        record(s, entity="task", entity_id=1, action="update", actor="vp.chuyenvien",
-               changes={"deadline": date(2024, 7, 1)})
+        record(
+            s,
+            entity="task",
+            entity_id=1,
+            action="update",
+            actor="vp.chuyenvien",
+            changes={"deadline": date(2024, 7, 1)},
+        )
     with db.read() as s:
         row = s.scalar(sa.select(HistoryRow))
     assert (row.actor, row.changes) == ("vp.chuyenvien", {"deadline": "2024-07-01"})

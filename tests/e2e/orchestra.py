@@ -12,10 +12,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from aiosmtpd.controller import Controller
+from smtp_sink import Sink, free_port
+
+from storage.db import Database
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -168,6 +173,19 @@ class Orchestra:
         )
         return state
 
+    def mark_crashed(self, run_id: str) -> None:
+        """What Prefect's zombie-run automation or an operator does for a run whose process died."""
+        reply = self.http.post(
+            f"/flow_runs/{run_id}/set_state",
+            json={"state": {"type": "CRASHED", "message": "process killed"}, "force": True},
+        )
+        reply.raise_for_status()
+
+    def active_slots(self, flow: str, deployment: str) -> int:
+        """Runs holding the deployment's concurrency slot (limit 1 in prefect.yaml)."""
+        dep = self.http.get(f"/deployments/name/{flow}/{deployment}").json()
+        return int((dep.get("global_concurrency_limit") or {}).get("active_slots", 0))
+
     def result_logs(self, run_id: str) -> list[str]:
         reply = self.http.post(
             "/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200}
@@ -178,3 +196,33 @@ class Orchestra:
         for proc in reversed(self.procs):
             proc.stop()
         self.http.close()
+
+
+class SwitchableSmtp:
+    """A real SMTP server on a fixed loopback port that can go down and come back."""
+
+    def __init__(self) -> None:
+        self.sink = Sink()
+        self.port = free_port()
+        self.sink.port = self.port
+        self._controller: Controller | None = None
+
+    def up(self) -> None:
+        self._controller = Controller(
+            self.sink, hostname="127.0.0.1", port=self.port, ready_timeout=10
+        )
+        self._controller.start()
+
+    def down(self) -> None:
+        if self._controller is not None:
+            self.sink.release()
+            self._controller.stop()
+            self._controller = None
+
+
+@dataclass
+class Env:
+    orchestra: Orchestra
+    db: Database
+    smtp: SwitchableSmtp
+    app_url: str
