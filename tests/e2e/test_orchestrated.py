@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
-from orchestra import Env, wait_until
+from harness import Env
 
+from bench.orchestra import wait_until
 from storage.models import OutboxRow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

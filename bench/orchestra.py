@@ -1,6 +1,6 @@
-"""Real processes for the orchestrated-mode test: a Prefect server on PostgreSQL, a process work
-pool, workers, and the deployments of prefect.yaml. Every process is started here, in its own
-session, and stopped by its own process group id.
+"""Real processes for the orchestrated mode (end-to-end test and benchmark): a Prefect server on
+PostgreSQL, a process work pool, workers, and the deployments of prefect.yaml. Every process is
+started here, in its own session, and stopped by its own process group id.
 """
 
 from __future__ import annotations
@@ -12,17 +12,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from aiosmtpd.controller import Controller
-from smtp_sink import Sink, free_port
 
-from storage.db import Database
-
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
@@ -196,33 +191,3 @@ class Orchestra:
         for proc in reversed(self.procs):
             proc.stop()
         self.http.close()
-
-
-class SwitchableSmtp:
-    """A real SMTP server on a fixed loopback port that can go down and come back."""
-
-    def __init__(self) -> None:
-        self.sink = Sink()
-        self.port = free_port()
-        self.sink.port = self.port
-        self._controller: Controller | None = None
-
-    def up(self) -> None:
-        self._controller = Controller(
-            self.sink, hostname="127.0.0.1", port=self.port, ready_timeout=10
-        )
-        self._controller.start()
-
-    def down(self) -> None:
-        if self._controller is not None:
-            self.sink.release()
-            self._controller.stop()
-            self._controller = None
-
-
-@dataclass
-class Env:
-    orchestra: Orchestra
-    db: Database
-    smtp: SwitchableSmtp
-    app_url: str
