@@ -65,10 +65,9 @@ def ensure_leaders(db: Database) -> None:
 
 def bare_day(at: datetime) -> dict[str, float]:
     from flows import jobs
-    from reports.jobs import weekly_rollup_job
 
     calls = {"sweep": lambda: jobs.sweep_job(at), "deliver": lambda: jobs.deliver_job(at),
-             "weekly": lambda: weekly_rollup_job(at),
+             "weekly": lambda: jobs.weekly_rollup_job(at),
              "deliver_weekly": lambda: jobs.deliver_job(at)}  # fmt: skip
     timings = {}
     for step, _ in DAY:

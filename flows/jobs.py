@@ -25,6 +25,7 @@ from notifications.digest import MailConfig, compose
 from notifications.policy import ReminderPolicy, send_moment
 from notifications.smtp import SmtpConfig
 from notifications.sweep import load_days, plan
+from reports.weekly import enqueue_weekly_reports
 from storage.db import Database, utcnow
 
 POLICY_ENV = "DONDOC_REMINDER_POLICY"  # JSON object overriding ReminderPolicy fields
@@ -85,6 +86,15 @@ def sweep_job(now: datetime | None = None) -> dict[str, Any]:
     return sweep(database(settings), settings, now or utcnow())
 
 
+def weekly_rollup_job(now: datetime | None = None) -> dict[str, Any]:
+    """Enqueue the weekly report of every leader (once per ISO week; delivery sends it)."""
+    settings = get_settings()
+    moment = now or utcnow()
+    with database(settings).write() as session:
+        queued = enqueue_weekly_reports(session, moment, settings)
+    return {"at": moment.isoformat(), "leader_reports_queued": queued}
+
+
 def deliver_job(now: datetime | None = None) -> dict[str, Any]:
     """Send what the outbox holds (claims rows, so parallel runs never send twice)."""
     settings = get_settings()
@@ -106,9 +116,8 @@ def _at_send_time(settings: Settings) -> dict[str, str]:
 
 
 # The schedule of the embedded runner (flows/scheduler.py); prefect.yaml mirrors it.
-# To add a job, append one line here, e.g. the weekly leader rollup:
-#   ScheduledJob("leader_weekly", leader_weekly_job, lambda s: {"day_of_week": "fri", "hour": "9"}),
 JOBS: list[ScheduledJob] = [
     ScheduledJob("sweep", sweep_job, _at_send_time),
     ScheduledJob("deliver", deliver_job, lambda s: {"minute": "*/5"}),
+    ScheduledJob("leader_weekly", weekly_rollup_job, lambda s: {"day_of_week": "mon", "hour": "7"}),
 ]

@@ -43,3 +43,14 @@ def deliver_flow(at: datetime | None = None, lanes: int = 1) -> dict[str, Any]:
     total: dict[str, Any] = {k: sum(r[k] for r in results) for k in keys}
     total["errors"] = [e for r in results for e in r["errors"]][:10]
     return total
+
+
+@task(name="leader-weekly", cache_policy=NO_CACHE, timeout_seconds=1800)
+def weekly_task(at: datetime | None) -> dict[str, Any]:
+    return jobs.weekly_rollup_job(at)
+
+
+@flow(name="dondoc-weekly", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=True)
+def weekly_flow(at: datetime | None = None) -> dict[str, Any]:
+    """Enqueue each leader's weekly rollup (DOCX attached); the delivery flow sends it."""
+    return weekly_task(at)

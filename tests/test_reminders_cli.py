@@ -81,7 +81,7 @@ def test_scheduler_jobs_have_ids_zone_and_misfire_policy() -> None:
     scheduler.start(paused=True)  # job defaults apply once the scheduler has started
     jobs = {job.id: job for job in scheduler.get_jobs()}
     scheduler.shutdown(wait=False)
-    assert set(jobs) == {"sweep", "deliver"}
+    assert set(jobs) == {"sweep", "deliver", "leader_weekly"}
     assert str(scheduler.timezone) == "Asia/Ho_Chi_Minh"
     for job in jobs.values():
         assert (job.coalesce, job.max_instances) == (True, 1)
@@ -91,6 +91,9 @@ def test_scheduler_jobs_have_ids_zone_and_misfire_policy() -> None:
     assert jobs["sweep"].trigger.get_next_fire_time(None, friday_evening) == datetime(
         2026, 1, 10, 7, 30, tzinfo=VN
     )  # the job itself checks the calendar: 10/1/2026 is a worked Saturday
+    assert jobs["leader_weekly"].trigger.get_next_fire_time(None, friday_evening) == datetime(
+        2026, 1, 12, 7, 0, tzinfo=VN
+    )  # Monday morning
 
 
 def test_scheduler_runs_the_same_jobs_end_to_end(db: Database, env: Sink, small_agencies) -> None:
@@ -122,7 +125,7 @@ def test_scheduler_runs_the_same_jobs_end_to_end(db: Database, env: Sink, small_
 def test_prefect_yaml_deploys_the_flows_on_cron_without_overlap() -> None:
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
     deployments = {d["name"]: d for d in spec["deployments"]}
-    assert set(deployments) == {"dondoc-sweep", "dondoc-deliver"}
+    assert set(deployments) == {"dondoc-sweep", "dondoc-deliver", "dondoc-weekly"}
     for d in deployments.values():
         path, name = d["entrypoint"].split(":")
         assert (ROOT / path).is_file() and f"def {name}(" in (ROOT / path).read_text()

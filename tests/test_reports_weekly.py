@@ -13,7 +13,7 @@ from docx import Document
 from test_reports_data import HUYEN, SON, seed
 
 from dondoc.settings import Settings
-from reports.jobs import weekly_rollup_job
+from flows.jobs import weekly_rollup_job
 from reports.weekly import enqueue_weekly_reports
 from storage.db import Database
 from storage.models import OutboxRow, UserRow

@@ -23,10 +23,12 @@ from storage.agencies import load_agencies, registry_from_db
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.models import UserRow
 from storage.registration import register_directive
 from storage.synth import synthesize
 
 PG_ENV = "DONDOC_TEST_POSTGRES_URL"
+LEADER_EMAIL = "lanhdao@langson.example.org"
 SEED = REPO / "tests" / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 
@@ -39,6 +41,8 @@ def _fill(db: Database) -> None:
         registry = registry_from_db(session)
         draft = parse_notice(SEED.read_text(encoding="utf-8"), registry)
         register_directive(session, draft, registry, "e2e", today=date(2024, 3, 28))
+        session.add(UserRow(username="lanhdao", role="leader", leader_name=draft.leader,
+                            email=LEADER_EMAIL, password_hash="!"))  # fmt: skip
     synthesize(db, 3000, seed=11, today=date(2025, 3, 1))
 
 

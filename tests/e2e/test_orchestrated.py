@@ -68,6 +68,18 @@ def test_due_digests_arrive_exactly_once_with_two_workers(env: Env) -> None:
     assert_exactly_once(env, "two workers")
 
 
+def test_weekly_leader_rollup_is_mailed_once_with_the_docx(env: Env) -> None:
+    monday = at("2025-03-10")
+    run_flow(env, "dondoc-weekly", monday)
+    run_flow(env, "dondoc-weekly", monday)  # the same week again: nothing more
+    run_flow(env, "dondoc-deliver", monday)
+    to_leader = [m for m in env.smtp.sink.parsed() if m["To"] == "lanhdao@langson.example.org"]
+    assert len(to_leader) == 1
+    docx = [p for p in to_leader[0].iter_attachments() if p.get_filename().endswith(".docx")]
+    assert len(docx) == 1 and docx[0].get_content()[:2] == b"PK"  # a real DOCX (zip)
+    assert_exactly_once(env, "weekly rollup")
+
+
 def test_smtp_down_for_a_while_loses_nothing_sends_nothing_twice(env: Env) -> None:
     run_flow(env, "dondoc-sweep", at("2025-03-06"))
     pending = [m for m, s in outbox(env).items() if s == "pending"]
