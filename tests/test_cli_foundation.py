@@ -15,8 +15,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def run(args: list[str], url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DONDOC_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "dondoc", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dondoc", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -36,11 +42,28 @@ def test_init_load_list_and_synth(tmp_path: Path, sqlite_url: str) -> None:
     assert "Sở Văn hóa, Thể thao và Du lịch" in {a["name"] for a in listed}
     synth = run(["synth", "--tasks", "500"], sqlite_url, tmp_path)
     assert synth.returncode == 0, synth.stderr
-    tasks = json.loads(run(["tasks", "--json", "--as-of", "2025-01-01", "--limit", "1000"],
-                           sqlite_url, tmp_path).stdout)
+    tasks = json.loads(
+        run(
+            ["tasks", "--json", "--as-of", "2025-01-01", "--limit", "1000"], sqlite_url, tmp_path
+        ).stdout
+    )
     assert len(tasks) == 500
-    overdue = json.loads(run(["tasks", "--json", "--bucket", "open_overdue", "--as-of",
-                              "2025-01-01", "--limit", "1000"], sqlite_url, tmp_path).stdout)
+    overdue = json.loads(
+        run(
+            [
+                "tasks",
+                "--json",
+                "--bucket",
+                "open_overdue",
+                "--as-of",
+                "2025-01-01",
+                "--limit",
+                "1000",
+            ],
+            sqlite_url,
+            tmp_path,
+        ).stdout
+    )
     assert overdue and all(t["bucket"] == "open_overdue" for t in overdue)
     assert all(t["deadline"] < "2025-01-01" for t in overdue)
 
@@ -52,8 +75,11 @@ BAD_YAML = "agencies:\n  - {code: a, name: Sở A}\n  - {code: b}\n"
     ("content", "suffix", "expected"),
     [
         (BAD_YAML, ".yaml", "line 3: name: Field required"),
-        ("agencies:\n  - {code: a, name: Sở A}\n  - {code: a, name: Sở B}\n", ".yaml",
-         "line 3: duplicate code 'a'"),
+        (
+            "agencies:\n  - {code: a, name: Sở A}\n  - {code: a, name: Sở B}\n",
+            ".yaml",
+            "line 3: duplicate code 'a'",
+        ),
         ("agencies: [\n", ".yaml", "not valid YAML"),
         ("code,name\na,Sở A\nb,\n", ".csv", "line 3: name"),
         ("id,title\n1,x\n", ".csv", "line 1: CSV header must include"),
