@@ -73,7 +73,8 @@ def test_weekly_leader_rollup_is_mailed_once_with_the_docx(env: Env) -> None:
     run_flow(env, "dondoc-weekly", monday)
     run_flow(env, "dondoc-weekly", monday)  # the same week again: nothing more
     run_flow(env, "dondoc-deliver", monday)
-    to_leader = [m for m in env.smtp.sink.parsed() if m["To"] == "lanhdao@langson.example.org"]
+    leader = "lanhdao@langson.example.org"
+    to_leader = [m for m in env.smtp.sink.parsed() if m["To"].addresses[0].addr_spec == leader]
     assert len(to_leader) == 1
     docx = [p for p in to_leader[0].iter_attachments() if p.get_filename().endswith(".docx")]
     assert len(docx) == 1 and docx[0].get_content()[:2] == b"PK"  # a real DOCX (zip)
