@@ -40,7 +40,12 @@ _QUARTER = re.compile(
 )
 _HALF = re.compile(r"\b(?P<n>3|6|9)\s+tháng\s+(?P<w>đầu|cuối)\s+năm(?:\s+(?P<y>\d{4}))?")
 _YEAR = re.compile(r"\b(?P<cue>trong|hết|cuối|đầu|giữa|trước)\s+năm\s+(?P<y>\d{4}|nay)\b")
-_YEAR_NO_NUMBER = re.compile(r"\b(?P<cue>cuối|đầu|giữa)\s+năm\b(?!\s+(?:\d|nay|học))")
+# Without a year, "cuối năm" is a deadline only after a cue ("trước cuối năm", "hoàn thành cuối
+# năm"); alone it qualifies a noun ("hồ sơ thanh toán cuối năm").
+_YEAR_NO_NUMBER = re.compile(
+    r"\b(?:trước|trong|vào|đến|hoàn thành|xong|báo cáo|trình)(?:\s+(?:dịp|thời điểm))?\s+"
+    r"(?P<cue>cuối|đầu|giữa)\s+năm\b(?!\s+(?:\d|nay|học))"
+)
 _DAYS = re.compile(
     r"\b(?:trong|trong vòng|trong thời hạn|trong thời gian|chậm nhất|không quá|sau)\s+"
     r"(?P<n>\d{1,3})\s+ngày(?P<wd>\s+làm việc)?"
@@ -177,10 +182,19 @@ def _dated(folded: str, text: str, r: Reader, permissive: bool) -> list[Deadline
     return found
 
 
+# A period counted from another party's act ("kể từ ngày nhận được đề nghị của các địa phương")
+# starts on a day this document cannot know (BLDS Điều 147): the secretariat sets the date.
+_OTHER_EVENT = re.compile(r"\bcủa\b|\bsau khi\b")
+
+
 def _working_days(folded: str, text: str, r: Reader) -> DeadlineFound | None:
     m = _DAYS.search(folded)
     if not m or r.issued is None:
         return None
+    if m["from"] and _OTHER_EVENT.search(m["from"]) and "này" not in m["from"]:
+        words = text[m.start() : m.end()].strip()
+        warning = f"deadline counted from an event ({words}): the secretariat sets the date"
+        return DeadlineFound(DeadlineKind.EVENT, None, words, None, [warning], m.start())
     n = int(m["n"])
     since = f" (kể từ {text[m.start('from') : m.end('from')].strip()})" if m["from"] else ""
     w = [f"start of the {n}-day period assumed to be the issue date{since}"]

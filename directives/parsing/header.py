@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from directives.parsing.footer import leader_from_signature, read_footer, title_case
 from directives.parsing.text import Paragraph
 
 _NUMBER = re.compile(
@@ -54,11 +55,6 @@ _NATIONAL = re.compile(
     r"CỘNG H(?:OÀ|ÒA) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc"
 )
 _NAME = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}"
-_SIGN_MARK = re.compile(
-    r"^(?:TM|KT|TL|TUQ|Q)\s*\.|^[A-ZĐÀ-Ỹ ]*"
-    r"(?:CHỦ TỊCH|VĂN PHÒNG|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ)[A-ZĐÀ-Ỹ ]*$"
-)
-_RECIPIENTS = re.compile(r"^Nơi nhận\s*:?\s*(?P<rest>.*)$")
 _KINH_GUI = re.compile(r"^Kính gửi\s*:?\s*(?P<rest>.*)$")
 _LEADER_AFTER = re.compile(
     rf"[Kk]ết luận của\s+(?:đồng chí\s+|đ/c\s+)?(?P<name>{_NAME})\s*,\s*(?P<title>[^,]+?)"
@@ -71,6 +67,11 @@ _LEADER_BEFORE = re.compile(
 _CHAIR = re.compile(
     rf"(?:đồng chí|đ/c)\s+(?P<name>{_NAME})\s*,\s*(?P<title>[^,]*?Chủ tịch[^,]*?)\s*,?\s*"
     r"(?:đã\s+)?(?:chủ trì|làm việc|dự|có buổi)"
+)
+# "Phó Thủ tướng Chính phủ Trần Minh Đức đã chủ trì …": the title before the name.
+_CHAIR_BEFORE = re.compile(
+    r"(?P<title>(?:Phó\s+)?(?:Thủ tướng|Chủ tịch|Bộ trưởng|Thứ trưởng)(?:\s+[^\s,.;]+){0,6}?)"
+    rf"\s+(?P<name>{_NAME})\s*,?\s*(?:đã\s+)?(?:chủ trì|làm việc|có buổi)"
 )
 _MEETING_DATE = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
@@ -117,15 +118,11 @@ def _kind_from_symbol(symbol: str) -> str | None:
     return None
 
 
-def _title_case(words: str) -> str:
-    return " ".join(w[:1].upper() + w[1:].lower() for w in words.split())
-
-
 def _pretty_issuer(caps: str) -> str:
     text = re.sub(r"^(?:ỦY|UỶ) BAN NHÂN DÂN\b", "UBND", caps.strip())
     m = re.search(r"\b(TỈNH|THÀNH PHỐ|HUYỆN|XÃ)\s+(.+)$", text)
     head, place = (
-        (text[: m.start()].strip(), f"{m[1].lower()} {_title_case(m[2])}") if m else (text, "")
+        (text[: m.start()].strip(), f"{m[1].lower()} {title_case(m[2])}") if m else (text, "")
     )
     words = head.split()
     pretty = [w if w in ("UBND", "HĐND") else w.lower() for w in words]
@@ -211,47 +208,24 @@ def _addressees(paras: list[Paragraph], i: int, h: Header) -> int:
     return i
 
 
-def _is_name(line: str) -> bool:
-    words = line.split()
-    return 2 <= len(words) <= 5 and all(w.isalpha() and (w.istitle() or w.isupper()) for w in words)
-
-
-def _footer(paras: list[Paragraph], h: Header) -> int:
-    """Recipients and signer; returns the index where the body ends."""
-    end = len(paras)
-    for i, p in enumerate(paras):
-        if _RECIPIENTS.match(p.text) or (i > len(paras) // 2 and _SIGN_MARK.match(p.text)):
-            end = i
-            break
-    for i in range(end, len(paras)):
-        m = _RECIPIENTS.match(paras[i].text)
-        if not m:
-            continue
-        k = i + 1
-        while k < len(paras) and paras[k].text.startswith("- "):
-            item = paras[k].text[2:].strip(" .;")
-            if not item.lower().startswith("lưu"):
-                h.recipients.append(item)
-            k += 1
-    names = [p.text for p in paras[end:] if _is_name(p.text) and not _SIGN_MARK.match(p.text)]
-    if names and end < len(paras):
-        h.signer = _title_case(names[-1]) if names[-1].isupper() else names[-1]
-    titles = [p.text for p in paras[end:] if _SIGN_MARK.match(p.text)]
-    h.signer_title = " ".join(titles) or None
-    return end
-
-
 def _leader(paras: list[Paragraph], h: Header) -> None:
     texts = [h.subject or ""] + [p.text for p in paras[h.body[0] : h.body[0] + 3]]
     for text in texts:
-        m = _LEADER_AFTER.search(text) or _LEADER_BEFORE.search(text) or _CHAIR.search(text)
+        m = (
+            _LEADER_AFTER.search(text)
+            or _LEADER_BEFORE.search(text)
+            or _CHAIR.search(text)
+            or _CHAIR_BEFORE.search(text)
+        )
         if m:
-            h.leader, h.leader_title = m["name"], m["title"].strip()
+            # [À-Ỹ] also spans lower-case letters: "Trần Minh Đức đã" must lose its "đã".
+            words = m["name"].split()
+            cut = next((i for i, w in enumerate(words) if not w[0].isupper()), len(words))
+            h.leader, h.leader_title = " ".join(words[:cut]), m["title"].strip()
             return
-    title = h.signer_title or ""
-    if h.signer and "CHỦ TỊCH" in title and not title.startswith("TL"):
-        h.leader = h.signer
-        h.leader_title = "Phó Chủ tịch" if "PHÓ CHỦ TỊCH" in title else "Chủ tịch"
+    title = leader_from_signature(h.signer_title)
+    if h.signer and title:
+        h.leader, h.leader_title = h.signer, title
 
 
 def _meeting_date(paras: list[Paragraph], h: Header) -> None:
@@ -279,7 +253,9 @@ def read_header(paras: list[Paragraph]) -> Header:
     body_start = _addressees(paras, _subject(paras, start, h), h)
     if h.doc_type is None and h.number:
         h.doc_type = "CV"
-    h.body = (body_start, max(body_start, _footer(paras, h)))
+    footer = read_footer(paras)
+    h.recipients, h.signer, h.signer_title = footer.recipients, footer.signer, footer.signer_title
+    h.body = (body_start, max(body_start, footer.end))
     if h.issuer is None and h.number and "UBND" in h.number.upper() and h.place:
         h.issuer = f"UBND tỉnh {h.place}"
     _leader(paras, h)

@@ -68,9 +68,10 @@ NATIONAL_NAMES = (
 )
 _NATIONAL = AgencyRegistry(Agency(code=key(n), name=n) for n in NATIONAL_NAMES)
 
-_ADMIN = r"(?:huyện|thị xã|thành phố|xã|phường|thị trấn|quận|địa phương|đặc khu)"
+_ADMIN = r"(?:tỉnh|huyện|thị xã|thành phố|xã|phường|thị trấn|quận|địa phương|đặc khu)"
 _QUAL = (
-    r"(?:\s+(?:biên giới|ven biển|miền núi|trên địa bàn(?: tỉnh)?|trong tỉnh|(?:có )?liên quan))?"
+    r"(?:\s+(?:biên giới|ven biển|miền núi|trên địa bàn(?: tỉnh)?|trong tỉnh|(?:có )?liên quan"
+    r"|trực thuộc trung ương))?"
 )
 _COLLECTIVE = re.compile(
     r"(?:(?:ubnd|ủy ban nhân dân|chủ tịch ubnd|chủ tịch ủy ban nhân dân)\s+(?:các|cấp|\d{1,2})\s+"
@@ -81,7 +82,13 @@ _COLLECTIVE = re.compile(
     r"|các\s+(?:sở|ban)(?:\s*,\s*|\s+)ngành(?:\s+(?:tỉnh|thành phố))?(?:\s+(?:có )?liên quan)?"
     r"|các\s+(?:cơ quan|đơn vị)(?:\s*,\s*(?:đơn vị|địa phương|tổ chức))*(?:\s+(?:có )?liên quan)"
     r"|các\s+(?:ngành|sở)(?:\s+(?:chức năng|tỉnh))?(?:\s+(?:có )?liên quan)?"
-    r"|các\s+lực lượng chức năng|các\s+doanh nghiệp(?:\s+(?:có )?liên quan)?"
+    r"|các\s+lực lượng chức năng|các\s+doanh nghiệp(?:\s+(?:nhà nước|viễn thông|bưu chính"
+    r"|vận tải|điện lực|cấp nước|xăng dầu|bảo hiểm))?(?:\s+(?:có )?liên quan)?"
+    # Central government (Luật Tổ chức Chính phủ): "các Bộ, cơ quan ngang Bộ, cơ quan thuộc CP".
+    r"|các\s+bộ(?:\s*,\s*|\s+)(?:cơ quan ngang bộ|ngành)(?:\s*,\s*cơ quan thuộc chính phủ)?"
+    r"(?:\s+(?:trung ương|có liên quan|liên quan))?"
+    r"|các\s+(?:tổ chức chính trị\s*-\s*xã hội|đoàn thể|hội,\s*đoàn thể)"
+    r"(?:\s+(?:tỉnh|thành phố))?"
     r")(?!\w)"
 )
 _COLLECTIVE_OF = re.compile(
@@ -93,7 +100,7 @@ _TITLE = re.compile(
 )
 _TYPE = re.compile(
     r"(?:Sở|sở|Ban|Bộ Chỉ huy|Bộ đội Biên phòng|Bộ|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban"
-    r"|Uỷ ban|Công an|Trung tâm|Văn phòng|Thanh tra|Kho bạc(?: Nhà nước)?|Tổng cục|Chi cục|Cục"
+    r"|Uỷ ban|Công an|Trung tâm|Văn phòng|Thanh tra|Kho bạc|Tổng cục|Chi cục|Cục|Thông tấn xã"
     r"|Đài|Báo|Hội|Liên đoàn|Liên minh|Tỉnh đoàn|Đoàn|Trường|Bệnh viện|Viện|Ngân hàng"
     r"|Bảo hiểm xã hội|Quỹ|Tòa án|Toà án|Mặt trận|Tổng công ty|Công ty|Tập đoàn|Cảng vụ"
     r"|Chi nhánh|Điện lực|Phòng|Hạt|Vườn quốc gia|Khu|Học viện|Nhà xuất bản|Tạp chí)(?!\w)"
@@ -112,6 +119,25 @@ _STOP = frozenset(
 )
 
 
+# Syllables of _STOP that also occur inside long lower-case unit names, which by NĐ 30 Phụ lục II
+# capitalise only the type and the proper part: "Ban Quản lý dự án đầu tư xây dựng công trình
+# giao thông tỉnh", "Ban An toàn giao thông tỉnh". Such names end with their level (tỉnh…).
+_INNER = frozenset("dự xây thông quản và các phát vận cung cấp trình".split())
+_PLACE_END = frozenset({"tỉnh", "thành phố"})
+
+
+def _to_place(tokens: list[tuple[str, int]], i: int) -> int | None:
+    """Index of a level word ending a lower-case name that runs on from token `i`, if any."""
+    for j in range(i, min(len(tokens), i + 14)):
+        tok = tokens[j][0]
+        pair = f"{tok} {tokens[j + 1][0]}" if j + 1 < len(tokens) else tok
+        if tok in _PLACE_END or pair in _PLACE_END:
+            return j + (pair in _PLACE_END)
+        if _is_cap(tok) or not tok.isalpha() or (tok in _STOP and tok not in _INNER):
+            return None
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """An agency named in the text, with offsets into the text it was found in."""
@@ -123,7 +149,8 @@ class Mention:
     @property
     def vague(self) -> bool:
         """A collective that names nobody in particular ("các cơ quan liên quan")."""
-        return "liên quan" in key(self.text)
+        k = key(self.text)
+        return "liên quan" in k or k == "các địa phương"
 
 
 def _is_cap(token: str) -> bool:
@@ -142,8 +169,9 @@ def _heuristic_end(text: str, pos: int) -> int:
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
         joined = f"{tok} {nxt}"
         if tok in (",", "-", "–", "&", "và"):
+            nxt_at = tokens[i + 1][1] - len(nxt) if nxt else 0
             if (
-                not (_is_cap(nxt) and not _TYPE.match(nxt) and nxt != "UBND")
+                not (_is_cap(nxt) and not _TYPE.match(text, nxt_at) and nxt != "UBND")
                 or tok == ","
                 and place
             ):
@@ -157,7 +185,10 @@ def _heuristic_end(text: str, pos: int) -> int:
         elif tok == "các" and _is_cap(nxt) and named:
             lower_run = 0
         elif tok in _STOP or lower_run >= 4 or not named or place:
-            break
+            j = _to_place(tokens, i) if named and not place else None
+            if j is None:
+                break
+            i, place, lower_run, end = j, True, 0, tokens[j][1]
         else:
             lower_run, end = lower_run + 1, tok_end
         i += 1

@@ -25,8 +25,11 @@ _LEAD_AFTER = re.compile(
     r"(?:chủ trì|làm đầu mối|là đầu mối|làm cơ quan đầu mối)"
 )
 _WATCH = re.compile(r"\s*,?\s*(?:theo dõi|đôn đốc|giám sát)")
-_CLAUSE = re.compile(r"(?:^|[.;:]\s+)")
+# Plans put the roles in a trailing parenthesis: "… (Sở Tư pháp chủ trì, phối hợp với …; Quý IV)".
+_CLAUSE = re.compile(r"(?:^|[.;:]\s+|\(\s*)")
 _COORD = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+|\bcùng với\s+")
+# "…; B, C phối hợp)" — coordinators named before the verb, in a clause after the lead's.
+_COORD_AFTER = re.compile(r"\s*(?:cùng\s+)?phối hợp(?:\s+thực hiện)?\s*(?:[);.,]|$)")
 _APPROVAL = re.compile(
     r"(?:(?:về|đối với)[^:]{0,200}:\s*)?(?:(?:ubnd|ủy ban nhân dân|(?:phó\s+)?chủ tịch ubnd)"
     r"(?:\s+tỉnh)?\s+)?(?:cơ bản\s+)?(?:thống nhất|đồng ý|chấp thuận|ghi nhận|biểu dương"
@@ -118,8 +121,20 @@ def read_roles(text: str, folded: str, registry: AgencyRegistry | None) -> Roles
             if k not in seen and not mention.vague:
                 seen.add(k)
                 roles.coordinators.append(mention)
+    if roles.lead and "phối hợp" in folded:
+        _coordinators_before(roles, text, folded, registry, seen)
     roles.coordinators = [m for m in roles.coordinators if not m.vague]
     return roles
+
+
+def _coordinators_before(
+    roles: Roles, text: str, folded: str, registry: AgencyRegistry | None, seen: set[str | None]
+) -> None:
+    assert roles.lead is not None
+    for m in _CLAUSE.finditer(folded, roles.lead.end):
+        found = agency_list(text, folded, m.end(), registry)
+        if found and _COORD_AFTER.match(folded, found[-1].end):
+            roles.coordinators.extend(f for f in found if key(f.text) not in seen)
 
 
 def mention_at_start(text: str, folded: str, registry: AgencyRegistry | None) -> Mention | None:

@@ -38,6 +38,10 @@ _CLOSING = re.compile(
     r"|(?:nghiêm túc|khẩn trương) (?:triển khai |tổ chức )?thực hiện (?:nội dung )?"
     r"(?:chỉ thị|kế hoạch|thông báo|công văn|quyết định) này"
     r"|^.{0,80}(?:khẩn trương|nghiêm túc) (?:triển khai |tổ chức )*thực hiện\s*(?:\./\.|\.)?$"
+    # Generic last lines with no object: "Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.",
+    # "… trân trọng đề nghị … quan tâm, chỉ đạo thực hiện./."
+    r"|^.{0,80}\b(?:triển khai|tổ chức) thực hiện\s*\./\.$"
+    r"|\btrân trọng (?:đề nghị|cảm ơn)|quan tâm,? chỉ đạo,? (?:triển khai )?thực hiện\s*\./\.$"
 )
 
 
@@ -46,7 +50,7 @@ def section_mode(heading_folded: str, inherited: Mode) -> Mode:
     text = heading_folded.strip()
     if _SKIP_START.match(text):
         return Mode.SKIP
-    if _PROPOSAL.search(text) and not re.search(r"nhiệm vụ (?:của|thời gian)", text):
+    if _PROPOSAL.search(text, 0, 40) and not re.search(r"nhiệm vụ (?:của|thời gian)", text):
         return Mode.PROPOSALS
     if _TASK_WORDS.search(text):
         return Mode.TASKS

@@ -2,7 +2,8 @@
 
 Levels are not fixed by the marker kind: a document may go straight from "1." to "-". An item
 whose marker kind is already open closes everything below it (a sibling); a new kind opens a
-child. So skipped or repeated numbers never break the tree, they only earn a warning.
+child. So skipped or repeated numbers never break the tree, they only earn a warning. A bullet
+("-", "+") holds no paragraphs: an unmarked paragraph after a bullet list is the list's sibling.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ def build_tree(paras: list[Paragraph], warnings: list[str], folded: str = "") ->
         style, label, cut = _classify(para.text)
         text = para.text[cut:].strip()
         if style == "para":
+            while stack[-1].style in ("dash", "plus"):
+                stack.pop()
             item = Item("para", "", para.text, para, ref=_ref(stack[1:]), parent=stack[-1])
             item.folded = folded[para.start : para.end] if folded else ""
             stack[-1].children.append(item)

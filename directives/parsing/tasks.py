@@ -7,6 +7,7 @@ items below inherit what they do not state themselves.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -23,6 +24,19 @@ from directives.parsing.text import key
 
 _EXPLICIT = ("giao", "chủ trì", "đề nghị", "yêu cầu")
 _MEETING_NARRATIVE = ("chủ trì", "làm việc", "họp", "hội nghị", "nghe")
+# "Các nhiệm vụ tại Mục này hoàn thành trong năm 2025 …": a term for the section, not a task.
+_SECTION_TERM = re.compile(
+    r"^(?:tất cả\s+)?(?:các\s+)?nhiệm vụ\b[^.;]{0,100}?\b(?:hoàn thành|xong)\b"
+    r"|^thời (?:hạn|gian) hoàn thành(?: các nhiệm vụ)?"
+)
+# Assessments (domain notes §3.5: ghi nhận, biểu dương …) or narrative openings ("Năm 2024, …",
+# "Thời gian qua, …") that name nobody to act are no tasks.
+_ASSESSMENT = re.compile(
+    r"\b(?:biểu dương|ghi nhận|đánh giá cao|hoan nghênh|khen ngợi)\b"
+    r"|^(?:trong\s+)?(?:năm\s+\d{4}|thời gian qua|(?:\d{1,2}|những)\s+tháng (?:đầu năm|qua)"
+    r"|quý\s+[ivx\d]+)"
+)
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 @dataclass(slots=True)
@@ -65,6 +79,10 @@ class Assembler:
             return ctx
         if item.text.rstrip().endswith(":") and rest:
             return self._opening(item, folded, ctx, root)
+        if _SECTION_TERM.match(folded):
+            found = find_deadline(folded, item.text, self.issued, self.calendar)
+            if found and found.on:
+                return replace(ctx, deadline=found)
         if ctx.mode == Mode.PREAMBLE:
             roles = read_roles(item.text, folded, self.registry)
             if roles.how in _EXPLICIT:
@@ -117,7 +135,11 @@ class Assembler:
     ) -> None:
         if ctx.mode == Mode.SKIP or not item.text.strip():
             return
-        roles = roles or read_roles(item.text, folded, self.registry)
+        cut = _closing_prefix(item.text, folded)
+        if cut is None:
+            return
+        text, folded = item.text[cut:], folded[cut:]
+        roles = roles or read_roles(text, folded, self.registry)
         if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
             return
         if roles.watchers and roles.lead is None:
@@ -125,6 +147,9 @@ class Assembler:
             return
         fields = _read_fields(extra, self)
         lead, coordinators, warnings = self._lead(roles, fields, ctx, item)
+        if lead is None and _ASSESSMENT.search(folded):
+            self.warnings.append(f"{item.ref}: assessment with no agency to act, no task")
+            return
         if lead is None and (roles.watchers or ctx.mode == Mode.PROPOSALS):
             if roles.watchers:
                 self.warnings.append(
@@ -180,6 +205,23 @@ class Assembler:
         if agency is None:
             warnings.append(f"unknown agency: {name}")
         return agency.code if agency else None
+
+
+def _closing_prefix(text: str, folded: str) -> int | None:
+    """Where the text starts once leading closing sentences are dropped; None if all closing.
+
+    A last numbered item often joins the closing formula and a watcher clause: "6. Giám đốc các
+    Sở … nghiêm túc triển khai thực hiện Chỉ thị này. Giao Sở Nội vụ theo dõi, đôn đốc …./."
+    """
+    if not is_closing(folded[: folded.find(". ") + 1 or len(folded)]) and not is_closing(folded):
+        return 0  # the usual case: neither the first sentence nor the whole text closes
+    start = 0
+    for m in [*_SENTENCE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if not is_closing(folded[start:end]):
+            return start
+        start = m.end() if m else end
+    return None
 
 
 def _folded(item: Item) -> str:

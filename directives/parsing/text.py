@@ -1,8 +1,9 @@
 """Text clean-up before parsing: Unicode, markdown residue, and paragraphs broken by pages.
 
 PDF and DOCX extraction break a paragraph at page ends ("… cửa khẩu" / blank lines /
-"quốc tế Hữu Nghị …"), sometimes mid-word ("giới" / "thiệt"). A line that does not end a
-sentence and is followed by a line starting in lower case is one paragraph with it.
+"quốc tế Hữu Nghị …"), sometimes mid-word ("giới" / "thiệt"), and may leave the page number
+(NĐ 30/2020: from page 2, alone at the top of the page) between the two halves. A line that
+does not end a sentence and is followed by a line starting in lower case is one paragraph with it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ _ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
 _SENTENCE_END = (".", ";", ":", "!", "?", "./.", ")")
 _NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
+_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 
 
 @lru_cache(maxsize=8192)
@@ -69,7 +71,7 @@ def join_paragraphs(text: str) -> str:
     """Join lines broken by pages or wrapping; paragraphs end up one per line."""
     out: list[str] = []
     for line in text.split("\n"):
-        if not line:
+        if not line or _PAGE_NUMBER.match(line):
             continue
         if out and _continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
