@@ -76,13 +76,15 @@ _FIELD_COORD = re.compile(r"^(?:(?:cơ quan|đơn vị)\s+)?phối hợp(?:\s+th
 _FIELD_TIME = re.compile(
     r"^(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành|báo cáo|triển khai))?\s*:\s*"
 )
+_FIELD_CONTENT = re.compile(r"^nội dung(?:\s+(?:nhiệm vụ|công việc|thực hiện))?\s*:\s*")
 _FIELD_OTHER = re.compile(r"^(?:sản phẩm|kết quả|kinh phí|nguồn kinh phí|hình thức)[^:]{0,20}:")
 
 
 def field_kind(folded: str) -> tuple[str, int] | None:
-    """("lead" | "coordinators" | "deadline" | "other", value offset) for a field line."""
+    """("lead" | "coordinators" | "deadline" | "content" | "other", value offset) for a field."""
     for kind, pattern in (
         ("lead", _FIELD_LEAD),
+        ("content", _FIELD_CONTENT),
         ("coordinators", _FIELD_COORD),
         ("deadline", _FIELD_TIME),
         ("other", _FIELD_OTHER),

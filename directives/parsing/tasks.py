@@ -117,7 +117,9 @@ class Assembler:
         return new
 
     def _item(self, item: Item, folded: str, ctx: Context) -> None:
-        mode = section_mode(folded, ctx.mode)
+        # A leaf is content, not a heading: its words never reopen tasks in an assessment section.
+        leaf = not item.children
+        mode = Mode.SKIP if leaf and ctx.mode == Mode.SKIP else section_mode(folded, ctx.mode)
         children = [c for c in item.children if c.style != "para" or not is_closing(_folded(c))]
         fields = [c for c in children if field_kind(_folded(c))]
         if fields or not children:
@@ -158,7 +160,9 @@ class Assembler:
             return
         deadline, inherited = _deadline(folded, item.text, fields, ctx, self)
         end = max([item.para.end, *(c.para.end for c in extra)])
-        draft = TaskDraft(ref=item.ref, text=item.text, span=(item.start, end))
+        content = fields.get("content")
+        body = f"{item.text.rstrip(' :')}: {content}" if content else item.text
+        draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
         self._fill(draft, lead, coordinators, deadline, inherited, warnings + roles.warnings)
         self.tasks.append(draft)
 
@@ -262,6 +266,8 @@ def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
                 found.setdefault("coordinators", []).extend(mentions[1:])  # type: ignore[union-attr]
             elif mentions:
                 found.setdefault("coordinators", []).extend(mentions)  # type: ignore[union-attr]
+        elif name == "content":
+            found["content"] = child.text[offset:].strip()
         elif name == "deadline":
             value, value_folded = child.text[offset:], folded[offset:]
             dl = find_deadline(value_folded, value, asm.issued, asm.calendar, permissive=True)
