@@ -25,6 +25,7 @@ from notifications.digest import MailConfig, compose
 from notifications.policy import ReminderPolicy, send_moment
 from notifications.smtp import SmtpConfig
 from notifications.sweep import load_days, plan
+from notifications.sweep_details import describe
 from reports.weekly import enqueue_weekly_reports
 from storage.db import Database, utcnow
 
@@ -63,7 +64,7 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
     tz = ZoneInfo(settings.timezone)
     with db.write() as session:
         days = load_days(session)
-        result = plan(session, now, policy, tz, days)
+        result = describe(session, plan(session, now, policy, tz), tz)
         send_at = send_moment(now, policy, days.is_working, tz)
         cfg = MailConfig(
             settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy

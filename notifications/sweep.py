@@ -1,36 +1,32 @@
 """Quét nhắc việc (the sweep): due tasks → reminder rows, and each task's next reminder date.
 
-Reads only tasks whose indexed `next_reminder_on` is on or before the sweep day, in one query
-(deadline working-day index joined from `calendar_day`), computes their events with the pure
-policy, writes reminders insert-if-absent by (task, recipient, kind, slot) and moves
-`next_reminder_on` on, all in a handful of set-based statements inside the caller's transaction.
+`plan` runs the reminder policy inside the database, set-based: the SQL generated from the
+`ReminderPolicy` (notifications/sweep_sql.py, mirroring the pure `plan_task`) computes every due
+task's events of the day and next date by joins on `calendar_day`, inserts the reminders
+insert-if-absent by (task, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
+does it in one statement (data-modifying CTEs, due rows locked SKIP LOCKED); SQLite in four,
+around a temporary table of the due rows. No task row travels to Python.
+
+`describe` then reads what a digest shows about the reminders `plan` created (names, task lines).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
-from notifications.policy import Audience, DayIndex, ReminderPolicy, TaskFacts, plan_task
-from storage.models import (
-    AgencyRow,
-    CalendarDay,
-    DirectiveRow,
-    ReminderRow,
-    TaskCoordinator,
-    TaskRow,
-    UserRow,
-)
+from notifications import sweep_sql as q
+from notifications.policy import DayIndex, ReminderPolicy
+from storage.db import UTCDateTime
+from storage.models import CalendarDay
 
-CHUNK = 1000
+WINDOW_SLACK = timedelta(days=60)  # past the next period start: the longest run of days off
 
 
 @dataclass(frozen=True)
@@ -63,9 +59,11 @@ class NewReminder:
 class PlanResult:
     today: date
     tasks_read: int = 0
-    reminders: list[NewReminder] = field(default_factory=list)
-    tasks: dict[int, TaskInfo] = field(default_factory=dict)
+    reminder_ids: list[int] = field(default_factory=list)  # created by this plan
     no_address: int = 0  # events with nobody to send to (no e-mail on file)
+    anchors: q.Anchors | None = None  # the day's working-day constants (None: a day off)
+    reminders: list[NewReminder] = field(default_factory=list)  # filled by `describe`
+    tasks: dict[int, TaskInfo] = field(default_factory=dict)  # filled by `describe`
 
 
 def load_days(session: Session) -> DayIndex:
@@ -78,204 +76,147 @@ def plan(
     now: datetime,
     policy: ReminderPolicy | None = None,
     tz: ZoneInfo = TIMEZONE,
-    days: DayIndex | None = None,
 ) -> PlanResult:
     """Write the reminders due at `now` (a working day) and advance `next_reminder_on`."""
     policy = policy or ReminderPolicy()
-    days = days or load_days(session)
     today = now.astimezone(tz).date()
     result = PlanResult(today)
-    if not days.is_working(today):
+    anchors = _anchors(session, today, policy)
+    if anchors is None:  # a day off: nothing is planned, nothing moves
         return result
-    rows = session.execute(_due_tasks(today)).all()
-    result.tasks_read = len(rows)
-    if not rows:
-        return result
-    coordinators = _coordinators(session, today)
-    rows_out: dict[tuple[int, str, str, date], dict] = {}
-    next_days: dict[date | None, list[int]] = defaultdict(list)
-    plans = {}
-    for r in rows:
-        facts = TaskFacts(
-            state=r.state,
-            deadline=r.deadline,
-            deadline_kind=r.deadline_kind,
-            created_on=r.created_at.astimezone(tz).date(),
-            last_progress_on=r.last_progress_at.astimezone(tz).date()
-            if r.last_progress_at
-            else None,
-            deadline_index=None if r.work_index is None else r.work_index + (not r.is_working),
-        )
-        task_plan = plan_task(facts, today, days, policy)
-        next_days[task_plan.next_day].append(r.id)
-        if task_plan.events:
-            plans[r.id] = (r, task_plan, facts)
-    leaders = _leaders(session, {r.leader for r, p, _ in plans.values() if r.leader})
-    t = days.index(today)
-    for task_id, (r, task_plan, facts) in plans.items():
-        d = facts.deadline_index if facts.deadline_index is not None else None
-        if d is None and facts.deadline is not None:
-            d = days.index(facts.deadline)
-        result.tasks[task_id] = TaskInfo(
-            r.id, r.ref, r.content, r.deadline, None if d is None else t - d,
-            facts.last_progress_on, r.agency_name, r.number, r.issued_on,
-        )  # fmt: skip
-        for event in task_plan.events:
-            people = _recipients(event.audience, r, coordinators.get(task_id, ()), leaders)
-            if not people:
-                result.no_address += 1
-            for email, name, role, agency_id in people:
-                key = (task_id, email, event.kind, event.day)
-                rows_out.setdefault(key, _reminder(key, name, role, agency_id, now))
-    result.reminders = _insert(session, list(rows_out.values()))
-    _advance(session, next_days)
+    result.anchors = anchors
+    dialect = session.get_bind().dialect.name
+    params = {**anchors.params(policy), **_zone(tz, dialect), "now": now}
+    run = _plan_postgresql if dialect == "postgresql" else _plan_sqlite
+    result.tasks_read, result.no_address, result.reminder_ids = run(session, policy, params)
     return result
 
 
-def _due_tasks(today: date) -> sa.Select:
-    deadline_day = aliased(CalendarDay)
-    return (
-        sa.select(
-            TaskRow.id,
-            TaskRow.ref,
-            TaskRow.content,
-            TaskRow.state,
-            TaskRow.deadline,
-            TaskRow.deadline_kind,
-            TaskRow.created_at,
-            TaskRow.last_progress_at,
-            TaskRow.lead_agency_id,
-            AgencyRow.name.label("agency_name"),
-            AgencyRow.email,
-            AgencyRow.head_email,
-            DirectiveRow.number,
-            DirectiveRow.issued_on,
-            DirectiveRow.leader,
-            deadline_day.work_index,
-            deadline_day.is_working,
-        )  # fmt: skip
-        .join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
-        .join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id)
-        .outerjoin(deadline_day, deadline_day.day == TaskRow.deadline)
-        .where(TaskRow.next_reminder_on <= today)
-        # PostgreSQL: a concurrent sweep skips what this one holds; a web edit waits for it.
-        .with_for_update(skip_locked=True, of=TaskRow)
+_TYPES = [
+    *(sa.bindparam(n, type_=sa.Date()) for n in ("today", "first", "last", "p_day")),
+    sa.bindparam("now", type_=UTCDateTime()),
+]
+
+
+def _text(sql: str, names: set[str]) -> sa.TextClause:
+    return sa.text(sql).bindparams(*(b for b in _TYPES if b.key in names))
+
+
+_INSERT = """INSERT INTO reminder (task_id, recipient, kind, slot, role, agency_id, created_at)
+    SELECT task_id, recipient, kind, slot, role, agency_id, :now FROM ({recipients}) r
+    WHERE true ON CONFLICT (task_id, recipient, kind, slot) DO NOTHING RETURNING id"""
+
+
+@lru_cache(maxsize=16)
+def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
+    dialect = "postgresql"
+    recipients = q.recipients_select(dialect, "ev")
+    sql = f"""WITH due AS ({q.due_select(policy, dialect)}),
+    ev AS ({q.events_select("due")}),
+    ins AS ({_INSERT.format(recipients=recipients)}),
+    moved AS (UPDATE task SET next_reminder_on = due.next_day FROM due
+              WHERE task.id = due.id RETURNING task.id)
+    SELECT (SELECT count(*) FROM moved), ({q.unaddressed_count(dialect, "ev")}),
+           (SELECT array_agg(id ORDER BY id) FROM ins)"""
+    return _text(sql, {"today", "first", "last", "p_day", "now"})
+
+
+def _plan_postgresql(
+    session: Session, policy: ReminderPolicy, params: dict
+) -> tuple[int, int, list[int]]:
+    tasks_read, no_address, ids = session.execute(_pg_statement(policy), params).one()
+    return tasks_read, no_address, ids or []
+
+
+@dataclass(frozen=True)
+class _SqliteStatements:
+    create: sa.TextClause
+    insert: sa.TextClause
+    count: sa.TextClause
+    advance: sa.TextClause
+
+
+@lru_cache(maxsize=16)
+def _sqlite_statements(policy: ReminderPolicy) -> _SqliteStatements:
+    dialect, due = "sqlite", "temp.sweep_due"
+    events = f"WITH ev AS ({q.events_select(due)})"
+    recipients = q.recipients_select(dialect, "ev")
+    return _SqliteStatements(
+        create=_text(
+            f"CREATE TEMP TABLE sweep_due AS {q.due_select(policy, dialect)}",
+            {"today", "first", "last", "p_day"},
+        ),
+        insert=_text(f"{events} {_INSERT.format(recipients=recipients)}", {"now"}),
+        count=_text(
+            f"{events} SELECT (SELECT count(*) FROM {due}), ({q.unaddressed_count(dialect, 'ev')})",
+            set(),
+        ),
+        # Bookkeeping, not an edit: updated_at and version stay as they are.
+        advance=sa.text(
+            f"UPDATE task SET next_reminder_on = d.next_day FROM {due} d WHERE task.id = d.id"
+        ),
     )
 
 
-_Person = tuple[str, str, str, int | None]  # email, name, role, agency id
+def _plan_sqlite(
+    session: Session, policy: ReminderPolicy, params: dict
+) -> tuple[int, int, list[int]]:
+    st = _sqlite_statements(policy)
+    session.execute(sa.text("DROP TABLE IF EXISTS temp.sweep_due"))
+    session.execute(st.create, params)
+    ids = list(session.execute(st.insert, params).scalars())
+    tasks_read, no_address = session.execute(st.count, params).one()
+    session.execute(st.advance)
+    session.execute(sa.text("DROP TABLE temp.sweep_due"))
+    return tasks_read, no_address, ids
 
 
-def _coordinators(session: Session, today: date) -> dict[int, list[_Person]]:
-    due = sa.select(TaskRow.id).where(TaskRow.next_reminder_on <= today)
-    stmt = (
-        sa.select(TaskCoordinator.task_id, AgencyRow.id, AgencyRow.name, AgencyRow.email)
-        .join(AgencyRow, AgencyRow.id == TaskCoordinator.agency_id)
-        .where(TaskCoordinator.task_id.in_(due), AgencyRow.email.is_not(None))
+def _anchors(session: Session, today: date, policy: ReminderPolicy) -> q.Anchors | None:
+    """The sweep day's working-day constants from `calendar_day`; None on a day off."""
+    cd = CalendarDay
+    working_index = sa.case((cd.is_working, cd.work_index))
+    first, last, lo, hi = session.execute(
+        sa.select(sa.func.min(cd.day), sa.func.max(cd.day), sa.func.min(working_index),
+                  sa.func.max(working_index))
+    ).one()  # fmt: skip
+    if first is None or not first <= today <= last:
+        return None
+    month = today.year * 12 + today.month - 1
+    month -= month % policy.progress_every_months  # as policy._progress_track
+    start, after = _month_start(month), _month_start(month + policy.progress_every_months)
+    window = sa.select(cd.day, cd.is_working, cd.work_index).where(
+        cd.day.between(max(start, first), after + WINDOW_SLACK)
     )
-    out: dict[int, list[_Person]] = defaultdict(list)
-    for task_id, agency_id, name, email in session.execute(stmt):
-        out[task_id].append((_address(email), name, "coordinator", agency_id))
-    return out
+    days = DayIndex(session.execute(window).all())  # same answers as the whole table here
+    if not days.is_working(today):
+        return None
+    return q.Anchors(
+        today=today, t=days.index(today), first=first, last=last, lo=lo, hi=hi,
+        progress_i=days.index(start), progress_day=days.day(days.index(start)),
+        progress_next=days.index(after),
+    )  # fmt: skip
 
 
-def _leaders(session: Session, names: set[str]) -> dict[str, list[_Person]]:
-    if not names:
-        return {}
-    stmt = sa.select(UserRow.leader_name, UserRow.email, UserRow.full_name).where(
-        UserRow.role == "leader",
-        UserRow.active.is_(True),
-        UserRow.email.is_not(None),
-        UserRow.leader_name.in_(sorted(names)),
-    )
-    out: dict[str, list[_Person]] = defaultdict(list)
-    for leader, email, full_name in session.execute(stmt):
-        out[leader].append((_address(email), f"Đồng chí {full_name or leader}", "leader", None))
-    return out
+def _month_start(month: int) -> date:
+    return date(month // 12, month % 12 + 1, 1)
 
 
-def _recipients(
-    audience: Audience, r: sa.Row, coordinators: Sequence[_Person], leaders: dict
-) -> list[_Person]:
-    lead = [(_address(r.email), r.agency_name, "lead", r.lead_agency_id)] if r.email else []
-    if audience is Audience.AGENCY:
-        return lead + list(coordinators)
-    if audience is Audience.LEAD:
-        return lead
-    if audience is Audience.HEAD:
-        head = f"Thủ trưởng {r.agency_name}"
-        return [(_address(r.head_email), head, "head", r.lead_agency_id)] if r.head_email else []
-    return list(leaders.get(r.leader, ())) if r.leader else []
+def _zone(tz: ZoneInfo, dialect: str) -> dict[str, str]:
+    if dialect == "postgresql":
+        return {"tz": tz.key}
+    return {"tz_shift": _fixed_shift(tz)}
 
 
-def _address(email: str) -> str:
-    return email.strip().lower()
-
-
-def _reminder(key: tuple, name: str, role: str, agency_id: int | None, now: datetime) -> dict:
-    task_id, email, kind, slot = key
-    return {
-        "task_id": task_id, "recipient": email, "kind": kind, "slot": slot, "role": role,
-        "agency_id": agency_id, "created_at": now, "_name": name,
-    }  # fmt: skip
-
-
-_PG_INSERT = sa.text("""
-    INSERT INTO reminder (task_id, recipient, kind, slot, role, agency_id, created_at)
-    SELECT * FROM unnest(CAST(:task_id AS integer[]), CAST(:recipient AS varchar[]),
-        CAST(:kind AS varchar[]), CAST(:slot AS date[]), CAST(:role AS varchar[]),
-        CAST(:agency_id AS integer[]), CAST(:created_at AS timestamptz[]))
-    ON CONFLICT (task_id, recipient, kind, slot) DO NOTHING
-    RETURNING id, task_id, recipient, kind, slot, role""")
-_PG_ADVANCE = sa.text("""
-    UPDATE task SET next_reminder_on = v.day
-    FROM unnest(CAST(:ids AS integer[]), CAST(:days AS date[])) AS v(id, day)
-    WHERE task.id = v.id""")
-_COLUMNS = ("task_id", "recipient", "kind", "slot", "role", "agency_id", "created_at")
-
-
-def _insert(session: Session, rows: list[dict]) -> list[NewReminder]:
-    """Insert-if-absent; only the rows this call created come back (RETURNING).
-
-    PostgreSQL: one statement over arrays (unnest). SQLite: one executemany, which SQLAlchemy
-    batches into multi-row VALUES ("insertmanyvalues").
-    """
-    if not rows:
-        return []
-    names = {(r["task_id"], r["recipient"]): r.pop("_name") for r in rows}
-    if session.get_bind().dialect.name == "postgresql":
-        result = session.execute(_PG_INSERT, {c: [r[c] for r in rows] for c in _COLUMNS})
-    else:
-        table = ReminderRow.__table__
-        stmt = (
-            sqlite.insert(table)
-            .on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "slot"])
-            .returning(table.c.id, table.c.task_id, table.c.recipient, table.c.kind,
-                       table.c.slot, table.c.role)
-        )  # fmt: skip
-        result = session.execute(stmt, rows)
-    return [
-        NewReminder(rid, task_id, rcpt, names[task_id, rcpt], kind, slot, role)
-        for rid, task_id, rcpt, kind, slot, role in result
-    ]
-
-
-def _advance(session: Session, next_days: dict[date | None, list[int]]) -> None:
-    """Store each task's next date; bookkeeping, not an edit (updated_at, version kept)."""
-    if session.get_bind().dialect.name == "postgresql":
-        pairs = [(i, day) for day, ids in next_days.items() for i in ids]
-        session.execute(_PG_ADVANCE, {"ids": [i for i, _ in pairs], "days": [d for _, d in pairs]})
-        return
-    table = TaskRow.__table__
-    for day, ids in next_days.items():
-        for chunk in _chunks(ids, 10 * CHUNK):
-            session.execute(
-                sa.update(table)
-                .where(table.c.id.in_(chunk))
-                .values(next_reminder_on=day, updated_at=table.c.updated_at)
-            )
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+@lru_cache(maxsize=8)
+def _fixed_shift(tz: ZoneInfo) -> str:
+    """SQLite has no time zones: a zone without DST since 2000 is a fixed shift of UTC."""
+    offsets = {
+        datetime(year, month, 1, tzinfo=tz).utcoffset()
+        for year in range(2000, 2040)
+        for month in (1, 7)
+    }
+    if len(offsets) != 1:
+        raise ValueError(f"the SQLite sweep needs a zone without DST; {tz.key} has {offsets}")
+    (offset,) = offsets
+    assert offset is not None
+    return f"{int(offset.total_seconds()) // 60:+d} minutes"

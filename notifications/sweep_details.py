@@ -1,0 +1,104 @@
+"""What a digest shows about the reminders a sweep created: greetings and task lines.
+
+Separate from `plan`, which only writes: reading names and task texts is the digest's need, and
+only for the tasks that got a new reminder.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from directives.calendar import TIMEZONE
+from notifications.sweep import NewReminder, PlanResult, TaskInfo
+from storage.models import AgencyRow, CalendarDay, DirectiveRow, ReminderRow, TaskRow, UserRow
+
+
+def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> PlanResult:
+    """Fill `result.reminders` and `result.tasks` for the reminders `plan` created."""
+    ids = set(result.reminder_ids)
+    if not ids or result.anchors is None:
+        return result
+    r = ReminderRow
+    # One statement's ids: a range, filtered to ours (PostgreSQL sequences may interleave).
+    mine = r.id.between(min(ids), max(ids))
+    rows = [
+        row
+        for row in session.execute(
+            sa.select(r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id).where(mine)
+        )
+        if row.id in ids
+    ]
+    tasks, leaders = _tasks(session, sa.select(r.task_id).where(mine), result, tz)
+    agencies = dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(
+        AgencyRow.id.in_({row.agency_id for row in rows if row.agency_id is not None})
+    )).all())  # fmt: skip
+    people = _leader_names(session, set(leaders.values()))
+    for row in rows:
+        if row.role == "leader":
+            leader = leaders[row.task_id]
+            name = f"Đồng chí {people.get((leader, row.recipient)) or leader}"
+        elif row.role == "head":
+            name = f"Thủ trưởng {agencies[row.agency_id]}"
+        else:
+            name = agencies[row.agency_id]
+        result.reminders.append(
+            NewReminder(row.id, row.task_id, row.recipient, name, row.kind, row.slot, row.role)
+        )
+    result.tasks = {i: tasks[i] for i in {row.task_id for row in rows}}
+    return result
+
+
+def _tasks(
+    session: Session, task_ids: sa.Select, result: PlanResult, tz: ZoneInfo
+) -> tuple[dict[int, TaskInfo], dict[int, str]]:
+    anchors = result.anchors
+    assert anchors is not None
+    dl = aliased(CalendarDay)
+    clamped = sa.case(
+        (TaskRow.deadline < anchors.first, anchors.first),
+        (TaskRow.deadline > anchors.last, anchors.last),
+        else_=TaskRow.deadline,
+    )
+    stmt = (
+        sa.select(
+            TaskRow.id,
+            TaskRow.ref,
+            TaskRow.content,
+            TaskRow.deadline,
+            TaskRow.last_progress_at,
+            AgencyRow.name,
+            DirectiveRow.number,
+            DirectiveRow.issued_on,
+            DirectiveRow.leader,
+            dl.work_index,
+            dl.is_working,
+        )  # fmt: skip
+        .join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
+        .join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id)
+        .outerjoin(dl, dl.day == clamped)
+        .where(TaskRow.id.in_(task_ids))
+    )
+    tasks, leaders = {}, {}
+    for row in session.execute(stmt):
+        d = None if row.work_index is None else row.work_index + (not row.is_working)
+        progress = row.last_progress_at.astimezone(tz).date() if row.last_progress_at else None
+        tasks[row.id] = TaskInfo(
+            row.id, row.ref, row.content, row.deadline, None if d is None else anchors.t - d,
+            progress, row.name, row.number, row.issued_on,
+        )  # fmt: skip
+        leaders[row.id] = row.leader
+    return tasks, leaders
+
+
+def _leader_names(session: Session, leaders: set[str | None]) -> dict[tuple[str, str], str]:
+    names = sorted(n for n in leaders if n)
+    if not names:
+        return {}
+    u = UserRow
+    stmt = sa.select(u.leader_name, u.email, u.full_name).where(
+        u.role == "leader", u.active.is_(True), u.email.is_not(None), u.leader_name.in_(names)
+    )
+    return {(leader, email.strip().lower()): full for leader, email, full in session.execute(stmt)}

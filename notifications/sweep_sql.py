@@ -1,0 +1,277 @@
+"""The reminder policy as SQL, generated from the same `ReminderPolicy` values as `plan_task`.
+
+`due_select` mirrors `notifications.policy.plan_task` for every due task at once: working-day
+indexes come from joins on `calendar_day` (index of a day = work_index, +1 when the day is off,
+as `DayIndex.index`; day of an index = the working day carrying it, as `DayIndex.day`; both
+clamped to the table as there). Policy numbers are inlined as literals, so one policy gives one
+cached SQL text per dialect; the sweep day's values are bind parameters (`Anchors`).
+
+Each due row carries its next index and, per track, the index (and kind) of the event due today,
+already cut to the catch-up window. `events_select` unpivots those into one row per event with
+its slot day, `recipients_select` expands events into (task, address, kind, slot, role, agency)
+the way the digest addresses them: lead urged and coordinators informed, head, leader accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from notifications import policy as p
+
+BIG = 2_147_483_647  # "no upcoming event on this track"; the deadline track always has one
+WHITESPACE = {"sqlite": "' ' || char(9, 10, 13)", "postgresql": "E' \\t\\n\\r'"}
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """The sweep day's constants (bind parameters of the generated SQL)."""
+
+    today: date
+    t: int  # work index of today (a working day)
+    first: date  # calendar_day bounds, for clamping as DayIndex does
+    last: date
+    lo: int  # lowest and highest work index of a working day
+    hi: int
+    progress_i: int  # index of the current progress-request period's first day
+    progress_day: date  # its working day
+    progress_next: int  # index of the next period's first day
+
+    def params(self, policy: p.ReminderPolicy) -> dict[str, object]:
+        since = self.t - policy.catch_up
+        # The progress request is one event for every ongoing task; only "created before" varies.
+        progress_ok = since <= self.progress_i <= self.t
+        return {
+            "today": self.today, "t": self.t, "since": since, "first": self.first,
+            "last": self.last, "lo": self.lo, "hi": self.hi, "p_ok": int(progress_ok),
+            "p_i": self.progress_i, "p_day": self.progress_day, "p_next": self.progress_next,
+        }  # fmt: skip
+
+
+class _Sql:
+    """The few expressions SQLite and PostgreSQL spell differently."""
+
+    def __init__(self, dialect: str) -> None:
+        self.pg = dialect == "postgresql"
+        self.ws = WHITESPACE[dialect]
+
+    def days_between(self, a: str, b: str) -> str:
+        return f"({b} - {a})" if self.pg else f"CAST(julianday({b}) - julianday({a}) AS INTEGER)"
+
+    def plus_days(self, day: str, n: str) -> str:
+        return f"({day} + ({n}))" if self.pg else f"date(julianday({day}) + ({n}))"
+
+    def local_date(self, ts: str) -> str:
+        # SQLite stores naive UTC; :tz_shift is the zone's fixed offset, e.g. '+420 minutes'.
+        return f"CAST(({ts} AT TIME ZONE :tz) AS date)" if self.pg else f"date({ts}, :tz_shift)"
+
+    def least(self, *exprs: str) -> str:
+        return f"{'LEAST' if self.pg else 'min'}({', '.join(exprs)})"
+
+    def address(self, col: str) -> str:
+        return (
+            f"lower(trim({col}, {self.ws}))" if not self.pg else f"lower(btrim({col}, {self.ws}))"
+        )
+
+    def usable(self, col: str) -> str:
+        return f"({col} IS NOT NULL AND {self.address(col)} <> '')"
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _floor_div(n: str, k: int) -> str:
+    """Python's // for a possibly negative numerator (SQL integer division truncates)."""
+    return f"(CASE WHEN {n} >= 0 THEN {n} / {k} ELSE -(({k - 1} - {n}) / {k}) END)"
+
+
+def _index(alias: str) -> str:
+    """DayIndex.index from a joined calendar_day row: a day off rolls to the next working day."""
+    return f"({alias}.work_index + CASE WHEN {alias}.is_working THEN 0 ELSE 1 END)"
+
+
+def _clamp_day(expr: str) -> str:
+    return f"CASE WHEN {expr} < :first THEN :first WHEN {expr} > :last THEN :last ELSE {expr} END"
+
+
+def _clamp_index(expr: str) -> str:
+    return f"CASE WHEN {expr} < :lo THEN :lo WHEN {expr} > :hi THEN :hi ELSE {expr} END"
+
+
+def _deadline_track(policy: p.ReminderPolicy) -> tuple[str, str, str]:
+    """(index, kind, next index) of `_deadline_track` with x = t - d working days late."""
+    before = sorted({b for b in policy.before if b > 0})
+    step = policy.overdue_every
+    index = [f"WHEN x >= {step} THEN d + (x / {step}) * {step}"]
+    kind = [f"WHEN x >= {step} THEN {_q(p.OVERDUE)}"]
+    if policy.on_day:
+        index.append("WHEN x >= 0 THEN d")
+        kind.append(f"WHEN x >= 0 THEN {_q(p.DUE)}")
+    for b in before:  # the latest point on or before today: the smallest b with d - b <= t
+        index.append(f"WHEN -x <= {b} THEN d - {b}")
+        kind.append(f"WHEN -x <= {b} THEN {_q(p.before_kind(b))}")
+    upcoming = [f"WHEN -x > {b} THEN d - {b}" for b in reversed(before)]  # the earliest after t
+    if policy.on_day:
+        upcoming.append("WHEN x < 0 THEN d")
+    upcoming.append(f"WHEN x < 0 THEN d + {step} ELSE d + {step} * (x / {step} + 1)")
+    return (
+        f"CASE {' '.join(index)} END",
+        f"CASE {' '.join(kind)} END",
+        f"CASE {' '.join(upcoming)} END",
+    )
+
+
+def _tracks(policy: p.ReminderPolicy, sql: _Sql) -> str:
+    """Level C: per task, each track's latest event index (NULL: none) and next index."""
+    dl_i, dl_kind, dl_next = _deadline_track(policy)
+    cols = [f"{dl_i} AS dl_i", f"{dl_kind} AS dl_kind"]
+    nexts = [dl_next]
+    for name, after in (("head", policy.head_after), ("leader", policy.leader_after)):
+        if after is None:
+            cols.append(f"CAST(NULL AS integer) AS {name}_i")
+            continue
+        cols.append(f"CASE WHEN d + {after} <= :t THEN d + {after} END AS {name}_i")
+        nexts.append(f"CASE WHEN d + {after} > :t THEN d + {after} ELSE {BIG} END")
+    if policy.stale_after_days:
+        cols.append("CASE WHEN k >= 1 THEN s_i END AS stale_i")
+        nexts.append(f"COALESCE(s_next, {BIG})")
+    else:
+        cols.append("CAST(NULL AS integer) AS stale_i")
+    nxt = sql.least(*nexts) if len(nexts) > 1 else nexts[0]
+    return f"""
+    SELECT id, lead_agency_id, leader, live, d, {", ".join(cols)},
+      CASE WHEN live = 1 AND :p_ok = 1 AND ongoing = 1 AND created_on < :p_day THEN 1 END
+        AS progress,
+      CASE WHEN live = 0 THEN NULL WHEN d IS NOT NULL THEN {nxt}
+           WHEN ongoing = 1 THEN :p_next END AS next_i
+    FROM (SELECT b.*, :t - d AS x FROM ({{tasks}}) b) c"""
+
+
+def _tasks(policy: p.ReminderPolicy, sql: _Sql, lock: str) -> str:
+    """Levels A and B: due tasks with the deadline index and the stale-track marks."""
+    reminded = ", ".join(_q(s) for s in sorted(p.REMINDED_STATES))
+    created = sql.local_date("t.created_at")
+    base = f"COALESCE({sql.local_date('t.last_progress_at')}, {created})"
+    level_a = f"""
+      SELECT t.id, t.lead_agency_id, dr.leader,
+        CASE WHEN t.state IN ({reminded}) THEN 1 ELSE 0 END AS live,
+        CASE WHEN t.deadline IS NULL AND t.deadline_kind <> {_q("event")} THEN 1 ELSE 0 END
+          AS ongoing,
+        {_index("dl")} AS d, {created} AS created_on, {base} AS base_on
+      FROM task t JOIN directive dr ON dr.id = t.directive_id
+      LEFT JOIN calendar_day dl ON dl.day = {_clamp_day("t.deadline")}
+      WHERE t.next_reminder_on <= :today {lock}"""
+    every = policy.stale_after_days
+    if not every:
+        none = "CAST(NULL AS integer)"
+        return f"SELECT a.*, {none} AS k, {none} AS s_i, {none} AS s_next FROM ({level_a}) a"
+    k = _floor_div(sql.days_between("a.base_on", ":today"), every)
+    mark = sql.plus_days("a.base_on", f"{k} * {every}")
+    after = sql.plus_days("a.base_on", f"({k} + 1) * {every}")
+    # Only live deadline tasks have a stale track. The policy's "k -= 1 when the k-th mark
+    # rolls past today" cannot happen on a working day, the only days the sweep plans.
+    applies = "a.live = 1 AND a.d IS NOT NULL"
+    return f"""
+      SELECT a.*, {k} AS k, {_index("sm")} AS s_i, {_index("sn")} AS s_next
+      FROM ({level_a}) a
+      LEFT JOIN calendar_day sm ON {applies} AND sm.day = {_clamp_day(mark)}
+      LEFT JOIN calendar_day sn ON {applies} AND sn.day = {_clamp_day(after)}"""
+
+
+@lru_cache(maxsize=32)
+def due_select(policy: p.ReminderPolicy, dialect: str) -> str:
+    """Level D: one row per due task; event indexes cut to the catch-up window; next day."""
+    sql = _Sql(dialect)
+    lock = "FOR UPDATE OF t SKIP LOCKED" if sql.pg else ""
+    tracks = _tracks(policy, sql).replace("{tasks}", _tasks(policy, sql, lock))
+    window = "BETWEEN :since AND :t"
+    return f"""
+    SELECT c.id, c.lead_agency_id, c.leader, nd.day AS next_day,
+      CASE WHEN c.live = 1 AND c.dl_i {window} THEN c.dl_i END AS dl_i, c.dl_kind,
+      CASE WHEN c.live = 1 AND c.head_i {window} THEN c.head_i END AS head_i,
+      CASE WHEN c.live = 1 AND c.leader_i {window} THEN c.leader_i END AS leader_i,
+      CASE WHEN c.live = 1 AND c.stale_i {window} THEN c.stale_i END AS stale_i,
+      c.progress
+    FROM ({tracks}) c
+    LEFT JOIN calendar_day nd ON nd.work_index = {_clamp_index("c.next_i")} AND nd.is_working"""
+
+
+def events_select(due: str) -> str:
+    """One row per event of today: (task_id, lead_agency_id, leader, kind, audience, slot)."""
+    a = p.Audience
+    branches = [
+        ("dl_kind", a.AGENCY, "dl_i"),
+        (_q(p.ESCALATION), a.HEAD, "head_i"),
+        (_q(p.LEADER_ESCALATION), a.LEADER, "leader_i"),
+        (_q(p.STALE), a.LEAD, "stale_i"),
+    ]
+    parts = [
+        f"SELECT id, lead_agency_id, leader, {kind} AS kind, {_q(aud)} AS audience, {col} AS i"
+        f" FROM {due} WHERE {col} IS NOT NULL"
+        for kind, aud, col in branches
+    ]
+    parts.append(
+        f"SELECT id, lead_agency_id, leader, {_q(p.PROGRESS_REQUEST)}, {_q(a.LEAD)}, :p_i"
+        f" FROM {due} WHERE progress = 1"
+    )
+    union = "\n      UNION ALL ".join(parts)
+    return f"""
+    SELECT e.id AS task_id, e.lead_agency_id, e.leader, e.kind, e.audience, s.day AS slot
+    FROM ({union}) e
+    JOIN calendar_day s ON s.work_index = {_clamp_index("e.i")} AND s.is_working"""
+
+
+def _leader_accounts(sql: _Sql) -> str:
+    return f"u.role = 'leader' AND u.active AND {sql.usable('u.email')}"
+
+
+@lru_cache(maxsize=8)
+def recipients_select(dialect: str, events: str) -> str:
+    """(task_id, recipient, kind, slot, role, agency_id) for every addressed event.
+
+    The lead is addressed before its coordinators, so a coordinator sharing the lead's address
+    adds no row (the old per-task loop kept the first row per key). Blank addresses count as none.
+    """
+    sql, a = _Sql(dialect), p.Audience
+    lead_mail, coord_mail = sql.address("a.email"), sql.address("c.email")
+    return f"""
+    SELECT e.task_id, {lead_mail} AS recipient, e.kind, e.slot, 'lead' AS role, a.id AS agency_id
+    FROM {events} e JOIN agency a ON a.id = e.lead_agency_id
+    WHERE e.audience IN ({_q(a.AGENCY)}, {_q(a.LEAD)}) AND {sql.usable("a.email")}
+    UNION ALL
+    SELECT e.task_id, {coord_mail}, e.kind, e.slot, 'coordinator', c.id
+    FROM {events} e JOIN task_coordinator tc ON tc.task_id = e.task_id
+    JOIN agency c ON c.id = tc.agency_id JOIN agency a ON a.id = e.lead_agency_id
+    WHERE e.audience = {_q(a.AGENCY)} AND {sql.usable("c.email")}
+      AND NOT ({sql.usable("a.email")} AND {lead_mail} = {coord_mail})
+    UNION ALL
+    SELECT e.task_id, {sql.address("a.head_email")}, e.kind, e.slot, 'head', a.id
+    FROM {events} e JOIN agency a ON a.id = e.lead_agency_id
+    WHERE e.audience = {_q(a.HEAD)} AND {sql.usable("a.head_email")}
+    UNION ALL
+    SELECT e.task_id, {sql.address("u.email")}, e.kind, e.slot, 'leader', NULL
+    FROM {events} e JOIN app_user u ON u.leader_name = e.leader
+    WHERE e.audience = {_q(a.LEADER)} AND {_leader_accounts(sql)}"""
+
+
+@lru_cache(maxsize=8)
+def unaddressed_count(dialect: str, events: str) -> str:
+    """Events nobody can receive (no usable address on file), as the old sweep counted them."""
+    sql, a = _Sql(dialect), p.Audience
+    coordinator = (
+        "EXISTS (SELECT 1 FROM task_coordinator tc JOIN agency c ON c.id = tc.agency_id"
+        f" WHERE tc.task_id = e.task_id AND {sql.usable('c.email')})"
+    )
+    leader = (
+        "EXISTS (SELECT 1 FROM app_user u"
+        f" WHERE u.leader_name = e.leader AND {_leader_accounts(sql)})"
+    )
+    return f"""
+    SELECT count(*) FROM {events} e JOIN agency a ON a.id = e.lead_agency_id
+    WHERE CASE e.audience
+      WHEN {_q(a.AGENCY)} THEN NOT ({sql.usable("a.email")} OR {coordinator})
+      WHEN {_q(a.LEAD)} THEN NOT {sql.usable("a.email")}
+      WHEN {_q(a.HEAD)} THEN NOT {sql.usable("a.head_email")}
+      ELSE NOT {leader} END"""
