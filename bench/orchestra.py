@@ -168,6 +168,30 @@ class Orchestra:
         )
         return state
 
+    def deployment(self, flow: str, deployment: str) -> dict[str, Any]:
+        reply = self.http.get(f"/deployments/name/{flow}/{deployment}")
+        reply.raise_for_status()
+        return reply.json()
+
+    def schedule_runs(self, deployment_id: str, start: str, end: str) -> list[dict[str, Any]]:
+        """Let the server plan a deployment's cron runs in [start, end] (the scheduler's path)."""
+        self.http.post(
+            f"/deployments/{deployment_id}/schedule", json={"start_time": start, "end_time": end}
+        ).raise_for_status()
+        reply = self.http.post(
+            "/flow_runs/filter",
+            json={
+                "deployments": {"id": {"any_": [deployment_id]}},
+                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+                "limit": 200,
+            },
+        )
+        reply.raise_for_status()
+        return reply.json()
+
+    def delete_run(self, run_id: str) -> None:
+        self.http.delete(f"/flow_runs/{run_id}").raise_for_status()
+
     def mark_crashed(self, run_id: str) -> None:
         """What Prefect's zombie-run automation or an operator does for a run whose process died."""
         reply = self.http.post(

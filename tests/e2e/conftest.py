@@ -67,6 +67,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
             "PREFECT_UI_ENABLED": "false",
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_db.render_as_string(False),
             "PREFECT_WORKER_QUERY_SECONDS": "1",
+            # The tests drive time through the flows' `at`; real cron runs would interleave.
+            # The schedules themselves are checked through the API instead.
+            "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
             "PREFECT_LOGGING_LEVEL": "INFO",
             "DONDOC_DATABASE_URL": app_url,
             "DONDOC_SMTP_HOST": "127.0.0.1",

@@ -59,6 +59,20 @@ def assert_exactly_once(env: Env, label: str) -> None:
     COUNTS[label] = {"digests": len(rows), "received": sum(got.values()), "duplicates": 0}
 
 
+def test_deployments_run_on_cron_in_vietnam_time(env: Env) -> None:
+    start = datetime(2031, 3, 3, tzinfo=VN)  # a Monday, far from the runs the tests drive
+    expected = {"dondoc-sweep": {(d, 7, 30) for d in range(3, 8)}, "dondoc-weekly": {(3, 7, 0)}}
+    for name, times in expected.items():
+        dep = env.orchestra.deployment(name, name)
+        runs = env.orchestra.schedule_runs(
+            dep["id"], start.isoformat(), (start + timedelta(days=4, hours=23)).isoformat()
+        )
+        when = {datetime.fromisoformat(r["expected_start_time"]).astimezone(VN) for r in runs}
+        for run in runs:
+            env.orchestra.delete_run(run["id"])
+        assert {(w.day, w.hour, w.minute) for w in when} == times
+
+
 def test_due_digests_arrive_exactly_once_with_two_workers(env: Env) -> None:
     run_flow(env, "dondoc-sweep", at("2025-03-03"))
     first = len(outbox(env))
