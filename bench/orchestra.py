@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -175,9 +176,9 @@ class Orchestra:
 
     def schedule_runs(self, deployment_id: str, start: str, end: str) -> list[dict[str, Any]]:
         """Let the server plan a deployment's cron runs in [start, end] (the scheduler's path)."""
-        self.http.post(
-            f"/deployments/{deployment_id}/schedule", json={"start_time": start, "end_time": end}
-        ).raise_for_status()
+        span = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+        window = {"start_time": start, "end_time": end, "min_time": span, "max_runs": 200}
+        self.http.post(f"/deployments/{deployment_id}/schedule", json=window).raise_for_status()
         reply = self.http.post(
             "/flow_runs/filter",
             json={
