@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 SUPPORTED_SCHEMES = ("sqlite", "postgresql")
+PG_POOL_SIZE, PG_MAX_OVERFLOW = 20, 10  # per process; PostgreSQL allows 100 by default
 
 
 class DatabaseURLError(ValueError):
@@ -76,6 +77,11 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the pragmas and transaction modes dondoc relies on."""
     url = normalise_url(url)
+    if url.startswith("postgresql"):
+        # The web app runs sync routes on up to 40 threads: with SQLAlchemy's 5 (+10 overflow)
+        # connections, threads queued for a connection and overflow ones were closed and
+        # reopened (a new backend each) over and over under load.
+        kwargs = {"pool_size": PG_POOL_SIZE, "max_overflow": PG_MAX_OVERFLOW} | kwargs
     try:
         engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
     except NoSuchModuleError as exc:

@@ -58,15 +58,35 @@ class CurrentUser:
         return ROLE_LABELS_VI[self.role]
 
 
-def _current(user: UserRow, agency: AgencyRow | None) -> CurrentUser:
+# Columns, not entities: a login check needs no ORM identity map. Built once, so SQLAlchemy
+# reuses the statement's cache key instead of recomputing it on every request.
+_USER_COLUMNS = sa.select(
+    UserRow.id,
+    UserRow.username,
+    UserRow.full_name,
+    UserRow.role,
+    UserRow.agency_id,
+    AgencyRow.name,
+    UserRow.leader_name,
+).outerjoin(AgencyRow, AgencyRow.id == UserRow.agency_id)
+_BY_ID = _USER_COLUMNS.where(UserRow.id == sa.bindparam("user_id"), UserRow.active.is_(True))
+_BY_TOKEN = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
+    ApiTokenRow.token_hash == sa.bindparam("token_hash"), UserRow.active.is_(True)
+)
+
+
+def _current(row: sa.Row | None) -> CurrentUser | None:
+    if row is None:
+        return None
+    user_id, username, full_name, role, agency_id, agency_name, leader_name = row
     return CurrentUser(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name or user.username,
-        role=Role(user.role),
-        agency_id=user.agency_id,
-        agency_name=agency.name if agency else None,
-        leader_name=user.leader_name,
+        id=user_id,
+        username=username,
+        full_name=full_name or username,
+        role=Role(role),
+        agency_id=agency_id,
+        agency_name=agency_name,
+        leader_name=leader_name,
     )
 
 
@@ -120,20 +140,9 @@ def user_row(session: Session, username: str) -> UserRow | None:
     )
 
 
-def current_user(session: Session, user_id: int) -> CurrentUser | None:
-    row = session.execute(
-        sa.select(UserRow, AgencyRow)
-        .outerjoin(AgencyRow, AgencyRow.id == UserRow.agency_id)
-        .where(UserRow.id == user_id, UserRow.active.is_(True))
-    ).first()
-    return _current(*row) if row else None
+def current_user(conn: Session | sa.Connection, user_id: int) -> CurrentUser | None:
+    return _current(conn.execute(_BY_ID, {"user_id": user_id}).first())
 
 
-def user_by_token(session: Session, token: str) -> CurrentUser | None:
-    row = session.execute(
-        sa.select(UserRow, AgencyRow)
-        .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-        .outerjoin(AgencyRow, AgencyRow.id == UserRow.agency_id)
-        .where(ApiTokenRow.token_hash == token_hash(token), UserRow.active.is_(True))
-    ).first()
-    return _current(*row) if row else None
+def user_by_token(conn: Session | sa.Connection, token: str) -> CurrentUser | None:
+    return _current(conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first())

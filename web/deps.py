@@ -47,11 +47,12 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def get_db(request: Request) -> Database:
+# async: a plain attribute read; a sync dependency would cost a trip through the threadpool.
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -81,8 +82,8 @@ def page_user(request: Request, db: Annotated[Database, Depends(get_db)]) -> Cur
     user_id = request.session.get("uid")
     user = None
     if isinstance(user_id, int):
-        with db.read() as session:
-            user = accounts.current_user(session, user_id)
+        with db.engine.connect() as conn:  # one SELECT: a Core connection, no ORM session
+            user = accounts.current_user(conn, user_id)
     if user is None:
         request.session.pop("uid", None)
         raise LoginRequired(request.url.path)
@@ -95,8 +96,8 @@ def api_user(
 ) -> CurrentUser:
     user = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
-        with db.read() as session:
-            user = accounts.user_by_token(session, credentials.credentials)
+        with db.engine.connect() as conn:
+            user = accounts.user_by_token(conn, credentials.credentials)
     if user is None:
         raise HTTPException(
             401, "Chưa xác thực: cần khóa API hợp lệ", headers={"WWW-Authenticate": "Bearer"}

@@ -73,7 +73,7 @@ def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any
     action = ACTIONS[name]
     try:
         with db.write() as session:
-            row = reads.load_task(session, task_id)
+            row = reads.load_task_brief(session, task_id)
             if row is None:
                 raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
             require(user, action.allowed(access.relation(user, row)))
