@@ -1,11 +1,19 @@
 """Web load benchmark: status updates from 100 concurrent API clients against PostgreSQL.
 
-Run on purpose: `python -m bench.web_load [--clients 100] [--updates 20] [--pace 0.5]`; prints one
-JSON object. A fresh PostgreSQL database is created (admin URL from DONDOC_BENCH_POSTGRES_URL,
-default postgresql://postgres@127.0.0.1:5432/postgres) and dropped afterwards. The app runs in
-its own uvicorn process on a free loopback port; each client updates its own task with its API
-token, every `pace` seconds (a person's update rate is far lower), then a closed-loop run with no
-pause measures throughput. Bounded in count and in time.
+Run on purpose: `python -m bench.web_load [--clients 100] [--updates 20] [--pace 1.0]
+[--workers 1]`; prints one JSON object. A fresh PostgreSQL database is created (admin URL from
+DONDOC_BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres) and dropped
+afterwards. The app runs in its own uvicorn process (`--workers` processes) on a free loopback
+port; this process is the load generator. Each client holds one keep-alive connection and
+updates its own task with its API token:
+
+- paced: one update every `pace` seconds on a fixed schedule, clients spread evenly over the
+  first period; latency counts from the scheduled send time, so a late send is not hidden
+  (no coordinated omission);
+- closed loop: the next update as soon as the answer arrives, for throughput.
+
+Each phase reports p50/p95/p99, throughput, errors, the server's CPU per update (all uvicorn
+processes, from /proc) and the load generator's own CPU per request. Bounded in count and time.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -22,7 +31,6 @@ import uuid
 from statistics import quantiles
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -91,40 +99,133 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def _client(
-    base: str, token: str, task_id: int, updates: int, pace: float, stop_at: float
+class Connection:
+    """One keep-alive HTTP/1.1 connection speaking just enough HTTP for this API.
+
+    A raw client on purpose: httpx spent ~33 ms of CPU per request, more than the server, on
+    the same two cores, so the load generator measured itself. This costs well under 1 ms.
+    """
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.auth = f"Authorization: Bearer {token}\r\n".encode()
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        assert self.reader is not None and self.writer is not None
+        head = f"{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {len(body)}\r\n"
+        if body:
+            head += "Content-Type: application/json\r\n"
+        self.writer.write(head.encode() + self.auth + b"\r\n" + body)
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *lines = raw.decode("latin-1").split("\r\n")
+        headers = dict(line.lower().split(": ", 1) for line in lines if line)
+        payload = await self.reader.readexactly(int(headers["content-length"]))
+        if headers.get("connection") == "close":
+            self.writer.close()
+            await self.open()
+        return int(status_line.split(" ", 2)[1]), payload
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+class Client:
+    """One person's program: its task, the version it last saw, and its latencies."""
+
+    def __init__(self, conn: Connection, task_id: int) -> None:
+        self.conn, self.task_id, self.version, self.n = conn, task_id, 0, 0
+
+    async def refresh(self) -> None:
+        status, payload = await self.conn.request("GET", f"/api/tasks/{self.task_id}")
+        if status != 200:
+            raise RuntimeError(f"GET task {self.task_id}: {status} {payload[:200]!r}")
+        self.version = json.loads(payload)["version"]
+
+    async def update(self) -> int:
+        self.n += 1
+        note = f"cập nhật {self.n}"
+        body = json.dumps({"version": self.version, "percent": self.n % 101, "note": note})
+        status, payload = await self.conn.request(
+            "POST", f"/api/tasks/{self.task_id}/progress", body.encode()
+        )
+        if status == 200:
+            self.version = json.loads(payload)["version"]
+        else:
+            await self.refresh()
+        return status
+
+
+async def _run_client(
+    client: Client, updates: int, pace: float, start: float, stop_at: float
 ) -> tuple[list[float], list[int]]:
-    latencies, errors = [], []
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
-        version = (await client.get(f"/api/tasks/{task_id}")).json()["version"]
-        for n in range(updates):
-            if time.monotonic() > stop_at:
-                break
-            body = {"version": version, "percent": n % 101, "note": f"cập nhật {n}"}
-            started = time.perf_counter()
-            response = await client.post(f"/api/tasks/{task_id}/progress", json=body)
-            latencies.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                errors.append(response.status_code)
-                version = (await client.get(f"/api/tasks/{task_id}")).json()["version"]
-            else:
-                version = response.json()["version"]
-            if pace:
-                await asyncio.sleep(pace)  # think time between one person's updates
+    latencies: list[float] = []
+    errors: list[int] = []
+    for n in range(updates):
+        due = start + n * pace
+        if pace and due > time.perf_counter():
+            await asyncio.sleep(due - time.perf_counter())
+        if time.monotonic() > stop_at:
+            break
+        begin = due if pace else time.perf_counter()
+        try:
+            status = await client.update()
+        except (OSError, asyncio.IncompleteReadError):
+            status = 0
+        latencies.append((time.perf_counter() - begin) * 1000)
+        if status != 200:
+            errors.append(status)
     return latencies, errors
 
 
-async def _phase(base: str, pairs: list[tuple[str, int]], updates: int, pace: float) -> dict:
+def _processes() -> dict[int, tuple[int, float, str]]:
+    """pid → (parent pid, user + system CPU seconds, command line), from /proc."""
+    tick, found = os.sysconf("SC_CLK_TCK"), {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        found[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, cmdline)
+    return found
+
+
+def _cpu_seconds(server_pid: int, database: str) -> tuple[float, float]:
+    """CPU of the uvicorn process tree, and of the PostgreSQL backends serving `database`
+    (a backend that exits takes its CPU with it, so churned connections are undercounted)."""
+    procs = _processes()
+    server, todo = 0.0, [server_pid]
+    while todo:
+        pid = todo.pop()
+        server += procs[pid][1] if pid in procs else 0.0
+        todo += [child for child, (parent, _, _) in procs.items() if parent == pid]
+    backends = sum(cpu for _, cpu, cmd in procs.values() if f" {database} " in cmd)
+    return server, backends
+
+
+async def _phase(clients: list[Client], updates: int, pace: float, server: tuple) -> dict:
     stop_at = time.monotonic() + TIME_LIMIT
-    started = time.perf_counter()
+    cpu0, own0, started = _cpu_seconds(*server), time.process_time(), time.perf_counter()
+    # Paced clients start spread evenly over one period, as independent people would.
+    starts = [started + pace * i / len(clients) for i in range(len(clients))]
     results = await asyncio.gather(
-        *(_client(base, tok, tid, updates, pace, stop_at) for tok, tid in pairs)
+        *(_run_client(c, updates, pace, s, stop_at) for c, s in zip(clients, starts, strict=True))
     )
     elapsed = time.perf_counter() - started
+    cpu1, own_cpu = _cpu_seconds(*server), time.process_time() - own0
     latencies = sorted(x for lat, _ in results for x in lat)
     errors = [e for _, errs in results for e in errs]
-    cuts = quantiles(latencies, n=100)
+    cuts, per = quantiles(latencies, n=100), 1000 / len(latencies)
     return {
         "requests": len(latencies),
         "errors": len(errors),
@@ -135,7 +236,44 @@ async def _phase(base: str, pairs: list[tuple[str, int]], updates: int, pace: fl
         "p95_ms": round(cuts[94], 1),
         "p99_ms": round(cuts[98], 1),
         "max_ms": round(latencies[-1], 1),
+        "server_cpu_ms_per_update": round((cpu1[0] - cpu0[0]) * per, 2),
+        "postgres_cpu_ms_per_update": round((cpu1[1] - cpu0[1]) * per, 2),
+        "client_cpu_ms_per_request": round(own_cpu * per, 2),
     }
+
+
+async def _load(
+    port: int, pairs: list[tuple[str, int]], args: argparse.Namespace, server: tuple[int, str]
+) -> tuple[dict, dict]:
+    clients = [Client(Connection(port, token), task_id) for token, task_id in pairs]
+    random.Random(0).shuffle(clients)
+    try:
+        for c in clients:
+            await c.conn.open()
+            await c.refresh()
+        paced = await _phase(clients, args.updates, args.pace, server)
+        closed = await _phase(clients, max(args.updates // 2, 1), 0.0, server)
+    finally:
+        await asyncio.gather(*(c.conn.close() for c in clients))
+    return paced, closed
+
+
+def _start_server(url: str, port: int, workers: int, keep_alive: int) -> subprocess.Popen:
+    env = os.environ | {"DONDOC_DATABASE_URL": url, "DONDOC_UPLOAD_DIR": "/tmp/dondoc-bench"}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "web.app:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command += ["--workers", str(workers), "--timeout-keep-alive", str(keep_alive)]
+    server = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("server did not start") from None
+            time.sleep(0.1)  # bounded wait for the server process to listen
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -143,43 +281,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--updates", type=int, default=20)
     parser.add_argument(
-        "--pace", type=float, default=0.5, help="seconds between a client's updates"
+        "--pace", type=float, default=1.0, help="seconds between a client's updates"
     )
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     url = _create_db()
     server = None
     try:
         pairs = _seed(url, args.clients)
         port = _free_port()
-        env = os.environ | {"DONDOC_DATABASE_URL": url, "DONDOC_UPLOAD_DIR": "/tmp/dondoc-bench"}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "web.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.1)  # bounded wait for the server process to listen
-        paced = asyncio.run(_phase(base, pairs, args.updates, args.pace))
-        closed = asyncio.run(_phase(base, pairs, max(args.updates // 2, 1), 0.0))
+        server = _start_server(url, port, args.workers, keep_alive=int(args.pace * 2) + 5)
+        database = make_url(url).database or ""
+        paced, closed = asyncio.run(_load(port, pairs, args, (server.pid, database)))
     finally:
         if server is not None:
             server.terminate()
@@ -189,6 +302,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "benchmark": "web_status_updates",
         "database": "postgresql",
         "clients": args.clients,
+        "server_workers": args.workers,
         "paced": {"seconds_between_updates": args.pace, **paced},
         "closed_loop": closed,
         "target": {"p95_ms_below": 30, "errors": 0},

@@ -19,19 +19,37 @@ def serve(
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="Web only (reminders run elsewhere)")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Web worker processes (2 on a 2-core machine); sessions are signed cookies, "
+            "so any worker serves any user, but the failed-login limit counts per process",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app (and, unless --no-scheduler, the embedded reminder scheduler)."""
     from dondoc.settings import get_settings
 
-    _serve(get_settings(), host, port, scheduler=not no_scheduler)
+    _serve(get_settings(), host, port, scheduler=not no_scheduler, workers=workers)
 
 
-def _serve(settings: object, host: str, port: int, *, scheduler: bool, db: object = None) -> None:
+def _serve(
+    settings: object,
+    host: str,
+    port: int,
+    *,
+    scheduler: bool,
+    db: object = None,
+    workers: int = 1,
+) -> None:
     import uvicorn
 
     from web.app import create_app
 
-    app = create_app(settings, db)  # type: ignore[arg-type]
+    # Several workers need an import string: each process builds its app from the environment,
+    # the same DONDOC_* settings `serve` read. The scheduler stays in this (supervisor) process.
+    app = "web.app:create_app" if workers > 1 else create_app(settings, db)  # type: ignore[arg-type]
     runner = None
     if scheduler:
         from flows.scheduler import build_scheduler
@@ -39,7 +57,9 @@ def _serve(settings: object, host: str, port: int, *, scheduler: bool, db: objec
         runner = build_scheduler(settings)  # type: ignore[arg-type]
         runner.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(
+            app, host=host, port=port, log_level="info", workers=workers, factory=workers > 1
+        )
     finally:
         if runner is not None:
             runner.shutdown(wait=True)
