@@ -13,7 +13,9 @@ updates its own task with its API token:
 - closed loop: the next update as soon as the answer arrives, for throughput.
 
 Each phase reports p50/p95/p99, throughput, errors, the server's CPU per update (all uvicorn
-processes, from /proc) and the load generator's own CPU per request. Bounded in count and time.
+processes, from /proc), the PostgreSQL backends' (null when one exited mid-phase) and the load
+generator's own CPU per request; the machine's load average is printed too, as other work on
+the same cores shows up in every latency. Bounded in count and in time.
 """
 
 from __future__ import annotations
@@ -200,17 +202,23 @@ def _processes() -> dict[int, tuple[int, float, str]]:
     return found
 
 
-def _cpu_seconds(server_pid: int, database: str) -> tuple[float, float]:
-    """CPU of the uvicorn process tree, and of the PostgreSQL backends serving `database`
-    (a backend that exits takes its CPU with it, so churned connections are undercounted)."""
+def _cpu_seconds(server_pid: int, database: str) -> tuple[float, dict[int, float]]:
+    """CPU of the uvicorn process tree, and of each PostgreSQL backend serving `database`."""
     procs = _processes()
     server, todo = 0.0, [server_pid]
     while todo:
         pid = todo.pop()
         server += procs[pid][1] if pid in procs else 0.0
         todo += [child for child, (parent, _, _) in procs.items() if parent == pid]
-    backends = sum(cpu for _, cpu, cmd in procs.values() if f" {database} " in cmd)
+    backends = {pid: cpu for pid, (_, cpu, cmd) in procs.items() if f" {database} " in cmd}
     return server, backends
+
+
+def _postgres_ms(before: dict[int, float], after: dict[int, float], per: float) -> float | None:
+    """None when a backend exited during the phase: its CPU left with it, the sum would lie."""
+    if before.keys() - after.keys():
+        return None
+    return round((sum(after.values()) - sum(before.values())) * per, 2)
 
 
 async def _phase(clients: list[Client], updates: int, pace: float, server: tuple) -> dict:
@@ -237,7 +245,7 @@ async def _phase(clients: list[Client], updates: int, pace: float, server: tuple
         "p99_ms": round(cuts[98], 1),
         "max_ms": round(latencies[-1], 1),
         "server_cpu_ms_per_update": round((cpu1[0] - cpu0[0]) * per, 2),
-        "postgres_cpu_ms_per_update": round((cpu1[1] - cpu0[1]) * per, 2),
+        "postgres_cpu_ms_per_update": _postgres_ms(cpu0[1], cpu1[1], per),
         "client_cpu_ms_per_request": round(own_cpu * per, 2),
     }
 
@@ -276,6 +284,10 @@ def _start_server(url: str, port: int, workers: int, keep_alive: int) -> subproc
             time.sleep(0.1)  # bounded wait for the server process to listen
 
 
+def _load_average() -> float:
+    return os.getloadavg()[0]
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=100)
@@ -285,6 +297,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
+    load_before = _load_average()
     url = _create_db()
     server = None
     try:
@@ -303,6 +316,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "database": "postgresql",
         "clients": args.clients,
         "server_workers": args.workers,
+        "machine": {"cores": os.cpu_count(), "load_1min": [load_before, _load_average()]},
         "paced": {"seconds_between_updates": args.pace, **paced},
         "closed_loop": closed,
         "target": {"p95_ms_below": 30, "errors": 0},
