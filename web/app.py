@@ -104,8 +104,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + 2 * 1024 * 1024)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    # The API first: routes are matched in order, and programs' calls are the bulk of requests.
+    # No page path starts with /api, so the order changes nothing else.
+    app.include_router(api.router, prefix="/api")
     for module in (auth, tasks, agency, secretariat, leader, ics):
         app.include_router(module.router)
-    app.include_router(api.router, prefix="/api")
     _install_handlers(app)
     return app
