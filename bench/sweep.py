@@ -2,9 +2,11 @@
 
 Run `python -m bench.sweep --url sqlite:////tmp/sweep.db --tasks 1000000` (or a postgresql://
 URL; the database is created when missing). Prints one JSON object: seconds of the floor (the
-same due rows copied into a scratch table), of plan only (reminders + next dates) and of the
-whole sweep (plan + digests rendered and enqueued), their ratios, and the peak RSS of a child
-process that only measures. The filled database is reused when it already holds N tasks.
+same due rows copied into a scratch table), of plan only (reminders + next dates written, in its
+own transaction), of describe (reading what the digests show about the new reminders) and of the
+whole sweep (plan + describe + digests rendered and enqueued), their ratios to the floor, and the
+peak RSS of a child process that only measures. The filled database is reused when it already
+holds N tasks. Each run resets the due rows, so floor and plan see the same database state.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from dondoc.settings import Settings
 from dondoc.wiring import read_agency_file, shipped_agency_file
 from flows.jobs import sweep
 from notifications.sweep import plan
+from notifications.sweep_details import describe
 from storage.agencies import load_agencies
 from storage.calendar import sync_calendar
-from storage.db import Database
+from storage.db import Database, UTCDateTime
 from storage.migrate import upgrade
 from storage.models import OutboxRow, ReminderRow, TaskRow
 from storage.synth import synthesize
@@ -122,29 +125,60 @@ def floor(db: Database, day: date) -> float:
     return seconds
 
 
+def write_bound(db: Database, day: date, now: datetime) -> float:
+    """Not the floor, a yardstick beside it: the bare writes every plan has to make, with no
+    policy. One reminder row per due task into the real `reminder` table (its unique index and
+    foreign keys) and `next_reminder_on` moved (the task table's indexes). Rolled back, so its
+    commit is not counted: a lower bound."""
+    insert = sa.text(
+        "INSERT INTO reminder (task_id, recipient, kind, slot, role, created_at) "
+        "SELECT id, 'x@example.org', 'overdue', next_reminder_on, 'lead', :now FROM task "
+        "WHERE next_reminder_on <= :today"
+    ).bindparams(sa.bindparam("now", type_=UTCDateTime()), sa.bindparam("today", type_=sa.Date()))
+    move = sa.text("UPDATE task SET next_reminder_on = :far WHERE next_reminder_on <= :today")
+    with db.engine.connect() as conn:
+        started = time.perf_counter()
+        trans = conn.begin()
+        conn.execute(insert, {"now": now, "today": day})
+        conn.execute(move.bindparams(sa.bindparam("far", type_=sa.Date()),
+                                     sa.bindparam("today", type_=sa.Date())),
+                     {"far": FAR, "today": day})  # fmt: skip
+        seconds = time.perf_counter() - started
+        trans.rollback()
+    return seconds
+
+
 def measure(url: str, due: int, runs: int) -> dict[str, Any]:
     db = Database(url)
     day = bench_day()
     now = datetime.combine(day, clock(7, 30), TIMEZONE)
     settings = Settings(database_url=url)
-    floors, plans, sweeps, result = [], [], [], {}
+    floors, bounds, plans, details, sweeps, result = [], [], [], [], [], {}
     for _ in range(runs):
         reset(db, due, day)
         floors.append(floor(db, day))
+        bounds.append(write_bound(db, day, now))
         started = time.perf_counter()
         with db.write() as s:
             planned = plan(s, now)
         plans.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with db.read() as s:
+            describe(s, planned)
+        details.append(time.perf_counter() - started)
         reset(db, due, day)
         started = time.perf_counter()
         result = sweep(db, settings, now)
         sweeps.append(time.perf_counter() - started)
-    f, p, w = (statistics.median(x) for x in (floors, plans, sweeps))
+    f, b, p, d, w = (statistics.median(x) for x in (floors, bounds, plans, details, sweeps))
     return {
         "dialect": db.dialect, "due": due, "tasks_read": result["tasks_read"],
         "reminders": result["reminders"], "digests": result["digests"],
-        "planned_reminders": len(planned.reminders), "floor_s": round(f, 4),
-        "plan_s": round(p, 4), "sweep_s": round(w, 4), "plan_vs_floor": round(p / f, 2),
+        "planned_reminders": len(planned.reminder_ids), "floor_s": round(f, 4),
+        "plan_s": round(p, 4), "describe_s": round(d, 4), "sweep_s": round(w, 4),
+        "plans_s": [round(x, 4) for x in plans], "floors_s": [round(x, 4) for x in floors],
+        "write_bound_s": round(b, 4), "plan_vs_floor": round(p / f, 2),
+        "plan_vs_write_bound": round(p / b, 2),
         "sweep_vs_floor": round(w / f, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }  # fmt: skip

@@ -1,10 +1,10 @@
 """The reminder policy as SQL, generated from the same `ReminderPolicy` values as `plan_task`.
 
-`due_select` mirrors `notifications.policy.plan_task` for every due task at once: working-day
-indexes come from joins on `calendar_day` (index of a day = work_index, +1 when the day is off,
-as `DayIndex.index`; day of an index = the working day carrying it, as `DayIndex.day`; both
-clamped to the table as there). Policy numbers are inlined as literals, so one policy gives one
-cached SQL text per dialect; the sweep day's values are bind parameters (`Anchors`).
+`due_select` mirrors `notifications.policy.plan_task` for every due task at once, working days
+looked up in `calendar_day` (a day's index is work_index, +1 when the day is off, as
+`DayIndex.index`; an index's day is the working day carrying it, as `DayIndex.day`; both clamped
+to the table). Policy numbers are inlined, one cached SQL text per policy and dialect; the day's
+values are bind parameters (`Anchors`).
 
 Each due row carries its next index and, per track, the index (and kind) of the event due today,
 already cut to the catch-up window. `events_select` unpivots those into one row per event with
@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from notifications import policy as p
 
+FLOOR_SHIFT = 10_000_000
 BIG = 2_147_483_647  # "no upcoming event on this track"; the deadline track always has one
 WHITESPACE = {"sqlite": "' ' || char(9, 10, 13)", "postgresql": "E' \\t\\n\\r'"}
 
@@ -30,9 +31,9 @@ class Anchors:
 
     today: date
     t: int  # work index of today (a working day)
-    first: date  # calendar_day bounds, for clamping as DayIndex does
+    first: date  # calendar_day bounds, for clamping as DayIndex does; lo, hi: working indexes
     last: date
-    lo: int  # lowest and highest work index of a working day
+    lo: int
     hi: int
     progress_i: int  # index of the current progress-request period's first day
     progress_day: date  # its working day
@@ -69,10 +70,20 @@ class _Sql:
     def least(self, *exprs: str) -> str:
         return f"{'LEAST' if self.pg else 'min'}({', '.join(exprs)})"
 
+    def clamp(self, expr: str, lo: str, hi: str) -> str:
+        """`expr` within [lo, hi], as DayIndex clamps to its table. NOT NULL `expr` only:
+        PostgreSQL's GREATEST/LEAST skip NULLs where SQLite's max/min return NULL."""
+        big, small = ("GREATEST", "LEAST") if self.pg else ("max", "min")
+        return f"{big}({lo}, {small}({hi}, {expr}))"
+
+    def day_clamped(self, expr: str) -> str:
+        return self.clamp(expr, ":first", ":last")
+
+    def index_clamped(self, expr: str) -> str:
+        return self.clamp(expr, ":lo", ":hi")
+
     def address(self, col: str) -> str:
-        return (
-            f"lower(trim({col}, {self.ws}))" if not self.pg else f"lower(btrim({col}, {self.ws}))"
-        )
+        return f"lower({'btrim' if self.pg else 'trim'}({col}, {self.ws}))"
 
     def usable(self, col: str) -> str:
         return f"({col} IS NOT NULL AND {self.address(col)} <> '')"
@@ -83,8 +94,12 @@ def _q(text: str) -> str:
 
 
 def _floor_div(n: str, k: int) -> str:
-    """Python's // for a possibly negative numerator (SQL integer division truncates)."""
-    return f"(CASE WHEN {n} >= 0 THEN {n} / {k} ELSE -(({k - 1} - {n}) / {k}) END)"
+    """Python's // for a possibly negative numerator; SQL integer division truncates.
+
+    Shifting by k * FLOOR_SHIFT makes the numerator positive for any two dates (|n| < 4e6 days)
+    while naming `n` once: SQLite repeats an inlined expression at every use.
+    """
+    return f"(({n} + {k * FLOOR_SHIFT}) / {k} - {FLOOR_SHIFT})"
 
 
 def _index(alias: str) -> str:
@@ -92,12 +107,10 @@ def _index(alias: str) -> str:
     return f"({alias}.work_index + CASE WHEN {alias}.is_working THEN 0 ELSE 1 END)"
 
 
-def _clamp_day(expr: str) -> str:
-    return f"CASE WHEN {expr} < :first THEN :first WHEN {expr} > :last THEN :last ELSE {expr} END"
-
-
-def _clamp_index(expr: str) -> str:
-    return f"CASE WHEN {expr} < :lo THEN :lo WHEN {expr} > :hi THEN :hi ELSE {expr} END"
+def _day_of(index: str) -> str:
+    """DayIndex.day as a scalar subquery: a join here would make PostgreSQL guess ~20 matches
+    per row (an expression against a non-unique column) and plan the rest for millions."""
+    return f"(SELECT cd.day FROM calendar_day cd WHERE cd.work_index = {index} AND cd.is_working)"
 
 
 def _deadline_track(policy: p.ReminderPolicy) -> tuple[str, str, str]:
@@ -149,25 +162,31 @@ def _tracks(policy: p.ReminderPolicy, sql: _Sql) -> str:
     FROM (SELECT b.*, :t - d AS x FROM ({{tasks}}) b) c"""
 
 
-def _tasks(policy: p.ReminderPolicy, sql: _Sql, lock: str) -> str:
-    """Levels A and B: due tasks with the deadline index and the stale-track marks."""
+def _task_rows(sql: _Sql, lock: str) -> str:
+    """Level A, materialized: the due tasks with what every track reads, each computed once."""
     reminded = ", ".join(_q(s) for s in sorted(p.REMINDED_STATES))
     created = sql.local_date("t.created_at")
     base = f"COALESCE({sql.local_date('t.last_progress_at')}, {created})"
-    level_a = f"""
+    return f"""
       SELECT t.id, t.lead_agency_id, dr.leader,
         CASE WHEN t.state IN ({reminded}) THEN 1 ELSE 0 END AS live,
         CASE WHEN t.deadline IS NULL AND t.deadline_kind <> {_q("event")} THEN 1 ELSE 0 END
           AS ongoing,
-        {_index("dl")} AS d, {created} AS created_on, {base} AS base_on
+        {_index("dl")} AS d, {created} AS created_on, {base} AS base_on,
+        {sql.days_between(base, ":today")} AS age
       FROM task t JOIN directive dr ON dr.id = t.directive_id
-      LEFT JOIN calendar_day dl ON dl.day = {_clamp_day("t.deadline")}
+      LEFT JOIN calendar_day dl
+        ON t.deadline IS NOT NULL AND dl.day = {sql.day_clamped("t.deadline")}
       WHERE t.next_reminder_on <= :today {lock}"""
+
+
+def _stale_marks(policy: p.ReminderPolicy, sql: _Sql) -> str:
+    """Level B: the stale track's latest mark k and the indexes of marks k and k + 1."""
     every = policy.stale_after_days
     if not every:
         none = "CAST(NULL AS integer)"
-        return f"SELECT a.*, {none} AS k, {none} AS s_i, {none} AS s_next FROM ({level_a}) a"
-    k = _floor_div(sql.days_between("a.base_on", ":today"), every)
+        return f"SELECT a.*, {none} AS k, {none} AS s_i, {none} AS s_next FROM a"
+    k = _floor_div("a.age", every)
     mark = sql.plus_days("a.base_on", f"{k} * {every}")
     after = sql.plus_days("a.base_on", f"({k} + 1) * {every}")
     # Only live deadline tasks have a stale track. The policy's "k -= 1 when the k-th mark
@@ -175,9 +194,9 @@ def _tasks(policy: p.ReminderPolicy, sql: _Sql, lock: str) -> str:
     applies = "a.live = 1 AND a.d IS NOT NULL"
     return f"""
       SELECT a.*, {k} AS k, {_index("sm")} AS s_i, {_index("sn")} AS s_next
-      FROM ({level_a}) a
-      LEFT JOIN calendar_day sm ON {applies} AND sm.day = {_clamp_day(mark)}
-      LEFT JOIN calendar_day sn ON {applies} AND sn.day = {_clamp_day(after)}"""
+      FROM a
+      LEFT JOIN calendar_day sm ON {applies} AND sm.day = {sql.day_clamped(mark)}
+      LEFT JOIN calendar_day sn ON {applies} AND sn.day = {sql.day_clamped(after)}"""
 
 
 @lru_cache(maxsize=32)
@@ -185,20 +204,25 @@ def due_select(policy: p.ReminderPolicy, dialect: str) -> str:
     """Level D: one row per due task; event indexes cut to the catch-up window; next day."""
     sql = _Sql(dialect)
     lock = "FOR UPDATE OF t SKIP LOCKED" if sql.pg else ""
-    tracks = _tracks(policy, sql).replace("{tasks}", _tasks(policy, sql, lock))
+    tracks = _tracks(policy, sql).replace("{tasks}", _stale_marks(policy, sql))
     window = "BETWEEN :since AND :t"
+    # Materialized: SQLite inlines subquery columns into every use, and the tracks use each
+    # column many times; this level holds the costly ones (dates in the zone, calendar joins).
     return f"""
-    SELECT c.id, c.lead_agency_id, c.leader, nd.day AS next_day,
+    WITH a AS MATERIALIZED ({_task_rows(sql, lock)})
+    SELECT c.id, c.lead_agency_id, c.leader,
+      CASE WHEN c.next_i IS NOT NULL THEN {_day_of(sql.index_clamped("c.next_i"))} END
+        AS next_day,
       CASE WHEN c.live = 1 AND c.dl_i {window} THEN c.dl_i END AS dl_i, c.dl_kind,
       CASE WHEN c.live = 1 AND c.head_i {window} THEN c.head_i END AS head_i,
       CASE WHEN c.live = 1 AND c.leader_i {window} THEN c.leader_i END AS leader_i,
       CASE WHEN c.live = 1 AND c.stale_i {window} THEN c.stale_i END AS stale_i,
       c.progress
     FROM ({tracks}) c
-    LEFT JOIN calendar_day nd ON nd.work_index = {_clamp_index("c.next_i")} AND nd.is_working"""
+"""
 
 
-def events_select(due: str) -> str:
+def events_select(due: str, dialect: str) -> str:
     """One row per event of today: (task_id, lead_agency_id, leader, kind, audience, slot)."""
     a = p.Audience
     branches = [
@@ -218,12 +242,12 @@ def events_select(due: str) -> str:
     )
     union = "\n      UNION ALL ".join(parts)
     return f"""
-    SELECT e.id AS task_id, e.lead_agency_id, e.leader, e.kind, e.audience, s.day AS slot
-    FROM ({union}) e
-    JOIN calendar_day s ON s.work_index = {_clamp_index("e.i")} AND s.is_working"""
+    SELECT e.id AS task_id, e.lead_agency_id, e.leader, e.kind, e.audience,
+      {_day_of(_Sql(dialect).index_clamped("e.i"))} AS slot
+    FROM ({union}) e"""
 
 
-def _leader_accounts(sql: _Sql) -> str:
+def _leader_accounts(sql: _Sql) -> str:  # the accounts of the directive's leader, by name
     return f"u.role = 'leader' AND u.active AND {sql.usable('u.email')}"
 
 
@@ -264,14 +288,11 @@ def unaddressed_count(dialect: str, events: str) -> str:
         "EXISTS (SELECT 1 FROM task_coordinator tc JOIN agency c ON c.id = tc.agency_id"
         f" WHERE tc.task_id = e.task_id AND {sql.usable('c.email')})"
     )
-    leader = (
-        "EXISTS (SELECT 1 FROM app_user u"
-        f" WHERE u.leader_name = e.leader AND {_leader_accounts(sql)})"
-    )
+    leader = "EXISTS (SELECT 1 FROM app_user u WHERE u.leader_name = e.leader AND {})"
     return f"""
     SELECT count(*) FROM {events} e JOIN agency a ON a.id = e.lead_agency_id
     WHERE CASE e.audience
       WHEN {_q(a.AGENCY)} THEN NOT ({sql.usable("a.email")} OR {coordinator})
       WHEN {_q(a.LEAD)} THEN NOT {sql.usable("a.email")}
       WHEN {_q(a.HEAD)} THEN NOT {sql.usable("a.head_email")}
-      ELSE NOT {leader} END"""
+      ELSE NOT {leader.format(_leader_accounts(sql))} END"""

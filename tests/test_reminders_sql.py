@@ -7,17 +7,18 @@ sharing its address adds nothing), head, active leader accounts; blank addresses
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import hypothesis
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
-from notifications.policy import Audience, ReminderPolicy, TaskFacts, plan_task
+from notifications.policy import Audience, DayIndex, ReminderPolicy, TaskFacts, plan_task
 from notifications.sweep import load_days, plan
+from storage.calendar import FIRST_DAY, LAST_DAY
 from storage.db import Database
 from storage.models import (
     AgencyRow,
@@ -43,6 +44,10 @@ def _working(start: date, end: date) -> list[date]:
     return [d for d, w in DEFAULT_CALENDAR.days(start, end) if w]
 
 
+DAYS = DayIndex.from_calendar(DEFAULT_CALENDAR, FIRST_DAY, LAST_DAY)  # as calendar_day
+MONTH_STARTS = [  # the first working days of months: progress requests fall due
+    d for d in _working(date(2024, 11, 1), date(2026, 3, 31)) if d.day <= 6
+]
 SWEEP_DAYS = (
     _working(date(2015, 1, 1), date(2015, 1, 20))  # near the calendar table's first day
     + _working(date(2024, 11, 1), date(2026, 3, 31))
@@ -54,6 +59,8 @@ SWEEP_DAYS = (
 class FakeTask:
     state: str
     deadline_offset: int | None  # calendar days from the sweep day
+    deadline_work: int | None  # else working days from the sweep day (hits the slots)
+    deadline_eve: bool  # the calendar day before that working day (maybe a day off)
     kind: str
     created_back: int  # days before the sweep day
     created_clock: time
@@ -73,24 +80,34 @@ tasks_st = st.builds(
         st.integers(-90, 40),
         st.sampled_from([-4000, 4000, -9000, 9000]),  # beyond the calendar table
     ),
+    deadline_work=st.none() | st.integers(-25, 12),
+    deadline_eve=st.booleans(),
     kind=st.sampled_from(["fixed", "none", "event"]),
-    created_back=st.integers(-3, 400),
+    created_back=st.integers(-3, 40) | st.integers(-3, 400),
     created_clock=st.sampled_from([time(0, 10), time(6, 59), time(7, 0), time(23, 50)]),
-    progress_back=st.one_of(st.integers(0, 95), st.none(), st.integers(-40, 400)),
+    progress_back=st.one_of(st.integers(0, 12), st.none(), st.integers(-40, 400)),
     lead=st.integers(0, 5),
     coordinators=st.frozensets(st.integers(0, 5), max_size=3),
     leader=st.integers(0, 3),
     due=st.booleans() | st.just(True),
 )
+
+
+def _task(**changes: object) -> FakeTask:
+    base = FakeTask("in_progress", None, None, False, "fixed", 30, time(9, 0), 0, 0,
+                    frozenset({1}), 0, True)  # fmt: skip
+    return replace(base, **changes)
+
+
 policies_st = st.builds(
     ReminderPolicy,
-    before=st.lists(st.integers(0, 9), max_size=3).map(tuple),
+    before=st.just((5, 2)) | st.lists(st.integers(0, 9), max_size=3).map(tuple),
     on_day=st.booleans(),
     overdue_every=st.integers(1, 6),
-    head_after=st.none() | st.integers(1, 12),
-    leader_after=st.none() | st.integers(1, 20),
+    head_after=st.none() | st.integers(1, 8),
+    leader_after=st.none() | st.integers(1, 12),
     progress_every_months=st.sampled_from([1, 2, 3, 12]),
-    stale_after_days=st.none() | st.integers(1, 45),
+    stale_after_days=st.none() | st.integers(1, 8) | st.integers(9, 45),
     catch_up=st.integers(0, 5),
 )
 
@@ -110,9 +127,7 @@ def _seed(db: Database, today: date, tasks: list[FakeTask]) -> dict[int, tuple[F
             created = datetime.combine(
                 today - timedelta(days=task.created_back), task.created_clock, TIMEZONE
             )
-            deadline = (
-                None if task.deadline_offset is None else today + timedelta(task.deadline_offset)
-            )
+            deadline = _deadline(task, today)
             s.add(DirectiveRow(id=n, kind="TB", number=f"{n}/TB", leader=LEADERS[task.leader],
                                registered_by="t"))  # fmt: skip
             values = {
@@ -131,6 +146,13 @@ def _seed(db: Database, today: date, tasks: list[FakeTask]) -> dict[int, tuple[F
                 s.execute(sa.insert(TaskCoordinator), {"task_id": n, "agency_id": c + 1})
             stored[n] = (task, {**values, "coordinators": sorted(coordinators)})
     return stored
+
+
+def _deadline(task: FakeTask, today: date) -> date | None:
+    if task.deadline_work is not None:
+        day = DAYS.day(DAYS.index(today) + task.deadline_work)
+        return day - timedelta(days=task.deadline_eve)
+    return None if task.deadline_offset is None else today + timedelta(task.deadline_offset)
 
 
 def _usable(email: str | None) -> bool:
@@ -162,10 +184,22 @@ def _wipe(db: Database) -> None:
 
 
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@example(  # created on the month's first working day (Mon 3/3/2025): no request that month
+    today=date(2025, 3, 4),
+    policy=ReminderPolicy(),
+    preexisting=0,
+    tasks=[_task(deadline_offset=None, kind="none", created_back=1, created_clock=time(0, 10))],
+)
+@example(  # no points before the deadline nor on it: the first overdue slot is next
+    today=date(2025, 3, 4),
+    policy=ReminderPolicy(before=(), on_day=False),
+    preexisting=0,
+    tasks=[_task(deadline_work=2)],
 )
 @given(
-    today=st.sampled_from(SWEEP_DAYS),
+    today=st.sampled_from(MONTH_STARTS) | st.sampled_from(SWEEP_DAYS),
     policy=policies_st,
     tasks=st.lists(tasks_st, min_size=1, max_size=12),
     preexisting=st.integers(0, 3),
@@ -176,7 +210,7 @@ def test_sql_plan_equals_the_python_policy(
     _wipe(db)
     stored = _seed(db, today, tasks)
     with db.read() as s:
-        days = load_days(s)
+        days = load_days(s)  # the table itself, not DAYS: what the SQL reads
     expected, next_days, unaddressed = set(), {}, 0
     for n, (task, v) in stored.items():
         if not task.due:
