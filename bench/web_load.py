@@ -29,13 +29,12 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from statistics import quantiles
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bench.pgdb import create_pg_database, drop_pg_database
 from dondoc.wiring import read_agency_file, shipped_agency_file
 from storage.agencies import load_agencies
 from storage.calendar import sync_calendar
@@ -48,22 +47,6 @@ ADMIN_URL = os.environ.get(
     "DONDOC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 TIME_LIMIT = 120.0  # seconds for each phase
-
-
-def _create_db() -> str:
-    name = f"dondoc_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(Database(ADMIN_URL).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(Database(ADMIN_URL).url).set(database=name).render_as_string(False)
-
-
-def _drop_db(url: str) -> None:
-    admin = sa.create_engine(Database(ADMIN_URL).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    admin.dispose()
 
 
 def _seed(url: str, clients: int) -> list[tuple[str, int]]:
@@ -298,7 +281,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     load_before = _load_average()
-    url = _create_db()
+    url = create_pg_database(ADMIN_URL)
     server = None
     try:
         pairs = _seed(url, args.clients)
@@ -310,7 +293,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        _drop_db(url)
+        drop_pg_database(ADMIN_URL, url)
     report = {
         "benchmark": "web_status_updates",
         "database": "postgresql",

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
 from dondoc.errors import UserError
+from storage.queries import find_agency
 
 
 def parse_as_of(value: str | None, option: str = "--as-of") -> date:
@@ -24,3 +26,13 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> date:
 
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def agency_id_of(session: Session, agency: str | None, option: str = "--agency") -> int | None:
+    """The id of an agency named by code, name or alias; UserError when there is none."""
+    if not agency:
+        return None
+    row = find_agency(session, agency)
+    if row is None:
+        raise UserError(f"{option} {agency!r}: no such agency (see `dondoc agencies list`)")
+    return row.id

@@ -10,12 +10,11 @@ from rich.console import Console
 from rich.table import Table
 
 from directives.models import BUCKET_LABELS_VI, Bucket
-from dondoc.cli_common import parse_as_of, print_json
-from dondoc.errors import UserError
+from dondoc.cli_common import agency_id_of, parse_as_of, print_json
 from dondoc.wiring import database, read_agency_file, shipped_agency_file
 from storage.db import Database
 from storage.models import AgencyRow
-from storage.queries import TaskFilter, find_agency, list_tasks
+from storage.queries import TaskFilter, list_tasks
 
 
 def print_agencies(db: Database, json_out: bool) -> None:
@@ -53,12 +52,7 @@ def tasks(
     """List tasks with their bucket at a date (trong hạn, quá hạn, hoàn thành…)."""
     day = parse_as_of(as_of)
     with database().read() as session:
-        agency_id = None
-        if agency:
-            row = find_agency(session, agency)
-            if row is None:
-                raise UserError(f"--agency {agency!r}: no such agency (see `dondoc agencies list`)")
-            agency_id = row.id
+        agency_id = agency_id_of(session, agency)
         found = list_tasks(session, day, TaskFilter(agency_id=agency_id, bucket=bucket), limit)
         data = [_task_dict(t, b) for t, b in found]
     if json_out:

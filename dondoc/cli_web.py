@@ -78,8 +78,8 @@ def users_add(
     password: Annotated[str | None, typer.Option(help="Password (asked for when left out)")] = None,
 ) -> None:
     """Create an account; agency users need --agency, leaders --leader."""
+    from dondoc.cli_common import agency_id_of
     from dondoc.wiring import database
-    from storage.queries import find_agency
     from web.accounts import AccountError, Role, create_user
 
     try:
@@ -89,12 +89,7 @@ def users_add(
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with database().write() as session:
-        agency_id = None
-        if agency:
-            row = find_agency(session, agency)
-            if row is None:
-                raise UserError(f"--agency {agency!r}: no such agency (see `dondoc agencies list`)")
-            agency_id = row.id
+        agency_id = agency_id_of(session, agency)
         try:
             create_user(
                 session,

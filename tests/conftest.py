@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pgdb import create_pg_database, drop_pg_database
 
+from bench.pgdb import create_pg_database, drop_pg_database
 from storage.calendar import sync_calendar
 from storage.db import Base, Database
 from storage.migrate import upgrade

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from harness import Env, SwitchableSmtp
-from pgdb import create_pg_database, drop_pg_database
 from smtp_sink import free_port
 from sqlalchemy.engine import make_url
 
 from bench.orchestra import REPO, Orchestra
+from bench.pgdb import create_pg_database, drop_pg_database
 from directives.parsing import parse_notice
 from dondoc.wiring import read_agency_file, shipped_agency_file
 from storage.agencies import load_agencies, registry_from_db

@@ -1,4 +1,4 @@
-"""Fresh PostgreSQL databases for tests: created per test session, dropped after."""
+"""Fresh PostgreSQL databases for tests and benchmarks: created on demand, dropped after."""
 
 from __future__ import annotations
 
