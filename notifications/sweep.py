@@ -30,6 +30,31 @@ WINDOW_SLACK = timedelta(days=60)  # past the next period start: the longest run
 
 
 @dataclass(frozen=True)
+class Anchors:
+    """The sweep day's constants (bind parameters of the generated SQL)."""
+
+    today: date
+    t: int  # work index of today (a working day)
+    first: date  # calendar_day bounds, for clamping as DayIndex does; lo, hi: working indexes
+    last: date
+    lo: int
+    hi: int
+    progress_i: int  # index of the current progress-request period's first day
+    progress_day: date  # its working day
+    progress_next: int  # index of the next period's first day
+
+    def params(self, policy: ReminderPolicy) -> dict[str, object]:
+        since = self.t - policy.catch_up
+        # The progress request is one event for every ongoing task; only "created before" varies.
+        progress_ok = since <= self.progress_i <= self.t
+        return {
+            "today": self.today, "t": self.t, "since": since, "first": self.first,
+            "last": self.last, "lo": self.lo, "hi": self.hi, "p_ok": int(progress_ok),
+            "p_i": self.progress_i, "p_day": self.progress_day, "p_next": self.progress_next,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
 class TaskInfo:
     """What a digest line shows about a task."""
 
@@ -61,7 +86,7 @@ class PlanResult:
     tasks_read: int = 0
     reminder_ids: list[int] = field(default_factory=list)  # created by this plan
     no_address: int = 0  # events with nobody to send to (no e-mail on file)
-    anchors: q.Anchors | None = None  # the day's working-day constants (None: a day off)
+    anchors: Anchors | None = None  # the day's working-day constants (None: a day off)
     reminders: list[NewReminder] = field(default_factory=list)  # filled by `describe`
     tasks: dict[int, TaskInfo] = field(default_factory=dict)  # filled by `describe`
 
@@ -110,13 +135,14 @@ _INSERT = """INSERT INTO reminder (task_id, recipient, kind, slot, role, agency_
 @lru_cache(maxsize=16)
 def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
     dialect = "postgresql"
-    recipients = q.recipients_select(dialect, "ev")
+    recipients = q.recipients_select(dialect)
     sql = f"""WITH due AS ({q.due_select(policy, dialect)}),
-    ev AS MATERIALIZED ({q.events_select("due", dialect)}),
+    {q.event_ctes("due", dialect)},
     ins AS ({_INSERT.format(recipients=recipients)}),
     moved AS (UPDATE task SET next_reminder_on = due.next_day FROM due
-              WHERE task.id = due.id RETURNING task.id)
-    SELECT (SELECT count(*) FROM moved), ({q.unaddressed_count(dialect, "ev")}),
+              -- the indexed condition again: else a hash join reads the whole task table
+              WHERE task.id = due.id AND task.next_reminder_on <= :today RETURNING task.id)
+    SELECT (SELECT count(*) FROM moved), ({q.unaddressed_count(dialect)}),
            (SELECT array_agg(id ORDER BY id) FROM ins)"""
     return _text(sql, {"today", "first", "last", "p_day", "now"})
 
@@ -142,8 +168,8 @@ class _SqliteStatements:
 @lru_cache(maxsize=16)
 def _sqlite_statements(policy: ReminderPolicy) -> _SqliteStatements:
     dialect, due = "sqlite", "temp.sweep_due"
-    events = f"WITH ev AS MATERIALIZED ({q.events_select(due, dialect)})"
-    recipients = q.recipients_select(dialect, "ev")
+    events = f"WITH {q.event_ctes(due, dialect)}"
+    recipients = q.recipients_select(dialect)
     return _SqliteStatements(
         create=_text(
             f"CREATE TEMP TABLE sweep_due AS {q.due_select(policy, dialect)}",
@@ -151,7 +177,7 @@ def _sqlite_statements(policy: ReminderPolicy) -> _SqliteStatements:
         ),
         insert=_text(f"{events} {_INSERT.format(recipients=recipients)}", {"now"}),
         count=_text(
-            f"{events} SELECT (SELECT count(*) FROM {due}), ({q.unaddressed_count(dialect, 'ev')})",
+            f"{events} SELECT (SELECT count(*) FROM {due}), ({q.unaddressed_count(dialect)})",
             set(),
         ),
         # Bookkeeping, not an edit: updated_at and version stay as they are.
@@ -174,7 +200,7 @@ def _plan_sqlite(
     return tasks_read, no_address, ids
 
 
-def _anchors(session: Session, today: date, policy: ReminderPolicy) -> q.Anchors | None:
+def _anchors(session: Session, today: date, policy: ReminderPolicy) -> Anchors | None:
     """The sweep day's working-day constants from `calendar_day`; None on a day off."""
     cd = CalendarDay
     working_index = sa.case((cd.is_working, cd.work_index))
@@ -193,7 +219,7 @@ def _anchors(session: Session, today: date, policy: ReminderPolicy) -> q.Anchors
     days = DayIndex(session.execute(window).all())  # same answers as the whole table here
     if not days.is_working(today):
         return None
-    return q.Anchors(
+    return Anchors(
         today=today, t=days.index(today), first=first, last=last, lo=lo, hi=hi,
         progress_i=days.index(start), progress_day=days.day(days.index(start)),
         progress_next=days.index(after),
