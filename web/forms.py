@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -15,7 +16,7 @@ from storage.db import Database
 from storage.task_ops import TaskOpError
 from web.accounts import CurrentUser
 from web.actions import ACTIONS, actor_of
-from web.deps import flash, require, today
+from web.deps import AppSettings, Db, PageUser, flash, require, today
 from web.routes.tasks import readable_task, task_page
 from web.schemas import clean_form, form_errors
 from web.uploads import discard, store_evidence
@@ -76,3 +77,20 @@ def run_page_action(
     return task_page(
         request, db, user, task_id, form=name, errors=errors, values=values, status_code=422
     )
+
+
+def add_page_actions(router: APIRouter, names: tuple[str, ...]) -> None:
+    """One POST route /tasks/{task_id}/<name> per action, each running `run_page_action`."""
+    for name in names:
+        router.add_api_route(
+            f"/tasks/{{task_id}}/{name}", _page_action(name), methods=["POST"], name=name
+        )
+
+
+def _page_action(name: str) -> Callable[..., Response]:
+    def handler(
+        request: Request, task_id: int, user: PageUser, db: Db, settings: AppSettings, form: Form
+    ) -> Response:
+        return run_page_action(request, db, settings, user, task_id, name, form)
+
+    return handler

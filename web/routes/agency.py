@@ -12,7 +12,7 @@ from storage.queries import TaskFilter
 from web import reads
 from web.accounts import Role
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
-from web.forms import Form, run_page_action
+from web.forms import add_page_actions
 from web.routes.tasks import checked_bucket, list_context, visible_tasks
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -36,17 +36,7 @@ def my_tasks(
     return render(request, "agency.html", context)
 
 
-def _action(name: str) -> None:
-    def handler(
-        request: Request, task_id: int, user: PageUser, db: Db, settings: AppSettings, form: Form
-    ) -> Response:
-        return run_page_action(request, db, settings, user, task_id, name, form)
-
-    router.add_api_route(f"/tasks/{{task_id}}/{name}", handler, methods=["POST"], name=name)
-
-
-for _name in ("progress", "completion", "extension", "note"):
-    _action(_name)
+add_page_actions(router, ("progress", "completion", "extension", "note"))
 
 
 @router.post("/agencies/{agency_id}/ics-token")

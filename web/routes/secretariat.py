@@ -19,7 +19,7 @@ from storage.registration import RegistrationError, register_directive
 from web import notices, reads
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
-from web.forms import Form, run_page_action, text_fields
+from web.forms import Form, add_page_actions, text_fields
 from web.routes.tasks import readable_task, visible_tasks
 from web.schemas import RegisterIn, clean_form, form_errors
 from web.uploads import TaskOpError, read_limited
@@ -150,14 +150,4 @@ def edit_page(request: Request, task_id: int, user: PageUser, db: Db) -> Respons
     return task_page(request, db, user, task_id, form="edit")
 
 
-def _action(name: str) -> None:
-    def handler(
-        request: Request, task_id: int, user: PageUser, db: Db, settings: AppSettings, form: Form
-    ) -> Response:
-        return run_page_action(request, db, settings, user, task_id, name, form)
-
-    router.add_api_route(f"/tasks/{{task_id}}/{name}", handler, methods=["POST"], name=name)
-
-
-for _name in ("confirm", "return", "decision", "edit"):
-    _action(_name)
+add_page_actions(router, ("confirm", "return", "decision", "edit"))
