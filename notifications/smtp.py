@@ -7,6 +7,8 @@ Reply classes (aiosmtplib errors): 4xx and connection loss are transient (retry 
 from __future__ import annotations
 
 import asyncio
+import re
+from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -56,56 +58,95 @@ Writer = Callable[[list[Outcome]], Awaitable[None]]
 
 
 class _Ledger:
-    """Outcomes written behind the sends: at most one write in flight, the next one takes all
-    that piled up meanwhile. Marks follow acceptance closely, so a crash re-sends very little."""
+    """Outcomes written behind the sends as a group commit: at most one write in flight, each
+    taking everything accepted in the `linger` seconds before it and while the previous write
+    ran. A mail is marked at most `linger` plus one write after the server accepted it; a crash
+    in between re-sends only those (at-least-once, same Message-ID). Without the linger a busy
+    delivery commits every few mails, and those commits cost a fifth of its speed."""
 
-    def __init__(self, write: Writer) -> None:
+    def __init__(self, write: Writer, linger: float) -> None:
         self._write = write
+        self._linger = linger
+        self._closing = asyncio.Event()
         self._pending: list[Outcome] = []
         self._task: asyncio.Task[None] | None = None
 
     def add(self, outcome: Outcome) -> None:
         self._pending.append(outcome)
-        if self._task is None or self._task.done():
+        if self._task is None or (self._task.done() and self._task.exception() is None):
             self._task = asyncio.create_task(self._drain())
 
     async def _drain(self) -> None:
         while self._pending:
+            with suppress(TimeoutError):  # the linger ends early when the senders are done
+                await asyncio.wait_for(self._closing.wait(), self._linger)
             batch, self._pending = self._pending, []
             await self._write(batch)
 
     async def close(self) -> None:
+        """Write what is left now; a failed write is raised (its rows wait for the lease)."""
+        self._closing.set()
         if self._task is not None:
             await self._task
         await self._drain()
 
 
-async def send_all(cfg: SmtpConfig, sender: str, claims: Claims, write: Writer) -> None:
+class _Feed:
+    """Claimed rows for the senders; the next claim runs while the last rows of this one go."""
+
+    def __init__(self, claims: Claims, down: list[str]) -> None:
+        self._claims = claims
+        self._down = down
+        self._rows: deque[Pending] = deque()
+        self._low = 0  # claim again when this few are left: half of the last claim
+        self._claiming: asyncio.Task[None] | None = None
+        self._done = False
+        self.error: BaseException | None = None
+
+    async def next(self) -> Pending | None:
+        while True:
+            if not self._done and self._claiming is None and len(self._rows) <= self._low:
+                self._claiming = asyncio.create_task(self._claim())
+            if self._rows:
+                return self._rows.popleft()
+            if self._claiming is None:
+                return None
+            await asyncio.wait([self._claiming])
+
+    async def _claim(self) -> None:
+        try:
+            rows = [] if self._down else await self._claims()
+        except Exception as exc:  # noqa: BLE001 - the senders finish what they hold, then it is raised
+            self.error, rows = exc, []
+        finally:
+            self._claiming = None
+        self._rows.extend(rows)
+        self._low = len(rows) // 2
+        self._done = not rows
+
+
+async def send_all(
+    cfg: SmtpConfig, sender: str, claims: Claims, write: Writer, linger: float = 0.05
+) -> None:
     """Claim, send and record until nothing is due or the server cannot be reached."""
-    queue: asyncio.Queue[Pending | None] = asyncio.Queue(maxsize=2 * cfg.connections)
-    ledger = _Ledger(write)
+    ledger = _Ledger(write, linger)
     down: list[str] = []  # set once connecting fails: the rest is retried later, not hammered
-    workers = [
-        asyncio.create_task(_worker(cfg, sender, queue, ledger, down))
-        for _ in range(cfg.connections)
-    ]
+    feed = _Feed(claims, down)
     try:
-        while not down and (rows := await claims()):
-            for row in rows:
-                await queue.put(row)
+        await asyncio.gather(*(_worker(cfg, sender, feed, ledger, down)
+                               for _ in range(cfg.connections)))  # fmt: skip
     finally:
-        for _ in workers:
-            await queue.put(None)
-        await asyncio.gather(*workers)
         await ledger.close()
+    if feed.error is not None:
+        raise feed.error
 
 
 async def _worker(
-    cfg: SmtpConfig, sender: str, queue: asyncio.Queue, ledger: _Ledger, down: list[str]
+    cfg: SmtpConfig, sender: str, feed: _Feed, ledger: _Ledger, down: list[str]
 ) -> None:
     client: aiosmtplib.SMTP | None = None
     try:
-        while (row := await queue.get()) is not None:
+        while (row := await feed.next()) is not None:
             outcome = None
             for _ in range(2):  # a dropped idle connection gets one fresh one
                 if down:
@@ -170,8 +211,14 @@ async def _send(client: aiosmtplib.SMTP, sender: str, row: Pending) -> tuple[Out
     return Outcome(row.id, "sent", row.attempts), True
 
 
+# Common addresses, which parseaddr returns unchanged, skip it: it costs ~30 µs per mail.
+_DOT_ATOM = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
 def _plain_address(address: str) -> bool:
     """A bare addr-spec with no control characters (nothing for the client to reinterpret)."""
+    if _DOT_ATOM.fullmatch(address):
+        return True
     return address.isprintable() and " " not in address and parseaddr(address)[1] == address
 
 

@@ -6,6 +6,7 @@ import email
 import email.policy
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from email.utils import parseaddr
 
 import pytest
 import sqlalchemy as sa
@@ -147,3 +148,16 @@ def test_sweep_digests_reach_the_sink_as_vietnamese_multipart(
     assert vh["To"].addresses[0].display_name == "Sở Văn hóa, Thể thao và Du lịch"
     assert [p.get_content_type() for p in vh.iter_parts()] == ["text/plain", "text/html"]
     assert "PHỐI HỢP" in vh.get_body(("plain",)).get_content()
+
+
+def test_the_fast_address_check_agrees_with_parseaddr() -> None:
+    from notifications.smtp import _plain_address
+
+    plain = ["so1@langson.example.org", "van-thu.ubnd+2026@lang-son.gov.vn", "a_b@x.io"]
+    odd = ["a..b@x.org", ".a@x.org", "a@x", "a@x.org\n", "a@x.org\r\nRCPT TO:<b@y.org>",
+           "Sở <a@x.org>", "a@x.org, b@y.org", "a b@x.org", "a@x..org", ""]  # fmt: skip
+    assert all(_plain_address(a) for a in plain)
+    for address in odd:
+        assert _plain_address(address) == (
+            address.isprintable() and " " not in address and parseaddr(address)[1] == address
+        ), address

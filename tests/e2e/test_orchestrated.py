@@ -124,6 +124,11 @@ def test_worker_killed_mid_delivery_the_other_finishes(env: Env) -> None:
         "dondoc-deliver", "dondoc-deliver", {"at": at("2025-03-11").isoformat()}
     )
     assert sink.stalled.wait(120), "delivery never reached the mail server"
+    accepted = set(sink.message_ids())
+    # Marks follow acceptance by one database write (at-least-once in that window, same
+    # Message-ID); the kill comes after them, so this checks loss, not that window.
+    wait_until(lambda: {m for m, st in outbox(env).items() if st == "sent"} >= accepted, 60,
+               "the accepted mails to be marked sent")  # fmt: skip
     sender, worker_pid = _sender_and_worker(env, run_id)
     worker = next(p for p in env.orchestra.procs if p.pid == worker_pid)
     os.kill(sender, signal.SIGKILL)
