@@ -141,13 +141,14 @@ def _task_rows(sql: _Sql, lock: str) -> str:
     created = sql.local_date("t.created_at")
     base = f"COALESCE({sql.local_date('t.last_progress_at')}, {created})"
     return f"""
-      SELECT t.id, t.lead_agency_id, dr.leader,
+      SELECT t.id, t.lead_agency_id,
+        (SELECT dr.leader FROM directive dr WHERE dr.id = t.directive_id) AS leader,
         CASE WHEN t.state IN ({reminded}) THEN 1 ELSE 0 END AS live,
         CASE WHEN t.deadline IS NULL AND t.deadline_kind <> {_q("event")} THEN 1 ELSE 0 END
           AS ongoing,
         {_index("dl")} AS d, {created} AS created_on, {base} AS base_on,
         {sql.days_between(base, ":today")} AS age
-      FROM task t JOIN directive dr ON dr.id = t.directive_id
+      FROM task t
       LEFT JOIN calendar_day dl
         ON t.deadline IS NOT NULL AND dl.day = {sql.day_clamped("t.deadline")}
       WHERE t.next_reminder_on <= :today {lock}"""
@@ -224,8 +225,17 @@ def event_ctes(due: str, dialect: str) -> str:
     """The CTEs `ev` (events) and `ev_coordinator` (agency events x coordinators): materialized,
     else PostgreSQL, guessing few events, crosses them with every agency before the coordinators
     (260,000 index probes for 5,000 rows at 1M tasks)."""
+    # PostgreSQL cannot estimate a CTE's task ids, guesses thousands of coordinators per event
+    # and hashes the whole task_coordinator table (722,000 rows at 1M tasks, 100 ms): a
+    # LATERAL subquery fenced by OFFSET 0 keeps it to an index probe per event. SQLite (no
+    # LATERAL) probes the primary key anyway.
+    if dialect == "postgresql":
+        source = """ev e CROSS JOIN LATERAL (SELECT tc.agency_id FROM task_coordinator tc
+        WHERE tc.task_id = e.task_id OFFSET 0) tc"""
+    else:
+        source = "ev e JOIN task_coordinator tc ON tc.task_id = e.task_id"
     coordinators = f"""SELECT e.task_id, e.kind, e.slot, e.lead_agency_id, tc.agency_id
-      FROM ev e JOIN task_coordinator tc ON tc.task_id = e.task_id
+      FROM {source}
       WHERE e.audience = {_q(p.Audience.AGENCY)}"""
     return (
         f"ev AS MATERIALIZED ({events_select(due, dialect)}),"
