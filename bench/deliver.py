@@ -4,9 +4,10 @@
 JSON with messages per second for: dondoc's `deliver` (claim, send over K reused connections,
 mark; its default batch size), a bare aiosmtplib loop sending the same pre-rendered messages
 over K connections, and a one-connection-per-message `smtplib` loop (on a sample), plus the
-ratios. All three talk to one sink process. Each round refills the outbox and runs dondoc and
-the bare loop in alternating order; rates and ratios are medians over rounds (ratios are taken
-within a round, as the machine's load drifts), with CPU ms per message here and in the sink.
+ratios. All three talk to one sink process. Each round refills the outbox (ledger rows, and
+their messages in outbox_message, as `enqueue` stores them) and runs dondoc and the bare loop in
+alternating order; rates and ratios are medians over rounds (ratios are taken within a round, as
+the machine's load drifts), with CPU ms per message here and in the sink.
 The URL's outbox and reminders are emptied: point it at a scratch database.
 """
 
@@ -34,7 +35,7 @@ from notifications.mime import Mail, build
 from notifications.smtp import SmtpConfig
 from storage.db import Database, utcnow
 from storage.migrate import upgrade
-from storage.models import OutboxRow, ReminderRow
+from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
 
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"
 LINE = "Rà soát, tham mưu kế hoạch chuyển đổi số — hạn 31/12/2025 — quá hạn 3 ngày làm việc\n"
@@ -56,11 +57,20 @@ def messages(n: int) -> list[dict[str, Any]]:
 
 
 def fill(db: Database, rows: list[dict[str, Any]]) -> None:
+    """Empty the outbox and store `rows`: each a ledger row in outbox, its bytes in
+    outbox_message, as `enqueue` writes them."""
     upgrade(db)
+    outbox = OutboxRow.__table__
+    ledger = [{k: v for k, v in r.items() if k != "message"} for r in rows]
     with db.write() as s:
         s.execute(sa.delete(ReminderRow))
+        s.execute(sa.delete(OutboxMessageRow))
         s.execute(sa.delete(OutboxRow))
-        s.execute(sa.insert(OutboxRow.__table__), rows)
+        ids = s.execute(
+            sa.insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True), ledger
+        ).scalars()
+        bodies = [{"outbox_id": i, "message": r["message"]} for i, r in zip(ids, rows, strict=True)]
+        s.execute(sa.insert(OutboxMessageRow.__table__), bodies)
 
 
 async def bare(port: int, rows: list[dict[str, Any]], k: int) -> None:

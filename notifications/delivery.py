@@ -1,11 +1,13 @@
 """Gửi thư (delivery): drain the outbox over a few reused SMTP connections, never twice.
 
 Rows are claimed in one statement (`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)
-RETURNING`, the same statement on SQLite where BEGIN IMMEDIATE serialises writers) and the claim
-is committed before any network I/O. Each row is marked sent only after the server accepted it;
-4xx replies and lost connections go back to pending with exponential backoff, 5xx replies and
-refused recipients are failed with the reason. Rows left in `sending` by a dead worker return to
-pending once their lease runs out (`reap`). A retried mail keeps its Message-ID.
+RETURNING`, the same statement on SQLite where BEGIN IMMEDIATE serialises writers), their stored
+messages are read from `outbox_message` in the same transaction (no UPDATE here touches those
+bytes), and the claim is committed before any network I/O. Each row is marked sent only after
+the server accepted it; 4xx replies and lost connections go back to pending with exponential
+backoff, 5xx replies and refused recipients are failed with the reason (as is a claimed row with
+no stored message). Rows left in `sending` by a dead worker return to pending once their lease
+runs out (`reap`). A retried mail keeps its Message-ID.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from notifications.smtp import Outcome, Pending, SmtpConfig, send_all
 from storage.db import Database, utcnow
-from storage.models import OutboxRow
+from storage.models import OutboxMessageRow, OutboxRow
 
 _T = OutboxRow.__table__
+_M = OutboxMessageRow.__table__
 LEASE = timedelta(minutes=15)
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=2)
@@ -82,10 +86,31 @@ def claim(db: Database, now: datetime, limit: int, worker: str) -> list[Pending]
         sa.update(_T)
         .where(_T.c.id.in_(pick.scalar_subquery()))
         .values(status="sending", claimed_at=now, claimed_by=worker)
-        .returning(_T.c.id, _T.c.recipient, _T.c.message, _T.c.attempts)
+        .returning(_T.c.id, _T.c.recipient, _T.c.attempts)
     )
     with db.write() as session:
-        return [Pending(*row) for row in session.execute(stmt)]
+        claimed = session.execute(stmt).all()
+        bodies = _messages(session, [r.id for r in claimed])
+        missing = [r.id for r in claimed if r.id not in bodies]
+        if missing:  # a row written around `enqueue`, which stores both: nothing to send
+            session.execute(
+                sa.update(_T)
+                .where(_T.c.id.in_(missing))
+                .values(status="failed", last_error="no stored message in outbox_message",
+                        claimed_at=None, claimed_by=None)
+            )  # fmt: skip
+        return [Pending(r.id, r.recipient, bodies[r.id], r.attempts)
+                for r in claimed if r.id in bodies]  # fmt: skip
+
+
+def _messages(session: Session, ids: list[int]) -> dict[int, bytes]:
+    """The stored messages of the claimed rows, read by id."""
+    bodies: dict[int, bytes] = {}
+    for start in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
+        read = sa.select(_M.c.outbox_id, _M.c.message)
+        read = read.where(_M.c.outbox_id.in_(ids[start : start + 500]))
+        bodies.update(session.execute(read).tuples().all())
+    return bodies
 
 
 def record(db: Database, outcomes: list[Outcome], now: datetime, worker: str) -> None:

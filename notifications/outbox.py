@@ -1,4 +1,8 @@
-"""The outbox ledger: enqueue a rendered mail once per key (insert-if-absent)."""
+"""The outbox ledger: enqueue a rendered mail once per key (insert-if-absent).
+
+A mail is two rows written in the caller's transaction: the ledger row in `outbox` (status,
+attempts, lease) and its MIME bytes in `outbox_message`, which delivery reads but never updates.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import OutboxRow
+from storage.models import OutboxMessageRow, OutboxRow
 
 
 def enqueue(
@@ -24,7 +28,8 @@ def enqueue(
     now: datetime,
     not_before: datetime | None = None,
 ) -> int | None:
-    """Insert the mail unless its key exists; the new row's id, or None if it was there.
+    """Insert the mail (ledger row and message) unless its key exists; the new row's id, or
+    None if it was there.
 
     `not_before` holds the mail back (e.g. until sending hours); by default it may go at once.
     """
@@ -37,7 +42,6 @@ def enqueue(
             recipient=recipient,
             slot=slot,
             subject=subject,
-            message=message,
             message_id=message_id,
             status="pending",
             next_attempt_at=not_before or now,
@@ -46,7 +50,10 @@ def enqueue(
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxRow.id)
     )
-    return session.scalar(stmt)
+    outbox_id = session.scalar(stmt)
+    if outbox_id is not None:
+        session.execute(sa.insert(OutboxMessageRow).values(outbox_id=outbox_id, message=message))
+    return outbox_id
 
 
 def status_counts(session: Session) -> dict[str, int]:

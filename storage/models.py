@@ -1,6 +1,6 @@
 """The relational schema: agencies, directives, tasks, updates, extensions, history, reminders,
-outbox, accounts and the working-day calendar. Typed SQLAlchemy 2 models, one tree for both
-SQLite and PostgreSQL.
+outbox (the ledger rows, and the stored messages in a table of their own), accounts and the
+working-day calendar. Typed SQLAlchemy 2 models, one tree for both SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -189,7 +189,11 @@ class ReminderRow(Base):
 
 
 class OutboxRow(Base):
-    """Hộp thư đi: one mail (a digest or a report), sent once, retried, never lost."""
+    """Hộp thư đi: one mail (a digest or a report), sent once, retried, never lost.
+
+    The rendered message is in `outbox_message` (`body`): delivery updates these rows on every
+    claim and mark, and SQLite rewrites a whole record, overflow pages and all, on each UPDATE.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (sa.Index("ix_outbox__status_next_attempt_at", "status", "next_attempt_at"),)
@@ -199,7 +203,6 @@ class OutboxRow(Base):
     recipient: Mapped[str] = mapped_column(sa.String(200))
     slot: Mapped[date]
     subject: Mapped[str] = mapped_column(sa.String(500), default="")
-    message: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # rendered once, sent as is
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")  # sending, sent, failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -209,6 +212,24 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    body: Mapped[OutboxMessageRow | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def message(self) -> bytes | None:
+        """The stored MIME bytes (loads `body` unless it was loaded with the row)."""
+        return self.body.message if self.body is not None else None
+
+
+class OutboxMessageRow(Base):
+    """Nội dung thư: the MIME bytes of one outbox mail, rendered once and sent as is."""
+
+    __tablename__ = "outbox_message"
+    outbox_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True
+    )
+    message: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class UserRow(Base):

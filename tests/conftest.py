@@ -67,6 +67,24 @@ def db(request: pytest.FixtureRequest, migrated_urls: dict[str, str]) -> Iterato
     database.dispose()
 
 
+@pytest.fixture(params=_dialects())
+def blank_db(
+    request: pytest.FixtureRequest, tmp_path: Path, pg_admin_url: str | None
+) -> Iterator[Database]:
+    """A database with no tables yet (SQLite and PostgreSQL), for migration tests; dropped
+    after the test."""
+    if request.param == "postgresql":
+        assert pg_admin_url is not None
+        url = create_pg_database(pg_admin_url)
+    else:
+        url = f"sqlite:///{tmp_path / 'blank.db'}"
+    database = Database(url)
+    yield database
+    database.dispose()
+    if request.param == "postgresql":
+        drop_pg_database(pg_admin_url, url)
+
+
 def _empty(db: Database) -> None:
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     with db.engine.begin() as conn:

@@ -11,6 +11,7 @@ from email.utils import parseaddr
 import pytest
 import sqlalchemy as sa
 from smtp_sink import Sink, free_port, running_sink
+from sqlalchemy.orm import selectinload
 
 from notifications.delivery import LEASE, backoff, claim, deliver
 from notifications.mime import Attachment, Mail, build
@@ -46,7 +47,8 @@ def put(db: Database, recipient: str, kind: str = "digest", **mail) -> int:  # n
 
 def rows(db: Database) -> dict[str, OutboxRow]:
     with db.read() as s:
-        return {r.recipient: r for r in s.scalars(sa.select(OutboxRow))}
+        stmt = sa.select(OutboxRow).options(selectinload(OutboxRow.body))
+        return {r.recipient: r for r in s.scalars(stmt)}
 
 
 def test_each_row_is_sent_once_as_stored_including_other_kinds(db: Database, sink: Sink) -> None:

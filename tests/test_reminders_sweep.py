@@ -8,6 +8,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from fixtures.reminder_seed import add_task, at, setup
+from sqlalchemy.orm import selectinload
 
 from dondoc.settings import Settings
 from flows.jobs import sweep
@@ -36,7 +37,8 @@ def reminders(db: Database) -> list[tuple[int, str, str, date, str]]:
 
 def outbox(db: Database) -> list[OutboxRow]:
     with db.read() as s:
-        return list(s.scalars(sa.select(OutboxRow).order_by(OutboxRow.id)))
+        stmt = sa.select(OutboxRow).options(selectinload(OutboxRow.body))
+        return list(s.scalars(stmt.order_by(OutboxRow.id)))
 
 
 def next_on(db: Database, task_id: int) -> date | None:

@@ -10,6 +10,7 @@ from email.policy import default
 import pytest
 import sqlalchemy as sa
 from docx import Document
+from sqlalchemy.orm import selectinload
 from test_reports_data import HUYEN, SON, seed
 
 from dondoc.settings import Settings
@@ -23,7 +24,8 @@ MONDAY_MORNING = datetime(2025, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
 
 def _outbox(db: Database) -> list[OutboxRow]:
     with db.read() as s:
-        return list(s.scalars(sa.select(OutboxRow).order_by(OutboxRow.id)))
+        stmt = sa.select(OutboxRow).options(selectinload(OutboxRow.body))
+        return list(s.scalars(stmt.order_by(OutboxRow.id)))
 
 
 def test_one_mail_per_leader_per_week(db: Database) -> None:

@@ -1,4 +1,8 @@
-"""Alembic environment: one migration tree for SQLite and PostgreSQL (batch mode on SQLite)."""
+"""Alembic environment: one migration tree for SQLite and PostgreSQL (batch mode on SQLite).
+
+All pending migrations run in one transaction. On SQLite foreign keys are off meanwhile (see
+`storage.migrate.sqlite_foreign_keys_off`) and are checked before the commit.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from alembic import context
 from sqlalchemy import text
 
 from storage.db import make_engine
+from storage.migrate import sqlite_foreign_keys_off
 from storage.models import Base
 
 IGNORED_TABLES = {"apscheduler_jobs"}  # APScheduler's job store manages its own table
@@ -20,8 +25,9 @@ def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
         engine = make_engine(config.get_main_option("sqlalchemy.url"))
-        with engine.connect() as connection:
-            _run(connection)
+        with engine.connect() as connection, sqlite_foreign_keys_off(connection):
+            with connection.begin():
+                _run(connection)
         engine.dispose()
     else:
         _run(connection)
@@ -29,9 +35,9 @@ def run_migrations() -> None:
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        # Batch table rebuilds break with FK enforcement on (Alembic docs); checked afterwards.
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    if sqlite and connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        # Batch table rebuilds break with FK enforcement on (Alembic docs).
+        raise RuntimeError("migrate SQLite through storage.migrate (foreign keys must be off)")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -43,8 +49,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         context.run_migrations()
     if sqlite:
         bad = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-        if bad:
+        if bad:  # raised inside the caller's transaction: the migrations are rolled back
             raise RuntimeError(f"foreign key violations after migration: {bad[:5]}")
 
 
