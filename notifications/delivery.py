@@ -1,13 +1,14 @@
 """Gửi thư (delivery): drain the outbox over a few reused SMTP connections, never twice.
 
 Rows are claimed in one statement (`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)
-RETURNING`, the same statement on SQLite where BEGIN IMMEDIATE serialises writers), their stored
-messages are read from `outbox_message` in the same transaction (no UPDATE here touches those
-bytes), and the claim is committed before any network I/O. Each row is marked sent only after
-the server accepted it; 4xx replies and lost connections go back to pending with exponential
-backoff, 5xx replies and refused recipients are failed with the reason (as is a claimed row with
-no stored message). Rows left in `sending` by a dead worker return to pending once their lease
-runs out (`reap`). A retried mail keeps its Message-ID.
+RETURNING`, the same statement on SQLite where BEGIN IMMEDIATE serialises writers), their
+stored messages are read from `outbox_message` in the same transaction (no UPDATE here touches
+those bytes), and the claim is committed before any network I/O; the next claim runs while the
+last rows of this one are sent. Each row is marked sent only after the server accepted it, in
+group commits at most 50 ms apart (notifications.smtp); 4xx replies and lost connections go back
+to pending with exponential backoff, 5xx replies and refused recipients are failed with the
+reason (as is a claimed row with no stored message). Rows left in `sending` by a dead worker
+return to pending once their lease runs out (`reap`). A retried mail keeps its Message-ID.
 """
 
 from __future__ import annotations
