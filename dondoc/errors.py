@@ -1,4 +1,7 @@
-"""Errors a user can fix: printed as one line, with a non-zero exit and nothing changed."""
+"""Errors a user can fix: printed as one line, with a non-zero exit and nothing changed.
+
+A leaf module: it imports nothing of ours, so web/, flows/, reports/, notifications/ may import it.
+"""
 
 from __future__ import annotations
 

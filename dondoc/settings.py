@@ -1,4 +1,7 @@
-"""Settings from the environment (DONDOC_*) through pydantic-settings."""
+"""Settings from the environment (DONDOC_*) through pydantic-settings.
+
+A leaf module: it imports nothing of ours, so web/, flows/, reports/, notifications/ may import it.
+"""
 
 from __future__ import annotations
 

@@ -19,7 +19,6 @@ from pydantic import ValidationError
 
 from dondoc.errors import UserError
 from dondoc.settings import Settings, get_settings
-from dondoc.wiring import database
 from notifications.delivery import deliver
 from notifications.digest import MailConfig, compose
 from notifications.policy import ReminderPolicy, send_moment
@@ -27,7 +26,7 @@ from notifications.smtp import SmtpConfig
 from notifications.sweep import load_days, plan
 from notifications.sweep_details import describe
 from reports.weekly import enqueue_weekly_reports
-from storage.db import Database, utcnow
+from storage.db import Database, shared_database, utcnow
 
 POLICY_ENV = "DONDOC_REMINDER_POLICY"  # JSON object overriding ReminderPolicy fields
 
@@ -84,14 +83,14 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
 def sweep_job(now: datetime | None = None) -> dict[str, Any]:
     """Plan due reminders into the outbox (idempotent)."""
     settings = get_settings()
-    return sweep(database(settings), settings, now or utcnow())
+    return sweep(shared_database(settings.database_url), settings, now or utcnow())
 
 
 def weekly_rollup_job(now: datetime | None = None) -> dict[str, Any]:
     """Enqueue the weekly report of every leader (once per ISO week; delivery sends it)."""
     settings = get_settings()
     moment = now or utcnow()
-    with database(settings).write() as session:
+    with shared_database(settings.database_url).write() as session:
         queued = enqueue_weekly_reports(session, moment, settings)
     return {"at": moment.isoformat(), "leader_reports_queued": queued}
 
@@ -99,7 +98,7 @@ def weekly_rollup_job(now: datetime | None = None) -> dict[str, Any]:
 def deliver_job(now: datetime | None = None) -> dict[str, Any]:
     """Send what the outbox holds (claims rows, so parallel runs never send twice)."""
     settings = get_settings()
-    return deliver(database(settings), smtp_config(settings), now).as_dict()
+    return deliver(shared_database(settings.database_url), smtp_config(settings), now).as_dict()
 
 
 @dataclass(frozen=True)

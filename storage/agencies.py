@@ -1,16 +1,31 @@
-"""Agency registry in the database: load (replace-by-code, one transaction) and read back."""
+"""Agency registry: read from a YAML/CSV file, load into the database (replace-by-code, one
+transaction) and read back."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from directives.agencies import AgencyRegistry
+from directives.agencies import AgencyRegistry, load_registry
 from directives.models import Agency
 from directives.normalize import key
 from storage.models import AgencyAlias, AgencyMember, AgencyRow
+
+SHIPPED_AGENCIES = "lang_son.yaml"
+
+
+def shipped_agency_file() -> Path:
+    return Path(str(resources.files("directives") / "data" / SHIPPED_AGENCIES))
+
+
+def read_agency_file(path: Path) -> list[Agency]:
+    """Agencies from a YAML or CSV file; AgencyFileError names the line."""
+    fmt = "csv" if path.suffix.lower() == ".csv" else "yaml"
+    return load_registry(path.read_text(encoding="utf-8-sig"), fmt)
 
 
 def load_agencies(session: Session, agencies: Iterable[Agency]) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -139,3 +140,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@lru_cache(maxsize=8)
+def shared_database(url: str) -> Database:
+    """One Database (engine and pool) per URL for the whole process."""
+    return Database(url)

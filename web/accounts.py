@@ -8,7 +8,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from storage.models import AgencyRow, ApiTokenRow, UserRow
+from storage import users
+from storage.models import UserRow
 from web.security import hash_password, new_api_token, token_hash
 
 
@@ -58,24 +59,7 @@ class CurrentUser:
         return ROLE_LABELS_VI[self.role]
 
 
-# Columns, not entities: a login check needs no ORM identity map. Built once, so SQLAlchemy
-# reuses the statement's cache key instead of recomputing it on every request.
-_USER_COLUMNS = sa.select(
-    UserRow.id,
-    UserRow.username,
-    UserRow.full_name,
-    UserRow.role,
-    UserRow.agency_id,
-    AgencyRow.name,
-    UserRow.leader_name,
-).outerjoin(AgencyRow, AgencyRow.id == UserRow.agency_id)
-_BY_ID = _USER_COLUMNS.where(UserRow.id == sa.bindparam("user_id"), UserRow.active.is_(True))
-_BY_TOKEN = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
-    ApiTokenRow.token_hash == sa.bindparam("token_hash"), UserRow.active.is_(True)
-)
-
-
-def _current(row: sa.Row | None) -> CurrentUser | None:
+def _current(row: users.UserColumns | None) -> CurrentUser | None:
     if row is None:
         return None
     user_id, username, full_name, role, agency_id, agency_name, leader_name = row
@@ -107,9 +91,10 @@ def create_user(
         raise AccountError("role leader needs the leader's name as in directives (--leader)")
     if len(password) < 8:
         raise AccountError("password too short (at least 8 characters)")
-    if session.scalar(sa.select(UserRow.id).where(UserRow.username == username)):
+    if users.username_taken(session, username):
         raise AccountError(f"user {username!r} already exists")
-    user = UserRow(
+    return users.add_user(
+        session,
         username=username,
         password_hash=hash_password(password),
         role=role.value,
@@ -118,31 +103,25 @@ def create_user(
         full_name=full_name or username,
         email=email,
     )
-    session.add(user)
-    session.flush()
-    return user
 
 
 def create_token(session: Session, username: str, name: str) -> str:
     """A new API token for the user; the token itself is returned once and never stored."""
-    user = session.scalar(sa.select(UserRow).where(UserRow.username == username))
+    user = users.user_by_username(session, username, active_only=False)
     if user is None:
         raise AccountError(f"no user {username!r}")
     token = new_api_token()
-    session.add(ApiTokenRow(user_id=user.id, name=name, token_hash=token_hash(token)))
-    session.flush()
+    users.add_api_token(session, user.id, name, token_hash(token))
     return token
 
 
 def user_row(session: Session, username: str) -> UserRow | None:
-    return session.scalar(
-        sa.select(UserRow).where(UserRow.username == username, UserRow.active.is_(True))
-    )
+    return users.user_by_username(session, username)
 
 
 def current_user(conn: Session | sa.Connection, user_id: int) -> CurrentUser | None:
-    return _current(conn.execute(_BY_ID, {"user_id": user_id}).first())
+    return _current(users.user_columns_by_id(conn, user_id))
 
 
 def user_by_token(conn: Session | sa.Connection, token: str) -> CurrentUser | None:
-    return _current(conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first())
+    return _current(users.user_columns_by_token_hash(conn, token_hash(token)))

@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from directives.models import TaskState
-from storage import task_ops
+from storage import page_reads, task_ops
 from storage.task_ops import Actor, Evidence, TaskOpError
-from web import access, reads
+from web import access
 from web.accounts import CurrentUser
 from web.schemas import (
     CompletionIn,
@@ -129,7 +129,7 @@ def edit_fields(s: Session, b: TaskEditIn) -> dict[str, Any]:
 
 
 def _agency_id(s: Session, code: str, field: str) -> int:
-    row = reads.agency_by_code(s, code)
+    row = page_reads.agency_by_code(s, code)
     if row is None:
         raise TaskOpError(f"Không có cơ quan mã {code!r}", field)
     return row.id

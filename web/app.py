@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dondoc.settings import Settings
-from storage.db import Database
+from storage.db import Database, shared_database
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
 from web.deps import LoginRequired, render
 from web.routes import agency, api, auth, ics, leader, secretariat, tasks
@@ -83,9 +83,7 @@ def _install_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings()
     if db is None:
-        from dondoc.wiring import database
-
-        db = database(settings)
+        db = shared_database(settings.database_url)
     app = FastAPI(
         title="dondoc — theo dõi, đôn đốc thực hiện nhiệm vụ",
         docs_url="/api/docs",

@@ -15,9 +15,14 @@ from typing import Any
 
 from directives.calendar import TIMEZONE
 from dondoc.settings import Settings
-from dondoc.wiring import read_agency_file, shipped_agency_file
 from storage import task_ops
-from storage.agencies import agency_ids_by_code, load_agencies, registry_from_db
+from storage.agencies import (
+    agency_ids_by_code,
+    load_agencies,
+    read_agency_file,
+    registry_from_db,
+    shipped_agency_file,
+)
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade

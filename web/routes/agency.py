@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from storage import page_reads
+from storage.models import AgencyRow
 from storage.queries import TaskFilter
-from web import reads
 from web.accounts import Role
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
 from web.forms import add_page_actions
@@ -25,7 +26,7 @@ def my_tasks(
     require(user, user.is_agency, "xem trang của cơ quan")
     rows = visible_tasks(db, user, TaskFilter(agency_id=user.agency_id))
     with db.read() as session:
-        agency = session.get(reads.AgencyRow, user.agency_id)
+        agency = session.get(AgencyRow, user.agency_id)
     ics_url = f"{settings.base_url}/ics/{agency.ics_token}.ics" if agency.ics_token else None
     context = list_context(rows, checked_bucket(bucket)) | {
         "user": user,
@@ -45,11 +46,11 @@ def new_ics_token(request: Request, agency_id: int, user: PageUser, db: Db) -> R
     own_head = user.role == Role.AGENCY_HEAD and user.agency_id == agency_id
     require(user, user.is_office or own_head, "tạo đường dẫn lịch cho cơ quan này")
     with db.write() as session:
-        if session.get(reads.AgencyRow, agency_id) is None:
+        if session.get(AgencyRow, agency_id) is None:
             return render(
                 request, "error.html", {"status": 404, "message": "Không có cơ quan."}, 404
             )
-        reads.set_ics_token(session, agency_id, secrets.token_urlsafe(24))
+        page_reads.set_ics_token(session, agency_id, secrets.token_urlsafe(24))
     flash(request, "Đã tạo đường dẫn lịch mới; đường dẫn cũ không còn dùng được.")
     back = "/agency" if user.is_agency else "/secretariat/agencies"
     return RedirectResponse(back, status_code=303)

@@ -10,10 +10,12 @@ from pydantic import BaseModel
 
 from directives.models import Bucket
 from directives.parsing import NoticeError
+from storage import page_reads
 from storage.agencies import registry_from_db
+from storage.models import ExtensionRow
 from storage.registration import RegistrationError, register_directive
 from storage.task_ops import TaskOpError
-from web import access, notices, reads
+from web import access, notices
 from web.actions import ACTIONS, actor_of, decide
 from web.deps import ApiUser, Db, require, today
 from web.routes.tasks import readable_task, visible_tasks
@@ -55,7 +57,7 @@ def tasks(user: ApiUser, db: Db, bucket: Bucket | None = None) -> list[dict[str,
 def task(task_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
     row, rel = readable_task(db, user, task_id)
     with db.read() as session:
-        record = reads.task_record(session, row)
+        record = page_reads.task_record(session, row)
     data = task_json(row) | {"relation": rel}
     data["updates"] = [
         {"kind": u.kind, "percent": u.percent, "note": u.note, "author": u.author, "at": u.at}
@@ -73,7 +75,7 @@ def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any
     action = ACTIONS[name]
     try:
         with db.write() as session:
-            row = reads.load_task_brief(session, task_id)
+            row = page_reads.load_task_brief(session, task_id)
             if row is None:
                 raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
             require(user, action.allowed(access.relation(user, row)))
@@ -122,7 +124,7 @@ def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db) -> Any:
 def decision(extension_id: int, body: DecisionIn, user: ApiUser, db: Db) -> Any:
     require(user, user.is_office)
     with db.read() as session:
-        ext = session.get(reads.ExtensionRow, extension_id)
+        ext = session.get(ExtensionRow, extension_id)
     if ext is None:
         raise HTTPException(404, "Không tìm thấy đề nghị gia hạn.")
     try:

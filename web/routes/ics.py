@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from starlette.responses import Response
 
+from storage import page_reads
 from storage.queries import TaskFilter, list_tasks
-from web import reads
 from web.deps import AppSettings, Db, today
 from web.ics import agency_calendar
 
@@ -18,7 +18,7 @@ def agency_feed(token: str, db: Db, settings: AppSettings) -> Response:
     if len(token) < 16:
         raise HTTPException(404)
     with db.read() as session:
-        agency = reads.agency_by_ics_token(session, token)
+        agency = page_reads.agency_by_ics_token(session, token)
         if agency is None:
             raise HTTPException(404)
         rows = list_tasks(session, today(), TaskFilter(agency_id=agency.id, lead_only=True))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
-from web import reads
+from storage import page_reads
 from web.accounts import CurrentUser, Role
 from web.deps import Db, PageUser, csrf_protect, render, require, today
 from web.routes.tasks import list_context, visible_tasks
@@ -36,7 +36,9 @@ def dashboard(request: Request, user: PageUser, db: Db) -> Response:
     require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
     rows = visible_tasks(db, user)
     with db.read() as session:
-        directives = reads.directives(session, user.leader_name if not user.is_office else None)
+        directives = page_reads.directives(
+            session, user.leader_name if not user.is_office else None
+        )
     context = list_context(rows, None) | {
         "user": user,
         "dashboard": dashboard_html(db, user),

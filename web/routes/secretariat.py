@@ -13,10 +13,12 @@ from starlette.responses import Response
 from directives.formats import extract_text
 from directives.models import TaskState
 from directives.parsing import NoticeError
+from storage import page_reads
 from storage.agencies import registry_from_db
+from storage.models import DirectiveRow
 from storage.queries import TaskFilter
 from storage.registration import RegistrationError, register_directive
-from web import notices, reads
+from web import notices
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
 from web.forms import Form, add_page_actions, text_fields
@@ -37,8 +39,8 @@ def queue(request: Request, user: PageUser, db: Db) -> Response:
     rows = visible_tasks(db, user)
     awaiting = [(t, b) for t, b in rows if t.state == TaskState.AWAITING_CONFIRMATION]
     with db.read() as session:
-        extensions = reads.pending_extensions(session)
-        directives = reads.directives(session)
+        extensions = page_reads.pending_extensions(session)
+        directives = page_reads.directives(session)
     context = {"user": user, "awaiting": awaiting, "extensions": extensions}
     context |= {"directives": directives, "title": "Văn phòng UBND tỉnh", "total": len(rows)}
     return render(request, "secretariat.html", context)
@@ -53,7 +55,7 @@ def new_notice(request: Request, user: PageUser) -> Response:
 def _review(request: Request, user: CurrentUser, db: Db, text: str, **extra: Any) -> Response:
     with db.read() as session:
         registry = registry_from_db(session)
-        agencies = reads.agencies(session)
+        agencies = page_reads.agencies(session)
     try:
         draft = notices.parse(text, registry)
     except NoticeError as exc:
@@ -117,7 +119,7 @@ def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Res
 @router.get("/directives/{directive_id}")
 def directive_page(request: Request, directive_id: int, user: PageUser, db: Db) -> Response:
     with db.read() as session:
-        directive = session.get(reads.DirectiveRow, directive_id)
+        directive = session.get(DirectiveRow, directive_id)
     require(
         user,
         directive is not None
@@ -136,7 +138,7 @@ def directive_page(request: Request, directive_id: int, user: PageUser, db: Db) 
 def agencies_page(request: Request, user: PageUser, db: Db, settings: AppSettings) -> Response:
     _office(user)
     with db.read() as session:
-        rows = reads.agencies(session, include_groups=False)
+        rows = page_reads.agencies(session, include_groups=False)
     context = {"user": user, "agencies": rows, "base_url": settings.base_url, "title": "Cơ quan"}
     return render(request, "agencies.html", context)
 

@@ -10,10 +10,11 @@ from fastapi.responses import FileResponse
 from starlette.responses import Response
 
 from directives.models import Bucket
+from storage import page_reads
 from storage.db import Database
 from storage.queries import TaskFilter, list_tasks
 from storage.task_ops import TaskNotFound
-from web import access, reads
+from web import access
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, render, require, today
 from web.uploads import evidence_file
@@ -57,7 +58,7 @@ def task_list(request: Request, user: PageUser, db: Db, bucket: str | None = Non
 
 def readable_task(db: Database, user: CurrentUser, task_id: int) -> tuple[Any, access.Relation]:
     with db.read() as session:
-        task = reads.load_task(session, task_id)
+        task = page_reads.load_task(session, task_id)
         if task is None:
             raise TaskNotFound(task_id)
         rel = access.relation(user, task)
@@ -79,8 +80,8 @@ def task_page(
     """The task page; after a refused form, that form shows its errors and the values typed."""
     task, rel = readable_task(db, user, task_id)
     with db.read() as session:
-        record = reads.task_record(session, task)
-        everyone = reads.agencies(session) if rel == "office" else []
+        record = page_reads.task_record(session, task)
+        everyone = page_reads.agencies(session) if rel == "office" else []
     source = task.directive.source_text or ""
     excerpt = source[task.source_start : task.source_end] if task.source_end else ""
     context = {
@@ -113,7 +114,7 @@ def show_task(request: Request, task_id: int, user: PageUser, db: Db) -> Respons
 @router.get("/evidence/{update_id}")
 def evidence(update_id: int, user: PageUser, db: Db, settings: AppSettings) -> Response:
     with db.read() as session:
-        update = reads.evidence_update(session, update_id)
+        update = page_reads.evidence_update(session, update_id)
     if update is None:
         raise HTTPException(404)
     readable_task(db, user, update.task_id)

@@ -1,4 +1,5 @@
-"""Read-side queries the pages need beyond storage.queries: one task with its record, queues."""
+"""Read-side queries the web pages need beyond storage.queries: one task with its record, queues,
+agencies and directives for the lists, the ICS token."""
 
 from __future__ import annotations
 

@@ -1,0 +1,85 @@
+"""Accounts and API tokens in the database: the rows and the login look-ups.
+
+Passwords and tokens arrive here already hashed (web.security hashes them); roles are strings.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.models import AgencyRow, ApiTokenRow, UserRow
+
+# An active user's (id, username, full_name, role, agency_id, agency name, leader_name).
+UserColumns = sa.Row
+
+# Columns, not entities: a login check needs no ORM identity map. Built once, so SQLAlchemy
+# reuses the statement's cache key instead of recomputing it on every request.
+_USER_COLUMNS = sa.select(
+    UserRow.id,
+    UserRow.username,
+    UserRow.full_name,
+    UserRow.role,
+    UserRow.agency_id,
+    AgencyRow.name,
+    UserRow.leader_name,
+).outerjoin(AgencyRow, AgencyRow.id == UserRow.agency_id)
+_BY_ID = _USER_COLUMNS.where(UserRow.id == sa.bindparam("user_id"), UserRow.active.is_(True))
+_BY_TOKEN = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
+    ApiTokenRow.token_hash == sa.bindparam("token_hash"), UserRow.active.is_(True)
+)
+
+
+def user_columns_by_id(conn: Session | sa.Connection, user_id: int) -> UserColumns | None:
+    return conn.execute(_BY_ID, {"user_id": user_id}).first()
+
+
+def user_columns_by_token_hash(
+    conn: Session | sa.Connection, token_hash: str
+) -> UserColumns | None:
+    return conn.execute(_BY_TOKEN, {"token_hash": token_hash}).first()
+
+
+def username_taken(session: Session, username: str) -> bool:
+    return session.scalar(sa.select(UserRow.id).where(UserRow.username == username)) is not None
+
+
+def user_by_username(
+    session: Session, username: str, *, active_only: bool = True
+) -> UserRow | None:
+    stmt = sa.select(UserRow).where(UserRow.username == username)
+    if active_only:
+        stmt = stmt.where(UserRow.active.is_(True))
+    return session.scalar(stmt)
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    password_hash: str,
+    role: str,
+    agency_id: int | None,
+    leader_name: str | None,
+    full_name: str,
+    email: str | None,
+) -> UserRow:
+    user = UserRow(
+        username=username,
+        password_hash=password_hash,
+        role=role,
+        agency_id=agency_id,
+        leader_name=leader_name,
+        full_name=full_name,
+        email=email,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_api_token(session: Session, user_id: int, name: str, token_hash: str) -> ApiTokenRow:
+    row = ApiTokenRow(user_id=user_id, name=name, token_hash=token_hash)
+    session.add(row)
+    session.flush()
+    return row

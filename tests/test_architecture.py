@@ -1,0 +1,123 @@
+"""Dependencies point inward: checked on the source with `ast`, so a violation names file and line.
+
+directives imports nothing of ours; storage only directives; notifications, reports, flows and
+web use storage and directives, and from the shell only its two leaf modules (dondoc.settings,
+dondoc.errors). Only storage builds SQL statements: web must not call sa.select/update/insert/
+delete nor import them from sqlalchemy.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OURS = ("directives", "storage", "notifications", "reports", "flows", "web", "dondoc")
+SHELL_LEAVES = ("dondoc.settings", "dondoc.errors")
+FORBIDDEN = {
+    "directives": ("storage", "notifications", "reports", "flows", "web", "dondoc"),
+    "storage": ("notifications", "reports", "flows", "web", "dondoc"),
+}
+OUTER = ("notifications", "reports", "flows", "web")
+STATEMENTS = frozenset({"select", "insert", "update", "delete"})
+NO_SQL = ("web",)  # notifications and reports still build their own statements, see below
+
+
+def _files(package: str) -> list[Path]:
+    return sorted(p for p in (ROOT / package).rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _where(path: Path, node: ast.AST) -> str:
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+    return f"{name}:{node.lineno}"
+
+
+def _imports(path: Path) -> Iterator[tuple[str, ast.AST]]:
+    """Every absolute module imported (lazily or not), with `from X import y` also as X.y."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module, node
+            for alias in node.names:
+                yield f"{node.module}.{alias.name}", node
+
+
+def _top(module: str) -> str:
+    return module.partition(".")[0]
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_inner_packages_import_nothing_outward(package: str) -> None:
+    bad = [
+        f"{_where(path, node)} imports {module}"
+        for path in _files(package)
+        for module, node in _imports(path)
+        if _top(module) in FORBIDDEN[package]
+    ]
+    assert not bad, f"{package}/ must not import {', '.join(FORBIDDEN[package])}:\n" + "\n".join(
+        sorted(set(bad))
+    )
+
+
+@pytest.mark.parametrize("package", OUTER)
+def test_outer_packages_use_only_the_shells_leaf_modules(package: str) -> None:
+    def allowed(module: str) -> bool:
+        return module == "dondoc" or any(
+            module == leaf or module.startswith(leaf + ".") for leaf in SHELL_LEAVES
+        )
+
+    bad = [
+        f"{_where(path, node)} imports {module}"
+        for path in _files(package)
+        for module, node in _imports(path)
+        if _top(module) == "dondoc" and not allowed(module)
+    ]
+    # `from dondoc import x` yields "dondoc" and "dondoc.x": the second one is checked.
+    assert not bad, f"{package}/ may import only {', '.join(SHELL_LEAVES)} from dondoc:\n" + (
+        "\n".join(sorted(set(bad)))
+    )
+
+
+def _sql_statements(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    aliases = {"sa", "sqlalchemy"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases |= {a.asname or a.name for a in node.names if a.name == "sqlalchemy"}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in STATEMENTS
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            yield f"{_where(path, node)} uses {node.value.id}.{node.attr}"
+        elif isinstance(node, ast.ImportFrom) and node.module and _top(node.module) == "sqlalchemy":
+            for alias in node.names:
+                if alias.name in STATEMENTS:
+                    yield f"{_where(path, node)} imports {alias.name} from {node.module}"
+
+
+@pytest.mark.parametrize("package", NO_SQL)
+def test_only_storage_builds_sql_statements(package: str) -> None:
+    bad = [hit for path in _files(package) for hit in _sql_statements(path)]
+    assert not bad, f"{package}/ builds SQL; move it into storage/:\n" + "\n".join(bad)
+
+
+def test_the_checks_see_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import sqlalchemy as sa\nfrom sqlalchemy import select\nq = sa.update(1)\n"
+        "from dondoc.wiring import database\n",
+        encoding="utf-8",
+    )
+    assert sorted(_sql_statements(bad)) == [
+        "bad.py:2 imports select from sqlalchemy",
+        "bad.py:3 uses sa.update",
+    ]
+    assert ("dondoc.wiring.database", 4) in {(m, n.lineno) for m, n in _imports(bad)}
