@@ -108,50 +108,37 @@ def reset(db: Database, due: int, day: date) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
-def floor(db: Database, day: date) -> float:
-    """The same due rows copied by one INSERT … SELECT into a scratch table (rolled back)."""
+COLUMNS = "task_id INTEGER, recipient VARCHAR(200), kind VARCHAR(30), slot DATE"
+DUE_ROWS = ("SELECT id, 'x@example.org', 'overdue', next_reminder_on FROM task "
+            "WHERE next_reminder_on <= :today")  # fmt: skip
+
+
+def _scratch_insert(db: Database, day: date, table: str, ddl: str, suffix: str = "") -> float:
+    """Seconds of one committed INSERT … SELECT of the due rows into a new scratch table."""
     with db.engine.connect() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS scratch")
-        conn.exec_driver_sql(
-            "CREATE TABLE scratch (task_id INTEGER, recipient VARCHAR(200), kind VARCHAR(30),"
-            " slot DATE)"
-        )
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+        conn.exec_driver_sql(f"CREATE TABLE {table} ({ddl})")
         conn.commit()
         started = time.perf_counter()
         with conn.begin():
-            conn.execute(
-                sa.text("INSERT INTO scratch SELECT id, 'x@example.org', 'overdue', "
-                        "next_reminder_on FROM task WHERE next_reminder_on <= :today"),
-                {"today": day},
-            )  # fmt: skip
+            insert = sa.text(f"INSERT INTO {table} {DUE_ROWS}{suffix}").bindparams(TODAY)
+            conn.execute(insert, {"today": day})
         seconds = time.perf_counter() - started
-        conn.exec_driver_sql("DROP TABLE scratch")
+        conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.commit()
     return seconds
+
+
+def floor(db: Database, day: date) -> float:
+    """The issue's floor: the due rows copied by one INSERT … SELECT into a bare scratch table."""
+    return _scratch_insert(db, day, "scratch", COLUMNS)
 
 
 def unique_only(db: Database, day: date) -> float:
     """The floor's rows into a scratch table carrying only the reminder's unique key, insert-if-
     absent: what the issue's own "unique key, insert-if-absent" adds to the floor, no more."""
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS scratch_unique")
-        conn.exec_driver_sql(
-            "CREATE TABLE scratch_unique (task_id INTEGER, recipient VARCHAR(200),"
-            " kind VARCHAR(30), slot DATE, UNIQUE (task_id, recipient, kind, slot))"
-        )
-        conn.commit()
-        started = time.perf_counter()
-        with conn.begin():
-            conn.execute(
-                sa.text("INSERT INTO scratch_unique SELECT id, 'x@example.org', 'overdue', "
-                        "next_reminder_on FROM task WHERE next_reminder_on <= :today "
-                        "ON CONFLICT DO NOTHING").bindparams(TODAY),
-                {"today": day},
-            )  # fmt: skip
-        seconds = time.perf_counter() - started
-        conn.exec_driver_sql("DROP TABLE scratch_unique")
-        conn.commit()
-    return seconds
+    ddl = f"{COLUMNS}, UNIQUE (task_id, recipient, kind, slot)"
+    return _scratch_insert(db, day, "scratch_unique", ddl, " ON CONFLICT DO NOTHING")
 
 
 def write_bound(db: Database, day: date, now: datetime) -> float:
