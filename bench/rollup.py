@@ -22,12 +22,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from dondoc.wiring import read_agency_file, shipped_agency_file
 from reports import sql
 from reports.docx_report import write_docx
 from reports.model import Scope
 from reports.rollup import build_rollup
-from storage.agencies import load_agencies
+from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade

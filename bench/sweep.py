@@ -32,11 +32,10 @@ from sqlalchemy.engine import make_url
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from dondoc.settings import Settings
-from dondoc.wiring import read_agency_file, shipped_agency_file
 from flows.jobs import sweep
 from notifications.sweep import plan
 from notifications.sweep_details import describe
-from storage.agencies import load_agencies
+from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database, UTCDateTime
 from storage.migrate import upgrade

@@ -35,8 +35,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench.pgdb import create_pg_database, drop_pg_database
-from dondoc.wiring import read_agency_file, shipped_agency_file
-from storage.agencies import load_agencies
+from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade

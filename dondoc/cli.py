@@ -13,7 +13,8 @@ from sqlalchemy.exc import OperationalError
 from directives.agencies import AgencyFileError
 from dondoc import cli_tasks
 from dondoc.errors import UserError
-from dondoc.wiring import database, read_agency_file, shipped_agency_file
+from dondoc.wiring import database
+from storage.agencies import read_agency_file, shipped_agency_file
 from storage.db import DatabaseURLError
 
 app = typer.Typer(

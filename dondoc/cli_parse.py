@@ -39,7 +39,7 @@ def _read(file: Path) -> str:
 
 def _file_registry(path: Path | None) -> AgencyRegistry:
     from dondoc.settings import get_settings
-    from dondoc.wiring import read_agency_file, shipped_agency_file
+    from storage.agencies import read_agency_file, shipped_agency_file
 
     path = path or get_settings().agency_file or shipped_agency_file()
     try:

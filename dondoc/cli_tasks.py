@@ -11,7 +11,8 @@ from rich.table import Table
 
 from directives.models import BUCKET_LABELS_VI, Bucket
 from dondoc.cli_common import agency_id_of, parse_as_of, print_json
-from dondoc.wiring import database, read_agency_file, shipped_agency_file
+from dondoc.wiring import database
+from storage.agencies import read_agency_file, shipped_agency_file
 from storage.db import Database
 from storage.models import AgencyRow
 from storage.queries import TaskFilter, list_tasks

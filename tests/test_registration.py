@@ -8,8 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from directives.parsing import parse_notice
-from dondoc.wiring import read_agency_file, shipped_agency_file
-from storage.agencies import load_agencies, registry_from_db
+from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.db import Database
 from storage.models import HistoryRow, TaskRow
 from storage.registration import register_directive

@@ -14,8 +14,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from dondoc.settings import Settings
-from dondoc.wiring import read_agency_file, shipped_agency_file
-from storage.agencies import load_agencies
+from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade

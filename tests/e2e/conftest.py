@@ -18,8 +18,7 @@ from sqlalchemy.engine import make_url
 from bench.orchestra import REPO, Orchestra
 from bench.pgdb import create_pg_database, drop_pg_database
 from directives.parsing import parse_notice
-from dondoc.wiring import read_agency_file, shipped_agency_file
-from storage.agencies import load_agencies, registry_from_db
+from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
