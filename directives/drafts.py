@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from directives.models import DeadlineKind
+
+
+@dataclass(frozen=True, slots=True)
+class TextSource:
+    """Where a notice's text came from (nguồn văn bản): typed text, a file's layout, or OCR.
+
+    `low_confidence` are spans of the normalised text whose words OCR was unsure of;
+    `confidence` is the mean word confidence (0-100) of an OCR reading.
+    """
+
+    origin: str = "text"  # text, docx, html, pdf, ocr
+    low_confidence: tuple[tuple[int, int], ...] = ()
+    confidence: float | None = None
+    warnings: tuple[str, ...] = ()
 
 
 class TaskDraft(BaseModel):
@@ -26,6 +41,7 @@ class TaskDraft(BaseModel):
     recurrence: str | None = None  # e.g. "monthly:20"
     inherited_deadline: bool = False  # set once in the section's opening
     span: tuple[int, int] = (0, 0)  # offsets into DirectiveDraft.text
+    section: str | None = None  # a task table's group row ("I. Lĩnh vực kinh tế") above the row
     warnings: list[str] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -44,6 +60,7 @@ class TaskDraft(BaseModel):
             "recurrence": self.recurrence,
             "inherited_deadline": self.inherited_deadline,
             "span": list(self.span),
+            "section": self.section,
         }
 
 
@@ -62,6 +79,9 @@ class DirectiveDraft(BaseModel):
     subject: str | None = None
     recipients: list[str] = Field(default_factory=list)
     text: str = ""  # the normalised text task spans refer to
+    origin: str = "text"  # text, docx, html, pdf, ocr (see TextSource)
+    ocr_confidence: float | None = None
+    low_confidence: list[tuple[int, int]] = Field(default_factory=list)  # spans of `text`
     tasks: list[TaskDraft] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
@@ -81,4 +101,7 @@ class DirectiveDraft(BaseModel):
             "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
             "place": self.place,
             "recipients": list(self.recipients),
+            "origin": self.origin,
+            "ocr_confidence": self.ocr_confidence,
+            "low_confidence": [list(s) for s in self.low_confidence],
         }

@@ -1,0 +1,292 @@
+"""Page geometry → paragraphs: the same reading for a PDF's text layer and for OCR'd pages.
+
+Hand-written: pdfplumber and Tesseract give words with boxes, but no library joins a wrapped
+line to the next by the rules a typesetter follows. A line was wrapped when the next line's first
+word would not have fitted after it (measured against the text block's right edge), the next line
+is not indented more than it, and the line spacing is the paragraph's own. Side-by-side columns
+(the NĐ 30 header and signature blocks) are cut at wide gaps and become one pipe row; running
+page numbers and footnotes (small text at the page bottom under a superscript reference) go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from directives.formats.pipes import cell_text, pipe_row
+
+_PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?$", re.I)
+_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.?|[IVXL]{1,6}\.|[-+•–])$")
+_TABLE_WORDS = re.compile(r"\b(?:STT|TT|Nội dung|Chủ trì|Phối hợp|Thời hạn|Thời gian)\b", re.I)
+
+
+@dataclass(slots=True)
+class Word:
+    """A word with its box (points, y down from the page top) and OCR confidence if any."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    conf: float | None = None
+
+
+@dataclass(slots=True)
+class Line:
+    words: list[Word]
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return Counter(round(w.size, 1) for w in self.words).most_common(1)[0][0]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(slots=True)
+class Table:
+    """A ruled table found on the page: its vertical extent and its rows of cell lines."""
+
+    top: float
+    bottom: float
+    rows: list[list[list[str]]]
+
+
+@dataclass(slots=True)
+class Page:
+    """One page to lay out: words outside tables, and the tables."""
+
+    width: float
+    height: float
+    words: list[Word]
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Block:
+    """A run of lines holding side-by-side columns; cells[c] are the lines of column c."""
+
+    top: float
+    cells: list[list[Line]]
+    rows: list[list[str]] | None = None  # a task table laid out without rules: one row a line
+
+
+@dataclass(slots=True)
+class Metrics:
+    """The body text's size, line pitch and text block edges, measured over the document."""
+
+    size: float = 12.0
+    pitch: float = 16.0
+    left: float = 0.0
+    right: float = 0.0
+
+
+def lines_of(words: list[Word]) -> list[Line]:
+    """Words grouped into lines by vertical overlap, each line's words left to right."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
+        mid = (word.top + word.bottom) / 2
+        for line in reversed(lines[-3:]):
+            if line.top - 1 <= mid <= line.bottom + 1 and _overlap(word, line) > 0.45:
+                line.words.append(word)
+                break
+        else:
+            lines.append(Line([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return sorted(lines, key=lambda ln: ln.top)
+
+
+def _overlap(word: Word, line: Line) -> float:
+    shared = min(word.bottom, line.bottom) - max(word.top, line.top)
+    return shared / max(0.1, min(word.bottom - word.top, line.bottom - line.top))
+
+
+def segments(line: Line, size: float) -> list[Line]:
+    """A line cut where the gap between two words is wider than any word space (2 em)."""
+    parts = [Line([line.words[0]])]
+    for word in line.words[1:]:
+        if word.x0 - parts[-1].x1 > max(2.0 * size, 18.0):
+            parts.append(Line([word]))
+        else:
+            parts[-1].words.append(word)
+    return parts
+
+
+def measure(pages: list[Page]) -> Metrics:
+    """Body size (most characters), pitch (most common line step) and the text block's edges."""
+    sizes: Counter[float] = Counter()
+    steps: Counter[float] = Counter()
+    lefts: list[float] = []
+    rights: list[float] = []
+    for page in pages:
+        for w in page.words:
+            sizes[round(w.size, 1)] += len(w.text)
+        lines = lines_of(page.words)
+        for a, b in zip(lines, lines[1:], strict=False):
+            steps[round(b.top - a.top)] += 1
+        lefts += [ln.x0 for ln in lines]
+        rights += [ln.x1 for ln in lines]
+    if not sizes:
+        return Metrics()
+    size = sizes.most_common(1)[0][0]
+    pitch = next((s for s, _ in steps.most_common() if s >= size * 0.9), size * 1.3)
+    rights.sort()
+    right = rights[int(len(rights) * 0.9)] if rights else 0.0
+    left = Counter(round(x) for x in lefts).most_common(1)[0][0] if lefts else 0.0
+    return Metrics(size=size, pitch=float(pitch), left=float(left), right=right)
+
+
+def _drop_superscripts(line: Line) -> Line | None:
+    """Footnote references (small digits raised in a body line) removed."""
+    size = line.size
+    kept = [w for w in line.words if not (w.size < 0.8 * size and w.text.isdigit())]
+    return Line(kept) if kept else None
+
+
+def _footnote_start(lines: list[Line], refs: set[str], m: Metrics) -> int:
+    """Index of the first footnote line at the page bottom (len(lines) if none)."""
+    start = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if line.size > 0.92 * m.size:
+            break
+        first = line.words[0]
+        if first.text.rstrip(".)") in refs or (first.size < 0.9 * line.size and first.text.isdigit()):
+            start = i
+    return start
+
+
+def _clean_page(page: Page, m: Metrics) -> list[Line]:
+    lines = lines_of(page.words)
+    refs = {
+        w.text for ln in lines for w in ln.words if w.size < 0.8 * ln.size and w.text.isdigit()
+    }
+    lines = lines[: _footnote_start(lines, refs, m)] if refs else lines
+    lines = [ln for ln in (_drop_superscripts(ln) for ln in lines) if ln is not None]
+    edge = 0.1 * page.height
+    return [
+        ln
+        for ln in lines
+        if not (_PAGE_NUMBER.match(ln.text) and (ln.top < edge or ln.bottom > page.height - edge))
+    ]
+
+
+def _blocks(lines: list[Line], m: Metrics) -> list[Line | _Block]:
+    """Lines, with runs of side-by-side columns gathered into blocks."""
+    out: list[Line | _Block] = []
+    block: _Block | None = None
+    bounds: list[float] = []
+    last_bottom = 0.0
+    for line in lines:
+        parts = segments(line, m.size)
+        near = block is not None and line.top - last_bottom < 2.5 * m.pitch
+        if len(parts) > 1 and not (near and _crosses_all(parts, bounds)):
+            if not near or not bounds or len(parts) != len(bounds) + 1:
+                block = _Block(line.top, [[] for _ in parts])
+                out.append(block)
+                bounds = [(a.x1 + b.x0) / 2 for a, b in zip(parts, parts[1:], strict=False)]
+            for part in parts:
+                block.cells[_column(part, bounds)].append(part)
+            last_bottom = line.bottom
+            continue
+        if block is not None and near and not _crosses(line, bounds):
+            block.cells[_column(line, bounds)].append(line)
+            last_bottom = line.bottom
+            continue
+        block, bounds = None, []
+        out.append(line)
+    return out
+
+
+def _crosses(line: Line, bounds: list[float]) -> bool:
+    return any(line.x0 < b < line.x1 for b in bounds)
+
+
+def _crosses_all(parts: list[Line], bounds: list[float]) -> bool:
+    return bool(bounds) and any(_crosses(p, bounds) for p in parts)
+
+
+def _column(part: Line, bounds: list[float]) -> int:
+    centre = (part.x0 + part.x1) / 2
+    return sum(1 for b in bounds if centre > b)
+
+
+def _block_rows(block: _Block) -> list[str]:
+    """One pipe row for a header or signature block; a row per line for a task table."""
+    heads = " ".join(ln.text for col in block.cells for ln in col[:1])
+    if len(block.cells) >= 3 and len(_TABLE_WORDS.findall(heads)) >= 2:
+        rows: dict[float, list[str]] = {}
+        for c, col in enumerate(block.cells):
+            for ln in col:
+                key = next((t for t in rows if abs(t - ln.top) < 3), ln.top)
+                rows.setdefault(key, [""] * len(block.cells))[c] = ln.text
+        return [pipe_row(rows[t]) for t in sorted(rows)]
+    return [pipe_row([cell_text(ln.text for ln in col) for col in block.cells])]
+
+
+def _continues(a: Line, b: Line, m: Metrics, same_page: bool) -> bool:
+    """Is line `b` the continuation of the paragraph whose current last line is `a`?"""
+    if _MARKER.match(b.words[0].text) or abs(a.size - b.size) > 0.6:
+        return False
+    if same_page and b.top - a.top > 1.45 * m.pitch:
+        return False
+    space = 0.25 * a.size
+    needed = b.words[0].x1 - b.words[0].x0 + space
+    width = m.right - m.left
+    centred = abs((a.x0 + a.x1) / 2 - (m.left + m.right) / 2) < 0.02 * width and a.x0 > m.left + a.size
+    if centred:
+        return a.x1 - a.x0 + needed > width - 1 and abs((b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2) < 3
+    hanging = len(a.words) > 1 and abs(b.x0 - a.words[1].x0) < 2 and _MARKER.match(a.words[0].text)
+    return a.x1 + needed > m.right - 1 and (b.x0 <= a.x0 + 2 or bool(hanging))
+
+
+def document_lines(pages: list[Page]) -> tuple[list[str], list[Word]]:
+    """The text's lines (one paragraph or pipe row each) and the words in the order written."""
+    m = measure(pages)
+    out: list[str] = []
+    order: list[Word] = []
+    last: Line | None = None
+    last_page = -1
+    for number, page in enumerate(pages):
+        items: list[tuple[float, Line | _Block | Table]] = [
+            (item.top, item) for item in _blocks(_clean_page(page, m), m)
+        ]
+        items += [(t.top, t) for t in page.tables]
+        for _, item in sorted(items, key=lambda pair: pair[0]):
+            if isinstance(item, Line):
+                if last is not None and _continues(last, item, m, number == last_page):
+                    out[-1] += " " + item.text
+                else:
+                    out.append(item.text)
+                order += item.words
+                last, last_page = item, number
+                continue
+            last = None
+            if isinstance(item, _Block):
+                out += ["", *_block_rows(item), ""]
+                order += [w for col in item.cells for ln in col for w in ln.words]
+            else:
+                out += ["", *(pipe_row(cell_text(c) for c in row) for row in item.rows), ""]
+    return out, order
