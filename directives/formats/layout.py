@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from statistics import median
 
 from directives.formats.pipes import cell_text, pipe_row
 
-_PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?$", re.IGNORECASE
+)
 _MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.?|[IVXL]{1,6}\.|[-+•–])$")
 _TABLE_WORDS = re.compile(r"\b(?:STT|TT|Nội dung|Chủ trì|Phối hợp|Thời hạn|Thời gian)\b", re.I)
 
@@ -173,16 +174,15 @@ def _footnote_start(lines: list[Line], refs: set[str], m: Metrics) -> int:
         if line.size > 0.92 * m.size:
             break
         first = line.words[0]
-        if first.text.rstrip(".)") in refs or (first.size < 0.9 * line.size and first.text.isdigit()):
+        raised = first.size < 0.9 * line.size and first.text.isdigit()
+        if first.text.rstrip(".)") in refs or raised:
             start = i
     return start
 
 
 def _clean_page(page: Page, m: Metrics) -> list[Line]:
     lines = lines_of(page.words)
-    refs = {
-        w.text for ln in lines for w in ln.words if w.size < 0.8 * ln.size and w.text.isdigit()
-    }
+    refs = {w.text for ln in lines for w in ln.words if w.size < 0.8 * ln.size and w.text.isdigit()}
     lines = lines[: _footnote_start(lines, refs, m)] if refs else lines
     lines = [ln for ln in (_drop_superscripts(ln) for ln in lines) if ln is not None]
     edge = 0.1 * page.height
@@ -255,7 +255,8 @@ def _continues(a: Line, b: Line, m: Metrics, same_page: bool) -> bool:
     space = 0.25 * a.size
     needed = b.words[0].x1 - b.words[0].x0 + space
     width = m.right - m.left
-    centred = abs((a.x0 + a.x1) / 2 - (m.left + m.right) / 2) < 0.02 * width and a.x0 > m.left + a.size
+    off_centre = abs((a.x0 + a.x1) / 2 - (m.left + m.right) / 2)
+    centred = off_centre < 0.02 * width and a.x0 > m.left + a.size
     if centred:
         return a.x1 - a.x0 + needed > width - 1 and abs((b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2) < 3
     hanging = len(a.words) > 1 and abs(b.x0 - a.words[1].x0) < 2 and _MARKER.match(a.words[0].text)

@@ -114,9 +114,7 @@ def read_pdf(
     started = clock()
     with _open(data, name) as pdf:
         if len(pdf.pages) > limits.max_pages:
-            raise NoticeError(
-                f"{name}: refused: {len(pdf.pages)} pages (limit {limits.max_pages})"
-            )
+            raise NoticeError(f"{name}: refused: {len(pdf.pages)} pages (limit {limits.max_pages})")
         reading = PdfReading([])
         for number, page in enumerate(pdf.pages):
             try:

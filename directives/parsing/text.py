@@ -126,13 +126,18 @@ def _tables(lines: list[str]) -> list[str]:
     done = 0
     for start, end in _table_runs(lines):
         out += lines[done:start]
-        rows = [cells(r) for r in lines[start:end] if is_pipe_row(r) and not _SEPARATOR_ROW.match(r)]
+        rows = [cells(r) for r in lines[start:end] if is_pipe_row(r)]
+        rows = [r for r in rows if not _SEPARATOR_ROW.match("|".join(r))]
         if header_roles(rows):
-            out += ["", *(f"| {' | '.join(_SPACES.sub(' ', c) for c in row)} |" for row in rows), ""]
+            out += ["", *(_row(row) for row in rows), ""]
         else:
             out += ["", *_cell_lines(rows), ""]
         done = end
     return out + lines[done:]
+
+
+def _row(row: list[str]) -> str:
+    return "| " + " | ".join(_SPACES.sub(" ", c) for c in row) + " |"
 
 
 def _cell_lines(rows: list[list[str]]) -> list[str]:
