@@ -11,10 +11,12 @@ import re
 
 from directives.agencies import AgencyRegistry, fold
 from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
-from directives.drafts import DirectiveDraft
+from directives.drafts import DirectiveDraft, TaskDraft, TextSource
 from directives.parsing.header import NOT_DIRECTIVES, Header, read_header
 from directives.parsing.names import Mention, agency_at
 from directives.parsing.structure import build_tree
+from directives.parsing.table import TableReader, split_tables
+from directives.parsing.source import with_source
 from directives.parsing.tasks import Assembler, Context
 from directives.parsing.text import Paragraph, normalise, paragraphs
 
@@ -68,16 +70,28 @@ def _recipients(h: Header) -> list[str]:
 
 
 def parse_notice(
-    text: str, registry: AgencyRegistry | None = None, calendar: WorkCalendar | None = None
+    text: str,
+    registry: AgencyRegistry | None = None,
+    calendar: WorkCalendar | None = None,
+    source: TextSource | None = None,
 ) -> DirectiveDraft:
-    """Parse a directive's text into a draft; NoticeError if it cannot be one."""
+    """Parse a directive's text into a draft; NoticeError if it cannot be one.
+
+    `source` says how the text was read (see directives.formats); its OCR spans refer to the
+    normalised text, which a reader hands in already normalised.
+    """
     clean = normalise(_check_text(text))
-    paras = paragraphs(clean)
+    paras, tables = split_tables(paragraphs(clean))
     h = read_header(paras)
     if h.doc_type in NOT_DIRECTIVES:
         raise NoticeError(f"no task section: this is a {h.doc_type}, not a directive")
     body = paras[h.body[0] : h.body[1]]
-    if h.number is None and h.doc_type is None and not any(_ANCHOR.search(p.text) for p in body):
+    if (
+        h.number is None
+        and h.doc_type is None
+        and not tables
+        and not any(_ANCHOR.search(p.text) for p in body)
+    ):
         raise NoticeError("no task section: no document number, type or conclusions found")
     warnings = list(h.warnings)
     root = build_tree(body, warnings, fold(clean))
@@ -85,9 +99,12 @@ def parse_notice(
     ctx = Context(lead=lead, lead_source="meeting" if lead else "")
     asm = Assembler(h.issued, registry, calendar or DEFAULT_CALENDAR)
     tasks = asm.run(root, ctx)
+    if tables:
+        reader = TableReader(h.issued, registry, calendar or DEFAULT_CALENDAR, lead)
+        tasks = sorted(tasks + [t for tb in tables for t in reader.tasks(tb)], key=_start)
     if not tasks:
         raise NoticeError("no task section: no assignments found in the text")
-    return DirectiveDraft(
+    draft = DirectiveDraft(
         doc_type=h.doc_type,
         number=h.number,
         issued=h.issued,
@@ -103,3 +120,8 @@ def parse_notice(
         tasks=tasks,
         warnings=warnings + asm.warnings,
     )
+    return with_source(draft, source) if source else draft
+
+
+def _start(task: TaskDraft) -> int:
+    return task.span[0]
