@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from directives.formats.pipes import cell_text, pipe_row
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?$", re.IGNORECASE
 )
-_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.?|[IVXL]{1,6}\.|[-+•–])$")
+_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[IVXL]{1,6}\.|[-+•–])$")
 _TABLE_WORDS = re.compile(r"\b(?:STT|TT|Nội dung|Chủ trì|Phối hợp|Thời hạn|Thời gian)\b", re.I)
 
 
@@ -62,7 +62,11 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        """Words joined by spaces, except where they touch (a size change split a word)."""
+        out = self.words[0].text
+        for a, b in zip(self.words, self.words[1:], strict=False):
+            out += ("" if b.x0 - a.x1 < 0.08 * a.size else " ") + b.text
+        return out
 
 
 @dataclass(slots=True)
@@ -101,6 +105,7 @@ class Metrics:
     pitch: float = 16.0
     left: float = 0.0
     right: float = 0.0
+    indented: bool = False  # paragraphs start with a first-line indent
 
 
 def lines_of(words: list[Word]) -> list[Line]:
@@ -156,13 +161,19 @@ def measure(pages: list[Page]) -> Metrics:
     rights.sort()
     right = rights[int(len(rights) * 0.9)] if rights else 0.0
     left = Counter(round(x) for x in lefts).most_common(1)[0][0] if lefts else 0.0
-    return Metrics(size=size, pitch=float(pitch), left=float(left), right=right)
+    indents = sum(1 for x in lefts if left + 0.5 * size < x < left + 4 * size)
+    return Metrics(size, float(pitch), float(left), right, indents >= 0.08 * max(1, len(lefts)))
 
 
 def _drop_superscripts(line: Line) -> Line | None:
     """Footnote references (small digits raised in a body line) removed."""
     size = line.size
-    kept = [w for w in line.words if not (w.size < 0.8 * size and w.text.isdigit())]
+    kept: list[Word] = []
+    for w in line.words:
+        if not (w.size < 0.8 * size and w.text.isdigit()):
+            kept.append(w)
+        elif kept and w.x0 - kept[-1].x1 < 0.08 * size:
+            kept[-1] = replace(kept[-1], x1=w.x1)  # so "X¹;" reads "X;"
     return Line(kept) if kept else None
 
 
@@ -194,43 +205,54 @@ def _clean_page(page: Page, m: Metrics) -> list[Line]:
 
 
 def _blocks(lines: list[Line], m: Metrics) -> list[Line | _Block]:
-    """Lines, with runs of side-by-side columns gathered into blocks."""
+    """Lines, with runs of side-by-side columns gathered into blocks.
+
+    Each gap between columns is kept as the interval every line of the block leaves empty; a
+    line joins the block while its words leave those intervals empty (narrowing them).
+    """
     out: list[Line | _Block] = []
     block: _Block | None = None
-    bounds: list[float] = []
+    gaps: list[tuple[float, float]] = []
     last_bottom = 0.0
     for line in lines:
         parts = segments(line, m.size)
-        near = block is not None and line.top - last_bottom < 2.5 * m.pitch
-        if len(parts) > 1 and not (near and _crosses_all(parts, bounds)):
-            if not near or not bounds or len(parts) != len(bounds) + 1:
-                block = _Block(line.top, [[] for _ in parts])
-                out.append(block)
-                bounds = [(a.x1 + b.x0) / 2 for a, b in zip(parts, parts[1:], strict=False)]
-            for part in parts:
-                block.cells[_column(part, bounds)].append(part)
-            last_bottom = line.bottom
+        # A line beside a block's column must follow it closely; another row may come later.
+        reach = (2.5 if len(parts) > 1 else 1.2) * m.pitch
+        near = block is not None and line.top - last_bottom < reach
+        narrowed = _fit(parts, gaps) if near else None
+        if narrowed is None and len(parts) > 1:
+            block = _Block(line.top, [[] for _ in parts])
+            out.append(block)
+            narrowed = [(a.x1, b.x0) for a, b in zip(parts, parts[1:], strict=False)]
+        if narrowed is None or block is None:
+            block, gaps = None, []
+            out.append(line)
             continue
-        if block is not None and near and not _crosses(line, bounds):
-            block.cells[_column(line, bounds)].append(line)
-            last_bottom = line.bottom
-            continue
-        block, bounds = None, []
-        out.append(line)
+        gaps = narrowed
+        for part in parts:
+            block.cells[sum(1 for lo, _ in gaps if part.x0 >= lo)].append(part)
+        last_bottom = line.bottom
     return out
 
 
-def _crosses(line: Line, bounds: list[float]) -> bool:
-    return any(line.x0 < b < line.x1 for b in bounds)
-
-
-def _crosses_all(parts: list[Line], bounds: list[float]) -> bool:
-    return bool(bounds) and any(_crosses(p, bounds) for p in parts)
-
-
-def _column(part: Line, bounds: list[float]) -> int:
-    centre = (part.x0 + part.x1) / 2
-    return sum(1 for b in bounds if centre > b)
+def _fit(parts: list[Line], gaps: list[tuple[float, float]]) -> list[tuple[float, float]] | None:
+    """The gaps narrowed by this line's parts, or None if a part crosses one."""
+    if not gaps or len(parts) > len(gaps) + 1:
+        return None
+    out = list(gaps)
+    if len(parts) == len(gaps) + 1:
+        for j, (a, b) in enumerate(zip(parts, parts[1:], strict=False)):
+            out[j] = (max(out[j][0], a.x1), min(out[j][1], b.x0))
+    else:
+        for part in parts:
+            for j, (lo, hi) in enumerate(out):
+                if part.x1 <= hi:
+                    out[j] = (max(lo, part.x1), hi) if part.x0 < lo else (lo, hi)
+                elif part.x0 >= lo:
+                    out[j] = (lo, min(hi, part.x0))
+                else:
+                    return None
+    return out if all(lo < hi for lo, hi in out) else None
 
 
 def _block_rows(block: _Block) -> list[str]:
@@ -248,7 +270,11 @@ def _block_rows(block: _Block) -> list[str]:
 
 def _continues(a: Line, b: Line, m: Metrics, same_page: bool) -> bool:
     """Is line `b` the continuation of the paragraph whose current last line is `a`?"""
-    if _MARKER.match(b.words[0].text) or abs(a.size - b.size) > 0.6:
+    if abs(a.size - b.size) > 0.6:
+        return False
+    # Where paragraphs are indented, a line at the margin is a continuation whatever it starts
+    # with ("Đài Phát thanh" / "- Truyền hình tỉnh"); elsewhere a list marker starts an item.
+    if _MARKER.match(b.words[0].text) and not (m.indented and b.x0 < m.left + 2):
         return False
     if same_page and b.top - a.top > 1.45 * m.pitch:
         return False
