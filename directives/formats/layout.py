@@ -38,7 +38,30 @@ class Word:
 
 @dataclass(slots=True)
 class Line:
+    """Words on one line, left to right; its box and main size kept as words are added."""
+
     words: list[Word]
+    top: float = 0.0
+    bottom: float = 0.0
+    size: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.top = min(w.top for w in self.words)
+        self.bottom = max(w.bottom for w in self.words)
+        self.size = self.words[0].size
+
+    def add(self, word: Word) -> None:
+        self.words.append(word)
+        self.top, self.bottom = min(self.top, word.top), max(self.bottom, word.bottom)
+
+    def settle(self) -> Line:
+        """Sort the words and take the size most of its characters have."""
+        self.words.sort(key=lambda w: w.x0)
+        sizes: Counter[float] = Counter()
+        for w in self.words:
+            sizes[round(w.size, 1)] += len(w.text)
+        self.size = sizes.most_common(1)[0][0]
+        return self
 
     @property
     def x0(self) -> float:
@@ -47,18 +70,6 @@ class Line:
     @property
     def x1(self) -> float:
         return self.words[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def size(self) -> float:
-        return Counter(round(w.size, 1) for w in self.words).most_common(1)[0][0]
 
     @property
     def text(self) -> str:
@@ -115,13 +126,11 @@ def lines_of(words: list[Word]) -> list[Line]:
         mid = (word.top + word.bottom) / 2
         for line in reversed(lines[-3:]):
             if line.top - 1 <= mid <= line.bottom + 1 and _overlap(word, line) > 0.45:
-                line.words.append(word)
+                line.add(word)
                 break
         else:
             lines.append(Line([word]))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-    return sorted(lines, key=lambda ln: ln.top)
+    return sorted((line.settle() for line in lines), key=lambda ln: ln.top)
 
 
 def _overlap(word: Word, line: Line) -> float:
@@ -136,20 +145,21 @@ def segments(line: Line, size: float) -> list[Line]:
         if word.x0 - parts[-1].x1 > max(2.0 * size, 18.0):
             parts.append(Line([word]))
         else:
-            parts[-1].words.append(word)
-    return parts
+            parts[-1].add(word)
+    if len(parts) == 1:
+        return [line]
+    return [part.settle() for part in parts]
 
 
-def measure(pages: list[Page]) -> Metrics:
+def measure(pages: list[list[Line]]) -> Metrics:
     """Body size (most characters), pitch (most common line step) and the text block's edges."""
     sizes: Counter[float] = Counter()
     steps: Counter[float] = Counter()
     lefts: list[float] = []
     rights: list[float] = []
-    for page in pages:
-        for w in page.words:
-            sizes[round(w.size, 1)] += len(w.text)
-        lines = lines_of(page.words)
+    for lines in pages:
+        for ln in lines:
+            sizes[ln.size] += sum(len(w.text) for w in ln.words)
         for a, b in zip(lines, lines[1:], strict=False):
             steps[round(b.top - a.top)] += 1
         lefts += [ln.x0 for ln in lines]
@@ -174,7 +184,9 @@ def _drop_superscripts(line: Line) -> Line | None:
             kept.append(w)
         elif kept and w.x0 - kept[-1].x1 < 0.08 * size:
             kept[-1] = replace(kept[-1], x1=w.x1)  # so "X¹;" reads "X;"
-    return Line(kept) if kept else None
+    if len(kept) == len(line.words):
+        return line
+    return Line(kept).settle() if kept else None
 
 
 def _footnote_start(lines: list[Line], refs: set[str], m: Metrics) -> int:
@@ -191,8 +203,7 @@ def _footnote_start(lines: list[Line], refs: set[str], m: Metrics) -> int:
     return start
 
 
-def _clean_page(page: Page, m: Metrics) -> list[Line]:
-    lines = lines_of(page.words)
+def _clean_page(page: Page, lines: list[Line], m: Metrics) -> list[Line]:
     refs = {w.text for ln in lines for w in ln.words if w.size < 0.8 * ln.size and w.text.isdigit()}
     lines = lines[: _footnote_start(lines, refs, m)] if refs else lines
     lines = [ln for ln in (_drop_superscripts(ln) for ln in lines) if ln is not None]
@@ -291,14 +302,15 @@ def _continues(a: Line, b: Line, m: Metrics, same_page: bool) -> bool:
 
 def document_lines(pages: list[Page]) -> tuple[list[str], list[Word]]:
     """The text's lines (one paragraph or pipe row each) and the words in the order written."""
-    m = measure(pages)
+    page_lines = [lines_of(page.words) for page in pages]
+    m = measure(page_lines)
     out: list[str] = []
     order: list[Word] = []
     last: Line | None = None
     last_page = -1
     for number, page in enumerate(pages):
         items: list[tuple[float, Line | _Block | Table]] = [
-            (item.top, item) for item in _blocks(_clean_page(page, m), m)
+            (item.top, item) for item in _blocks(_clean_page(page, page_lines[number], m), m)
         ]
         items += [(t.top, t) for t in page.tables]
         for _, item in sorted(items, key=lambda pair: pair[0]):

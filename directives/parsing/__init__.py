@@ -14,9 +14,9 @@ from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
 from directives.drafts import DirectiveDraft, TaskDraft, TextSource
 from directives.parsing.header import NOT_DIRECTIVES, Header, read_header
 from directives.parsing.names import Mention, agency_at
+from directives.parsing.source import with_source
 from directives.parsing.structure import build_tree
 from directives.parsing.table import TableReader, split_tables
-from directives.parsing.source import with_source
 from directives.parsing.tasks import Assembler, Context
 from directives.parsing.text import Paragraph, normalise, paragraphs
 
