@@ -94,6 +94,10 @@ def from_pages(
     pages: list[Page], filename: str, ocr: bool = False, low_confidence: int = 70
 ) -> Extracted:
     """Text of laid-out pages; for OCR'd pages, the spans of words read with low confidence."""
+    if ocr:
+        from directives.formats.ocr import settle_sizes
+
+        settle_sizes(pages)
     lines, words = document_lines(pages)
     text = "\n".join(lines)
     if not text.strip():

@@ -76,7 +76,8 @@ class Line:
         """Words joined by spaces, except where they touch (a size change split a word)."""
         out = self.words[0].text
         for a, b in zip(self.words, self.words[1:], strict=False):
-            out += ("" if b.x0 - a.x1 < 0.08 * a.size else " ") + b.text
+            touching = b.conf is None and b.x0 - a.x1 < 0.08 * a.size  # OCR words are words
+            out += ("" if touching else " ") + b.text
         return out
 
 
@@ -190,29 +191,46 @@ def _drop_superscripts(line: Line) -> Line | None:
 
 
 def _footnote_start(lines: list[Line], refs: set[str], m: Metrics) -> int:
-    """Index of the first footnote line at the page bottom (len(lines) if none)."""
+    """Index of the first footnote line at the page bottom (len(lines) if none).
+
+    Footnotes are small lines at the bottom that start with their number: a number referenced
+    by a superscript in the page's body, or (scans, where superscripts are not seen) any number.
+    """
     start = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
         if line.size > 0.92 * m.size:
             break
         first = line.words[0]
-        raised = first.size < 0.9 * line.size and first.text.isdigit()
-        if first.text.rstrip(".)") in refs or raised:
+        number = first.text.rstrip(".)")
+        raised = first.size < 0.9 * line.size and number.isdigit()
+        if number in refs or raised or (not refs and number.isdigit() and len(number) <= 2):
             start = i
     return start
 
 
 def _clean_page(page: Page, lines: list[Line], m: Metrics) -> list[Line]:
     refs = {w.text for ln in lines for w in ln.words if w.size < 0.8 * ln.size and w.text.isdigit()}
-    lines = lines[: _footnote_start(lines, refs, m)] if refs else lines
+    lines = lines[: _footnote_start(lines, refs, m)]
     lines = [ln for ln in (_drop_superscripts(ln) for ln in lines) if ln is not None]
     edge = 0.1 * page.height
-    return [
-        ln
-        for ln in lines
-        if not (_PAGE_NUMBER.match(ln.text) and (ln.top < edge or ln.bottom > page.height - edge))
-    ]
+    return [ln for ln in lines if not (_page_number(ln, page) and _in_margin(ln, page, edge))]
+
+
+def _in_margin(line: Line, page: Page, edge: float) -> bool:
+    return line.top < edge or line.bottom > page.height - edge
+
+
+def _page_number(line: Line, page: Page) -> bool:
+    """ "2", "- 2 -", "Trang 2/5"; or one short centred word, as OCR may misread a number."""
+    if _PAGE_NUMBER.match(line.text):
+        return True
+    centre = (line.x0 + line.x1) / 2
+    return (
+        len(line.words) == 1
+        and len(line.text) <= 3
+        and abs(centre - page.width / 2) < 0.1 * page.width
+    )
 
 
 def _blocks(lines: list[Line], m: Metrics) -> list[Line | _Block]:

@@ -8,12 +8,14 @@ proposes; the secretariat confirms. Every task keeps its source span and the gue
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from directives.agencies import AgencyRegistry, fold
 from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
 from directives.drafts import DirectiveDraft, TaskDraft, TextSource
 from directives.parsing.header import NOT_DIRECTIVES, Header, read_header
 from directives.parsing.names import Mention, agency_at
+from directives.parsing.ocr_names import repair_names
 from directives.parsing.source import with_source
 from directives.parsing.structure import build_tree
 from directives.parsing.table import TableReader, split_tables
@@ -81,6 +83,9 @@ def parse_notice(
     normalised text, which a reader hands in already normalised.
     """
     clean = normalise(_check_text(text))
+    if source is not None and source.origin == "ocr":
+        clean, source, fixes = repair_names(clean, source, registry)
+        source = replace(source, warnings=source.warnings + tuple(fixes))
     paras, tables = split_tables(paragraphs(clean))
     h = read_header(paras)
     if h.doc_type in NOT_DIRECTIVES:
