@@ -152,10 +152,14 @@ def _pdf_images(
                     capture_output=True, check=True, timeout=limits.ocr_page_seconds,
                 )  # fmt: skip
             except subprocess.TimeoutExpired:
-                raise NoticeError(f"{name}: refused: page {number + 1} takes too long to render")
+                raise NoticeError(
+                    f"{name}: refused: page {number + 1} takes too long to render"
+                ) from None
             except subprocess.CalledProcessError as exc:
                 detail = exc.stderr.decode(errors="replace").strip()[:200]
-                raise NoticeError(f"{name}: page {number + 1} cannot be rendered ({detail})")
+                raise NoticeError(
+                    f"{name}: page {number + 1} cannot be rendered ({detail})"
+                ) from None
             image = target.with_suffix(".pgm").read_bytes()
             size = (round(width * dpi / 72), round(height * dpi / 72))
             out.append((image, dpi, size))
