@@ -14,10 +14,10 @@ from rich.table import Table
 from directives.agencies import AgencyFileError, AgencyRegistry
 from directives.calendar import DEFAULT_CALENDAR
 from directives.drafts import DirectiveDraft
-from directives.formats import extract_text
+from directives.formats import Extracted
 from directives.parsing import NoticeError, parse_notice
 
-MAX_BYTES = 20 * 1024 * 1024
+FORMATS = ".txt, .md, .docx, .html, .pdf, or a scan (.pdf, .png, .jpg, .tif)"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -25,14 +25,17 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _read(file: Path) -> str:
+def _read(file: Path) -> Extracted:
+    from dondoc.settings import get_settings
+    from intake import limits_from, read_notice
+
     if not file.is_file():
         raise _fail(f"{file}: no such file")
-    data = file.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise _fail(f"{file}: too large ({len(data)} bytes; limit {MAX_BYTES})")
+    limits = limits_from(get_settings())
+    if file.stat().st_size > limits.max_bytes:
+        raise _fail(f"{file}: too large ({file.stat().st_size} bytes; limit {limits.max_bytes})")
     try:
-        return extract_text(data, file.name)
+        return read_notice(file.read_bytes(), file.name, limits)
     except NoticeError as exc:
         raise _fail(f"{file}: {str(exc).removeprefix(f'{file.name}: ')}") from None
 
@@ -49,9 +52,9 @@ def _file_registry(path: Path | None) -> AgencyRegistry:
 
 
 def _parse(file: Path, registry: AgencyRegistry) -> DirectiveDraft:
-    text = _read(file)
+    extracted = _read(file)
     try:
-        return parse_notice(text, registry, DEFAULT_CALENDAR)
+        return parse_notice(extracted.text, registry, DEFAULT_CALENDAR, extracted.source)
     except NoticeError as exc:
         raise _fail(f"{file}: {exc}") from None
 
@@ -82,7 +85,7 @@ def show_draft(draft: DirectiveDraft, console: Console) -> None:
 
 
 def parse(
-    file: Annotated[Path, typer.Argument(help="The notice: .txt, .docx or .pdf")],
+    file: Annotated[Path, typer.Argument(help=f"The notice: {FORMATS}")],
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     agencies: Annotated[
         Path | None, typer.Option("--agencies", help="Registry file (default: shipped)")
@@ -97,7 +100,7 @@ def parse(
 
 
 def register(
-    file: Annotated[Path, typer.Argument(help="The notice: .txt, .docx or .pdf")],
+    file: Annotated[Path, typer.Argument(help=f"The notice: {FORMATS}")],
     yes: Annotated[bool, typer.Option("--yes", help="Store without asking")] = False,
     actor: Annotated[str, typer.Option("--as", help="Who registers (history)")] = "secretariat",
 ) -> None:

@@ -33,6 +33,20 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 10 * 1024 * 1024
     agency_file: Path | None = None  # default: the shipped Lạng Sơn registry
 
+    # Reading a notice (directives.formats.ReadLimits): refused, with one message, past these.
+    notice_max_bytes: int = 20 * 1024 * 1024  # the uploaded file
+    notice_max_xml_bytes: int = 32 * 1024 * 1024  # a .docx's XML parts, unpacked
+    notice_max_paragraphs: int = 20_000  # .docx paragraphs / HTML blocks (x10 elements)
+    notice_max_table_cells: int = 50_000
+    notice_max_pages: int = 200  # PDF pages or image frames
+    notice_max_page_bytes: int = 8 * 1024 * 1024  # one PDF page's content, decoded
+    notice_max_page_chars: int = 60_000  # characters on one PDF page
+    notice_max_seconds: float = 120.0  # reading a PDF's text layer
+    notice_max_image_pixels: int = 80_000_000  # a scanned image or a rendered page
+    notice_ocr_dpi: int = 300  # scanned PDF pages are rendered at this resolution for OCR
+    notice_ocr_page_seconds: float = 120.0  # Tesseract on one page
+    notice_ocr_low_confidence: int = 70  # words under this confidence warn on their task
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_user: str | None = None

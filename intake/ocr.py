@@ -98,7 +98,7 @@ def ocr_document(
     timings.total_seconds += time.perf_counter() - started
     if reading and len(numbers) < len(pages):
         listed = ", ".join(str(n + 1) for n in numbers)
-        note = (f"pages {listed} have no text layer: read by OCR",)
+        note = (f"no text layer on pages {listed}: read by OCR",)
         source = extracted.source
         extracted = Extracted(
             extracted.text,

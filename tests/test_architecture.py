@@ -1,8 +1,8 @@
 """Dependencies point inward: checked on the source with `ast`, so a violation names file and line.
 
-directives imports nothing of ours; storage only directives; notifications, reports, flows and
-web use storage and directives, and from the shell only its two leaf modules (dondoc.settings,
-dondoc.errors). Only storage builds SQL statements: web must not call sa.select/update/insert/
+directives imports nothing of ours; storage only directives; intake (the OCR runner: files and
+processes) only directives; notifications, reports, flows and web use storage, intake and
+directives, and from the shell only its two leaf modules (dondoc.settings, dondoc.errors). Only storage builds SQL statements: web must not call sa.select/update/insert/
 delete nor import them from sqlalchemy.
 """
 
@@ -15,12 +15,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = ("directives", "storage", "notifications", "reports", "flows", "web", "dondoc")
+OURS = ("directives", "intake", "storage", "notifications", "reports", "flows", "web", "dondoc")
 SHELL_LEAVES = ("dondoc.settings", "dondoc.errors")
 FORBIDDEN = {
-    "directives": ("storage", "notifications", "reports", "flows", "web", "dondoc"),
-    "storage": ("notifications", "reports", "flows", "web", "dondoc"),
+    "directives": ("intake", "storage", "notifications", "reports", "flows", "web", "dondoc"),
+    "intake": ("storage", "notifications", "reports", "flows", "web", "dondoc"),
+    "storage": ("intake", "notifications", "reports", "flows", "web", "dondoc"),
 }
+# directives/ is pure: no processes, no files, no network (reading bytes handed in is fine).
+IMPURE = frozenset({"subprocess", "shutil", "tempfile", "socket", "urllib.request", "http.client"})
 OUTER = ("notifications", "reports", "flows", "web")
 STATEMENTS = frozenset({"select", "insert", "update", "delete"})
 NO_SQL = ("web",)  # notifications and reports still build their own statements, see below
@@ -80,6 +83,24 @@ def test_outer_packages_use_only_the_shells_leaf_modules(package: str) -> None:
     # `from dondoc import x` yields "dondoc" and "dondoc.x": the second one is checked.
     assert not bad, f"{package}/ may import only {', '.join(SHELL_LEAVES)} from dondoc:\n" + (
         "\n".join(sorted(set(bad)))
+    )
+
+
+def test_directives_run_no_processes_and_open_no_files() -> None:
+    bad = [
+        f"{_where(path, node)} imports {module}"
+        for path in _files("directives")
+        for module, node in _imports(path)
+        if module in IMPURE or _top(module) in IMPURE
+    ]
+    opens = [
+        _where(path, node)
+        for path in _files("directives")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "open"
+    ]
+    assert not bad and not opens, "directives/ must stay pure; OCR runs in intake/:\n" + "\n".join(
+        bad + [f"{o} calls open()" for o in opens]
     )
 
 

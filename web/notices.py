@@ -5,19 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from directives.agencies import AgencyRegistry
 from directives.calendar import DEFAULT_CALENDAR
-from directives.drafts import DirectiveDraft
+from directives.drafts import DirectiveDraft, TextSource
+from directives.formats import SUFFIXES, Extracted
 from directives.models import DeadlineKind
 from directives.parsing import parse_notice
+from dondoc.settings import Settings
+from intake import limits_from, read_notice
 from web.schemas import RegisterIn, TaskChoice, clean_form, form_errors
+from web.uploads import read_limited
 
 COORD_SEPARATORS = (";", "\n")  # names contain commas, so never split on commas
+ACCEPT = ",".join(SUFFIXES)
 
 
-def parse(text: str, registry: AgencyRegistry) -> DirectiveDraft:
-    return parse_notice(text, registry, DEFAULT_CALENDAR)
+def parse(text: str, registry: AgencyRegistry, source: TextSource | None = None) -> DirectiveDraft:
+    return parse_notice(text, registry, DEFAULT_CALENDAR, source)
+
+
+def read_upload(upload: UploadFile, settings: Settings) -> Extracted:
+    """The text of an uploaded notice (OCR for scans); NoticeError or TaskOpError if refused."""
+    limits = limits_from(settings)
+    data = read_limited(upload, limits.max_bytes)
+    return read_notice(data, upload.filename or "notice.txt", limits)
+
+
+def source_fields(draft: DirectiveDraft) -> dict[str, str]:
+    """Hidden form fields that carry how the text was read through the review form."""
+    spans = " ".join(f"{a}-{b}" for a, b in draft.low_confidence)
+    confidence = "" if draft.ocr_confidence is None else str(draft.ocr_confidence)
+    return {"origin": draft.origin, "low_confidence": spans, "ocr_confidence": confidence}
+
+
+def source_from(values: dict[str, Any]) -> TextSource | None:
+    """TextSource from the review form's hidden fields (None for typed text)."""
+    origin = str(values.get("origin") or "text")
+    if origin == "text":
+        return None
+    spans = []
+    for part in str(values.get("low_confidence") or "").split():
+        a, _, b = part.partition("-")
+        if a.isdigit() and b.isdigit():
+            spans.append((int(a), int(b)))
+    try:
+        confidence = float(values.get("ocr_confidence") or "") or None
+    except ValueError:
+        confidence = None
+    return TextSource(origin[:10], tuple(spans[:5000]), confidence)
 
 
 def split_names(value: str) -> list[str]:

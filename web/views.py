@@ -76,6 +76,14 @@ _WARNINGS_VI = (  # the parser writes its warnings in English; the office reads 
     ("issue date not filled in (blank draft)", "Chưa điền ngày ban hành"),
     ("issue date unknown: next occurrence not computed", "Chưa rõ ngày ban hành: chưa tính hạn"),
     ("numbering", "Đánh số bất thường:"),
+    (
+        "text read by OCR: check names, numbers and dates against the scan",
+        "Văn bản được nhận dạng từ ảnh quét (OCR): đối chiếu tên cơ quan, số và ngày với bản quét",
+    ),
+    ("OCR unsure of:", "OCR đọc chưa chắc:"),
+    ("OCR name repaired:", "Đã sửa tên cơ quan OCR đọc sai:"),
+    ("no text layer on pages", "Không có lớp chữ, đã nhận dạng OCR các trang"),
+    ("several leads in the lead column:", "Cột chủ trì có nhiều cơ quan:"),
 )
 
 

@@ -101,7 +101,7 @@ def _apply(
     done = delta = 0
     for start, end, name in fixes:
         out += [text[done:start], name]
-        warnings.append(f"{REPAIR_WARNING}: «{text[start:end]}» read as {name}")
+        warnings.append(f"{REPAIR_WARNING}: «{text[start:end]}» → {name}")
         shifts.append((start + delta, start + delta + len(name), end, len(name) - (end - start)))
         delta += len(name) - (end - start)
         done = end

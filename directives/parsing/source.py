@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from directives.drafts import DirectiveDraft, TextSource
 
-OCR_WARNING = "text read by OCR"
+OCR_WARNING = "text read by OCR: check names, numbers and dates against the scan"
 LOW_WARNING = "OCR unsure of"
 _SHOWN = 6
 
@@ -22,8 +22,7 @@ def with_source(draft: DirectiveDraft, source: TextSource) -> DirectiveDraft:
     spans = sorted(s for s in source.low_confidence if 0 <= s[0] < s[1] <= len(draft.text))
     draft.ocr_confidence = source.confidence
     draft.low_confidence = spans
-    mean = f" (mean word confidence {source.confidence:.0f}%)" if source.confidence else ""
-    draft.warnings.insert(0, f"{OCR_WARNING}{mean}: check names, numbers and dates on the scan")
+    draft.warnings.insert(0, OCR_WARNING)
     for task in draft.tasks:
         start, end = task.span
         words = [draft.text[a:b] for a, b in spans if a < end and b > start]

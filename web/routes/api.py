@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -17,7 +17,7 @@ from storage.registration import RegistrationError, register_directive
 from storage.task_ops import TaskOpError
 from web import access, notices
 from web.actions import ACTIONS, actor_of, decide
-from web.deps import ApiUser, Db, require, today
+from web.deps import ApiUser, AppSettings, Db, require, today
 from web.routes.tasks import readable_task, visible_tasks
 from web.schemas import (
     CompletionIn,
@@ -144,6 +144,19 @@ def parse(body: NoticeIn, user: ApiUser, db: Db) -> Any:
         return notices.parse(body.text, registry).to_json_dict()
     except NoticeError as exc:
         return _unprocessable("text", str(exc))
+
+
+@router.post("/notices/parse-file")
+def parse_file(file: UploadFile, user: ApiUser, db: Db, settings: AppSettings) -> Any:
+    """A notice file (.docx, .pdf, a scan, .html, .txt) → the proposed draft; nothing stored."""
+    require(user, user.is_office)
+    with db.read() as session:
+        registry = registry_from_db(session)
+    try:
+        extracted = notices.read_upload(file, settings)
+        return notices.parse(extracted.text, registry, extracted.source).to_json_dict()
+    except (NoticeError, TaskOpError) as exc:
+        return _unprocessable("file", str(exc))
 
 
 @router.post("/directives", status_code=201)

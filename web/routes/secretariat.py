@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from directives.formats import extract_text
+from directives.drafts import TextSource
 from directives.models import TaskState
 from directives.parsing import NoticeError
 from storage import page_reads
@@ -24,7 +24,7 @@ from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, req
 from web.forms import Form, add_page_actions, text_fields
 from web.routes.tasks import readable_task, visible_tasks
 from web.schemas import RegisterIn, clean_form, form_errors
-from web.uploads import TaskOpError, read_limited
+from web.uploads import TaskOpError
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -49,19 +49,34 @@ def queue(request: Request, user: PageUser, db: Db) -> Response:
 @router.get("/secretariat/notices/new")
 def new_notice(request: Request, user: PageUser) -> Response:
     _office(user)
-    return render(request, "notice_new.html", {"user": user, "errors": {}, "text": ""})
+    context = {"user": user, "errors": {}, "text": "", "accept": notices.ACCEPT}
+    return render(request, "notice_new.html", context)
 
 
-def _review(request: Request, user: CurrentUser, db: Db, text: str, **extra: Any) -> Response:
+def _new(request: Request, user: CurrentUser, message: str, text: str = "") -> Response:
+    context = {"user": user, "errors": {"text": message}, "text": text, "accept": notices.ACCEPT}
+    return render(request, "notice_new.html", context, 422)
+
+
+def _review(
+    request: Request,
+    user: CurrentUser,
+    db: Db,
+    text: str,
+    source: TextSource | None = None,
+    **extra: Any,
+) -> Response:
     with db.read() as session:
         registry = registry_from_db(session)
         agencies = page_reads.agencies(session)
     try:
-        draft = notices.parse(text, registry)
+        draft = notices.parse(text, registry, source)
     except NoticeError as exc:
-        context = {"user": user, "errors": {"text": str(exc)}, "text": text}
-        return render(request, "notice_new.html", context, 422)
+        return _new(request, user, str(exc), "" if source else text)
+    # The form carries the normalised text: the spans of OCR warnings point into it.
+    text = draft.text if source else text
     context = {"user": user, "draft": draft, "text": text, "agencies": agencies}
+    context |= {"source": notices.source_fields(draft), "marked": _marked(draft)}
     context |= {"unmatched": notices.unmatched(draft), "errors": {}, "values": {}}
     context |= {"title": "Xem lại đề xuất"} | extra
     return render(request, "notice_review.html", context, 422 if extra.get("errors") else 200)
@@ -74,16 +89,31 @@ def parse_notice(
     _office(user)
     text = form.get("text") if isinstance(form.get("text"), str) else ""
     upload = form.get("file")
+    source = None
     try:
         if isinstance(upload, UploadFile) and upload.filename:
-            data = read_limited(upload, settings.upload_max_bytes)
-            text = extract_text(data, upload.filename)
+            extracted = notices.read_upload(upload, settings)
+            text, source = extracted.text, extracted.source
     except (NoticeError, TaskOpError) as exc:
-        return render(request, "notice_new.html", {"user": user, "errors": {"text": str(exc)}}, 422)
+        return _new(request, user, str(exc))
     if not str(text).strip():
-        errors = {"text": "Dán nội dung văn bản hoặc chọn tệp (.txt, .docx, .pdf)."}
-        return render(request, "notice_new.html", {"user": user, "errors": errors}, 422)
-    return _review(request, user, db, str(text))
+        return _new(
+            request, user, "Dán nội dung văn bản hoặc chọn tệp văn bản (Word, PDF, ảnh quét)."
+        )
+    return _review(
+        request, user, db, str(text), source if source and source.origin != "text" else None
+    )
+
+
+def _marked(draft: Any) -> list[tuple[str, bool]]:
+    """The source text cut into (piece, unsure) so the page can mark OCR's doubtful words."""
+    pieces, at = [], 0
+    for a, b in draft.low_confidence:
+        if a < at:
+            continue
+        pieces += [(draft.text[at:a], False), (draft.text[a:b], True)]
+        at = b
+    return [*pieces, (draft.text[at:], False)]
 
 
 @router.post("/secretariat/notices/register")
@@ -91,27 +121,28 @@ def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Res
     _office(user)
     values = text_fields(form)
     text = values.get("text", "")
+    source = notices.source_from(values)
     with db.read() as session:
         registry = registry_from_db(session)
     try:
-        draft = notices.parse(text, registry)
+        draft = notices.parse(text, registry, source)
         choices, errors = notices.choices_from_form(values, len(draft.tasks))
         head = clean_form({"text": text, "number": values.get("number", "")})
         body = RegisterIn.model_validate(head | {"leader": values.get("leader") or None})
         body = body.model_copy(update={"tasks": choices})
     except NoticeError as exc:
-        return render(request, "notice_new.html", {"user": user, "errors": {"text": str(exc)}}, 422)
+        return _new(request, user, str(exc))
     except ValidationError as exc:
-        return _review(request, user, db, text, errors=form_errors(exc), values=values)
+        return _review(request, user, db, text, source, errors=form_errors(exc), values=values)
     final, more = notices.apply(draft, body, registry)
     if errors or more:
-        return _review(request, user, db, text, errors=errors | more, values=values)
+        return _review(request, user, db, text, source, errors=errors | more, values=values)
     try:
         with db.write() as session:
             directive = register_directive(session, final, registry, user.username)
             directive_id, count = directive.id, len(directive.tasks)
     except RegistrationError as exc:
-        return _review(request, user, db, text, errors={"_form": str(exc)}, values=values)
+        return _review(request, user, db, text, source, errors={"_form": str(exc)}, values=values)
     flash(request, f"Đã vào sổ văn bản với {count} nhiệm vụ.")
     return RedirectResponse(f"/directives/{directive_id}", status_code=303)
 
