@@ -26,6 +26,8 @@ __all__ = ["NoticeError", "parse_notice"]
 
 _JUNK = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
 _MEETING_WITH = re.compile(r"làm việc (?:với|tại)\s+")
+# "Các nhiệm vụ cụ thể tại Phụ lục kèm theo": a pointer to the task table, not a task.
+_APPENDIX_NOTE = re.compile(r"(?i)\b(?:tại|theo|trong)\s+(?:các\s+)?(?:phụ lục|biểu|bảng)\b")
 _ANCHOR = re.compile(r"(?:kết luận|chỉ đạo|yêu cầu|ý kiến|giao)[^.:]{0,80}(?:như sau|sau)\s*:")
 
 
@@ -106,6 +108,7 @@ def parse_notice(
     tasks = asm.run(root, ctx)
     if tables:
         reader = TableReader(h.issued, registry, calendar or DEFAULT_CALENDAR, lead)
+        tasks = [t for t in tasks if not (t.lead is None and _APPENDIX_NOTE.search(t.text))]
         tasks = sorted(tasks + [t for tb in tables for t in reader.tasks(tb)], key=_start)
     if not tasks:
         raise NoticeError("no task section: no assignments found in the text")

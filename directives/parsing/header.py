@@ -238,8 +238,21 @@ def _meeting_date(paras: list[Paragraph], h: Header) -> None:
                 return
 
 
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVX]+|\d{1,2}|số\s+\d{1,2}))?\s*[.:]?$")
+
+
+def without_appendix(paras: list[Paragraph]) -> list[Paragraph]:
+    """The document up to an appendix ("PHỤ LỤC" after Nơi nhận and the signature)."""
+    signed = next((i for i, p in enumerate(paras) if p.text.startswith("Nơi nhận")), None)
+    if signed is None:
+        return paras
+    end = next((i for i in range(signed, len(paras)) if _APPENDIX.match(paras[i].text)), None)
+    return paras[:end] if end is not None else paras
+
+
 def read_header(paras: list[Paragraph]) -> Header:
     """Header and footer fields of a directive, and where its body lies."""
+    paras = without_appendix(paras)
     h = Header()
     title = _head_block(paras, h)
     if title >= 0:

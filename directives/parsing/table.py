@@ -24,6 +24,7 @@ from directives.parsing.roles import read_roles
 from directives.parsing.text import Paragraph, cells, is_pipe_row, key
 
 _ROMAN = re.compile(r"^(?:[IVXL]{1,6}|[A-Z])\.?$")
+_PERIODIC = re.compile(r"^(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)\b")
 
 
 @dataclass(slots=True)
@@ -163,8 +164,11 @@ class TableReader:
     def _deadline(self, row: _Row, content: str) -> DeadlineFound | None:
         cell = row.cells.get("deadline", "")
         if cell:
-            found = find_deadline(fold(cell), cell, self.issued, self.calendar, permissive=True)
+            # A deadline column's "Hằng quý" is a recurring report by itself.
+            probe = f"định kỳ {cell}" if _PERIODIC.match(fold(cell)) else cell
+            found = find_deadline(fold(probe), probe, self.issued, self.calendar, permissive=True)
             if found:
+                found.text = cell if probe != cell else found.text
                 return found
         return find_deadline(fold(content), content, self.issued, self.calendar)
 
