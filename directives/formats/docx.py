@@ -56,8 +56,9 @@ def _count(package: zipfile.ZipFile, name: str) -> tuple[int, int]:
         with package.open(_DOCUMENT) as stream:
             while chunk := stream.read(_CHUNK):
                 window = tail + chunk
-                # A tag cut by the chunk border is counted in the next window only.
-                cut = max(0, len(window) - 6)
+                # A tag cut by the chunk border starts at a "<" near the end: counted next time.
+                cut = window.rfind(b"<", max(0, len(window) - 6))
+                cut = len(window) if cut < 0 else cut
                 paragraphs += len(_PARAGRAPH.findall(window, 0, cut))
                 cells += len(_CELL.findall(window, 0, cut))
                 tail = window[cut:]
