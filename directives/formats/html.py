@@ -6,6 +6,8 @@ a grid so a merged STT or lead cell does not shift the columns of the rows below
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree, html
 
 from directives.formats.limits import ReadLimits
@@ -16,13 +18,15 @@ _BLOCKS = frozenset(
     "p div section article header footer main aside h1 h2 h3 h4 h5 h6 li ul ol dl dt dd "
     "blockquote pre center form fieldset address figure figcaption caption".split()
 )
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SKIP = frozenset(("script", "style", "head", "noscript", "template", "iframe", "svg", "button"))
 
 
 def read_html(data: bytes, name: str, limits: ReadLimits) -> str:
     """The text of an HTML page: one line per block, each table as pipe rows."""
     try:
-        root = html.document_fromstring(data)
+        root = html.document_fromstring(_XML_DECLARATION.sub("", _decode(data), count=1))
     except (etree.ParserError, ValueError) as exc:
         raise NoticeError(f"{name}: not readable HTML ({exc})") from None
     elements = sum(1 for _ in root.iter())
@@ -35,6 +39,17 @@ def read_html(data: bytes, name: str, limits: ReadLimits) -> str:
     out: list[str] = []
     _walk(root.body if root.find("body") is not None else root, out)
     return "\n".join(out)
+
+
+def _decode(data: bytes) -> str:
+    """The page as text: its declared charset, else UTF-8, else Windows-1258 (old portals)."""
+    declared = _CHARSET.search(data[:4096])
+    for codec in ([declared[1].decode("ascii")] if declared else []) + ["utf-8"]:
+        try:
+            return data.decode(codec).lstrip("\ufeff")
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1258", errors="replace")
 
 
 def _walk(node: etree._Element, out: list[str]) -> None:

@@ -91,8 +91,11 @@ def _rows(table: TaskTable) -> list[_Row]:
 
 
 def _join(row: _Row, more: dict[str, str], para: Paragraph) -> None:
+    """A continuation row's cells appended; a capitalised agency cell is one more agency."""
     for role, value in more.items():
-        row.cells[role] = f"{row.cells.get(role, '')} {value}".strip()
+        another = role in ("lead", "coordinators") and value[:1].isupper() and row.cells.get(role)
+        glue = "; " if another else " "
+        row.cells[role] = f"{row.cells.get(role, '')}{glue}{value}".strip("; ")
     row.end = para.end
 
 

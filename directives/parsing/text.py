@@ -34,7 +34,7 @@ _DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
 _SENTENCE_END = (".", ";", ":", "!", "?", "./.", ")")
 _NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
 _PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
-_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
 _HEAD_CUT = re.compile(r"\s+(?=Số\s*:|V/v\b)")
 _STAMP = re.compile(r"^(?:Ký bởi|Người ký|Ký số bởi|Được ký bởi|Signed by)\s*:", re.IGNORECASE)
 _STAMP_MORE = re.compile(
