@@ -131,7 +131,29 @@ def lines_of(words: list[Word]) -> list[Line]:
                 break
         else:
             lines.append(Line([word]))
-    return sorted((line.settle() for line in lines), key=lambda ln: ln.top)
+    return _merge_raised(sorted((line.settle() for line in lines), key=lambda ln: ln.top))
+
+
+def _merge_raised(lines: list[Line]) -> list[Line]:
+    """Superscripts seen before their line's words made a line of their own: put them back."""
+    out: list[Line] = []
+    for line in lines:
+        if out and _raised_into(line, out[-1]):
+            line, small = out.pop(), line
+        elif out and _raised_into(out[-1], line):
+            small = out.pop()
+        else:
+            out.append(line)
+            continue
+        for word in small.words:
+            line.add(word)
+        out.append(line.settle())
+    return out
+
+
+def _raised_into(small: Line, big: Line) -> bool:
+    shared = min(small.bottom, big.bottom) - max(small.top, big.top)
+    return small.size < 0.8 * big.size and shared > 0.5 * (small.bottom - small.top)
 
 
 def _overlap(word: Word, line: Line) -> float:
