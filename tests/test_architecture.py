@@ -2,7 +2,8 @@
 
 directives imports nothing of ours; storage only directives; intake (the OCR runner: files and
 processes) only directives; notifications, reports, flows and web use storage, intake and
-directives, and from the shell only its two leaf modules (dondoc.settings, dondoc.errors). Only storage builds SQL statements: web must not call sa.select/update/insert/
+directives, and from the shell only its two leaf modules (dondoc.settings, dondoc.errors).
+Only storage builds SQL statements: web must not call sa.select/update/insert/
 delete nor import them from sqlalchemy.
 """
 

@@ -23,17 +23,22 @@ TABLES = Path(__file__).parent / "fixtures" / "tables"
 PLAN = "kh-quang-tri-2025-03-10-chuyen-doi-so"
 KHCN, VP, TC = "Sở Khoa học và Công nghệ", "Văn phòng UBND tỉnh", "Sở Tài chính"
 GD, DISTRICTS = "Sở Giáo dục và Đào tạo", "UBND các huyện, thị xã, thành phố"
+S1, S2, S3 = (
+    "I. Phát triển hạ tầng số",
+    "II. Phát triển chính quyền số",
+    "III. Phát triển kinh tế số, xã hội số",
+)
 # (ref, lead, coordinators, deadline, section)
 PLAN_TASKS = [
     ("III", KHCN, [], "2025-12-15", None),
-    ("1", KHCN, [TC, VP], "2025-06-30", "I. Phát triển hạ tầng số"),
-    ("2", KHCN, ["Các doanh nghiệp viễn thông", DISTRICTS], "2025-09-30", "I. Phát triển hạ tầng số"),
-    ("3", VP, ["Các sở, ban, ngành", DISTRICTS], "2025-12-31", "II. Phát triển chính quyền số"),
-    ("4", TC, [KHCN], "2025-09-30", "II. Phát triển chính quyền số"),
-    ("5", "Sở Nội vụ", [KHCN, GD], "2025-03-31", "II. Phát triển chính quyền số"),
-    ("6", "Sở Công Thương", ["Liên minh Hợp tác xã tỉnh"], "2025-10-31", "III. Phát triển kinh tế số, xã hội số"),
+    ("1", KHCN, [TC, VP], "2025-06-30", S1),
+    ("2", KHCN, ["Các doanh nghiệp viễn thông", DISTRICTS], "2025-09-30", S1),
+    ("3", VP, ["Các sở, ban, ngành", DISTRICTS], "2025-12-31", S2),
+    ("4", TC, [KHCN], "2025-09-30", S2),
+    ("5", "Sở Nội vụ", [KHCN, GD], "2025-03-31", S2),
+    ("6", "Sở Công Thương", ["Liên minh Hợp tác xã tỉnh"], "2025-10-31", S3),
     ("7", "Sở Y tế", [GD, "Ngân hàng Nhà nước chi nhánh Khu vực 11"], "2025-12-31",
-     "III. Phát triển kinh tế số, xã hội số"),
+     S3),
 ]  # fmt: skip
 
 
