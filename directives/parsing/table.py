@@ -49,6 +49,8 @@ class _Row:
 
 def split_tables(paras: list[Paragraph]) -> tuple[list[Paragraph], list[TaskTable]]:
     """The paragraphs outside task tables, and the task tables."""
+    if not any(p.text.startswith("|") for p in paras):
+        return paras, []
     rest: list[Paragraph] = []
     tables: list[TaskTable] = []
     i = 0

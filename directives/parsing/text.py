@@ -42,6 +42,10 @@ _STAMP_MORE = re.compile(
     re.IGNORECASE,
 )
 _GAP = re.compile(r"\S+(?: \S+)*")
+_TWO_GAPS = re.compile(r"\S(?: {2,}|\t)\S.*\S(?: {2,}|\t)\S")  # a line with two column gaps
+_STAMP_ANYWHERE = re.compile(
+    r"^(?:Ký bởi|Người ký|Ký số bởi|Được ký bởi|Signed by)\s*:", re.IGNORECASE | re.MULTILINE
+)
 CELL_BREAK = "<br>"
 
 
@@ -63,7 +67,7 @@ class Paragraph:
 def clean(text: str) -> str:
     """NFC, Ð→Đ, no markdown bold, one kind of space and dash bullet, LF line ends, tables."""
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
-    if "  " in text or "\t" in text:
+    if ("  " in text or "\t" in text) and _TWO_GAPS.search(text):
         text = aligned_tables(text)
     if _ODD.search(text):
         text = text.translate(_TRANSLATE)
@@ -75,7 +79,8 @@ def clean(text: str) -> str:
     lines = [line.strip() for line in text.split("\n")]
     if "|" in text:
         lines = _tables(lines)
-    return "\n".join(_drop_stamps(lines))
+    stamped = ("bởi" in text or "Signed" in text) and _STAMP_ANYWHERE.search(text)
+    return "\n".join(_drop_stamps(lines) if stamped else lines)
 
 
 def is_pipe_row(line: str) -> bool:
@@ -152,8 +157,6 @@ def _cell_lines(rows: list[list[str]]) -> list[str]:
 
 def _drop_stamps(lines: list[str]) -> list[str]:
     """Lines of a digital signature's stamp (VGCA: Ký bởi, Email, Cơ quan, Thời gian ký) go."""
-    if not any(_STAMP.match(line) for line in lines):
-        return lines
     out: list[str] = []
     stamp = 0
     for line in lines:
