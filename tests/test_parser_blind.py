@@ -3,9 +3,10 @@
 `tests/fixtures/notices_blind/` holds TB/CT/KH/CV documents, each NAME.<suffix> (.txt, .md,
 .docx, .html, .pdf or a scan, read through the extraction `dondoc parse` uses) beside its
 NAME.gold.json; the first twelve are of other provinces, the Văn phòng Chính phủ and the Bộ Tài
-chính (nine in round 1, three in round 2 written after the first fixes). Every gold task must come out with its ref, lead, coordinators (as a set), deadline and
-recurrence; header fields must match too. Tasks deliberately left failing are listed in
-KNOWN_FAILURES with the reason, never hidden by changing a gold file.
+chính (nine in round 1, three in round 2 written after the first fixes). Every gold task must
+come out with its ref, lead, coordinators (as a set), deadline and recurrence; header fields
+must match too. Tasks deliberately left failing are listed in KNOWN_FAILURES with the reason,
+never hidden by changing a gold file.
 """
 
 from __future__ import annotations
