@@ -183,3 +183,24 @@ def test_a_portal_header_table_in_html() -> None:
         "UBND tỉnh Cao Bằng",
     )
     assert [t.lead for t in draft.tasks] == ["Sở Tài chính"]
+
+
+MERGED = """<html><head><meta charset="utf-8"></head><body>
+<p>Số: 09/TB-UBND</p><p>Yên Bái, ngày 3 tháng 3 năm 2025</p><p>THÔNG BÁO</p>
+<p>Kết luận của đồng chí Vũ Thị Hiền Hạnh, Phó Chủ tịch UBND tỉnh như sau:</p>
+<table>
+<tr><th rowspan="2">STT</th><th rowspan="2">Nội dung</th><th colspan="2">Cơ quan thực hiện</th>
+<th rowspan="2">Thời hạn</th></tr>
+<tr><th>Chủ trì</th><th>Phối hợp</th></tr>
+<tr><td>1</td><td>Rà soát quỹ đất tái định cư</td><td>Sở Nông nghiệp và Môi trường</td>
+<td rowspan="2">Sở Tài chính</td><td>Quý II/2025</td></tr>
+<tr><td>2</td><td>Đề xuất cơ chế hỗ trợ di dời</td><td>Sở Xây dựng</td><td>30/7/2025</td></tr>
+</table></body></html>"""
+
+
+def test_html_task_table_with_a_two_row_header_and_merged_cells() -> None:
+    draft = _parse(MERGED.encode(), "tb.html")
+    assert [(t.ref, t.lead, t.coordinators, str(t.deadline)) for t in draft.tasks] == [
+        ("1", "Sở Nông nghiệp và Môi trường", ["Sở Tài chính"], "2025-06-30"),
+        ("2", "Sở Xây dựng", [], "2025-07-30"),  # the merged cell's text stays in its first row
+    ]
