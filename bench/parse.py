@@ -24,7 +24,7 @@ from bench.parse_formats import load_average, ocr_speed, pdf_speed
 from directives.drafts import DirectiveDraft, TaskDraft
 from directives.formats import Extracted
 from directives.normalize import key
-from directives.parsing import parse_notice
+from directives.parsing import NoticeError, parse_notice
 from dondoc.settings import Settings
 from intake import document_of, limits_from, read_file
 
@@ -153,12 +153,23 @@ def throughput(texts: list[str], seconds: float = 3.0, size: int = 15_000) -> di
     }
 
 
+def _parse_or_nothing(name: str, ex: Extracted, refused: dict[str, str]) -> DirectiveDraft:
+    """The draft, or an empty one (no task found) when the parser refuses the document."""
+    try:
+        return parse_notice(ex.text, source=ex.source)
+    except NoticeError as exc:
+        refused[name] = str(exc)
+        return DirectiveDraft(text=ex.text)
+
+
 def evaluate(folder: Path) -> dict[str, Any]:
     """Accuracy over a folder, overall and per notice."""
     fixtures = load_fixtures(folder)
-    drafts = [parse_notice(ex.text, source=ex.source) for _, ex, _ in fixtures]
+    refused: dict[str, str] = {}
+    drafts = [_parse_or_nothing(name, ex, refused) for name, ex, _ in fixtures]
     return {
         "accuracy": score([g for _, _, g in fixtures], drafts),
+        "refused": refused,
         "per_notice": {
             name: score([gold], [draft])
             for (name, _, gold), draft in zip(fixtures, drafts, strict=True)
