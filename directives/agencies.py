@@ -207,9 +207,9 @@ class AgencyRegistry:
             succession = self.successions[old.code]
             others = [h.name for h in heirs if h.code != first.code]
             warning = (
-                f"«{old.name}» đã kết thúc hoạt động từ ngày "
-                f"{succession.on:%d/%m/%Y} ({KIND_VI.get(succession.kind, succession.kind)}"
-                f"{', theo ' + succession.source if succession.source else ''}); "
+                f"«{old.name}» đã kết thúc hoạt động ngày {succession.ends_on:%d/%m/%Y}; "
+                f"từ {succession.on:%d/%m/%Y} ({KIND_VI.get(succession.kind, succession.kind)}"
+                f"{', theo ' + succession.source if succession.source else ''}) "
                 f"đề xuất giao «{first.name}»"
                 + (f" (đơn vị kế thừa khác: {', '.join(others)})" if others else "")
             )

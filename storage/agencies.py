@@ -15,7 +15,8 @@ from directives.models import Agency
 from directives.normalize import key
 from storage.models import AgencyAlias, AgencyMember, AgencyRow
 
-SHIPPED_AGENCIES = "lang_son.yaml"
+SHIPPED_AGENCIES = "lang_son_2025.yaml"  # the registry of today; lang_son.yaml is 2024
+AGENCIES_2024 = "lang_son.yaml"
 
 
 def shipped_agency_file() -> Path:

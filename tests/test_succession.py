@@ -94,3 +94,34 @@ def test_every_bad_row_is_named() -> None:
     assert any("line 4" in x and "markup" in x for x in lines)
     assert any("line 4" in x and "e-mail" in x for x in lines)
     assert any("line 8" in x and "before valid_from" in x for x in lines)
+
+
+def test_shipped_registry_of_today() -> None:
+    from storage.agencies import read_agency_file, shipped_agency_file
+
+    assert shipped_agency_file().name == "lang_son_2025.yaml"
+    reg = AgencyRegistry(read_agency_file(shipped_agency_file()))
+    today = date(2026, 12, 1)
+    units = [
+        a
+        for a in reg.agencies.values()
+        if a.kind in ("commune", "ward") and reg.valid(a.code, today)
+    ]
+    assert len(units) == 65 and sum(a.kind == "ward" for a in units) == 4
+    assert len(reg.members("ubnd-cac-xa-phuong", today)) == 65
+    for name, code in [
+        ("Sở Nông nghiệp và Môi trường", "so-nn-mt"),
+        ("UBND xã Đồng Đăng", "ubnd-xa-dong-dang"),
+        ("Sở Dân tộc và Tôn giáo", "so-dt-tg"),
+        ("Sở KH&ĐT", "so-tai-chinh"),
+        ("Sở Giao thông vận tải", "so-xay-dung"),
+        ("Sở TN&MT", "so-nn-mt"),
+        ("Sở Thông tin và Truyền thông", "so-kh-cn"),
+        ("UBND huyện Tràng Định", "ubnd-xa-that-khe"),
+    ]:
+        assert reg.resolve(name, today).agency.code == code, name
+    # every 2024 district and merged department has successors that exist today
+    for code in reg.successions:
+        assert reg.successors_on(code, today), code
+    old = AgencyRegistry(read_agency_file(shipped_agency_file().with_name("lang_son.yaml")))
+    assert set(old.agencies) <= set(reg.agencies)
