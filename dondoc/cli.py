@@ -26,7 +26,14 @@ app = typer.Typer(
 agencies_app = typer.Typer(help="The agency registry (danh mục cơ quan).", no_args_is_help=True)
 app.add_typer(agencies_app, name="agencies")
 
-CAPABILITY_MODULES = ("cli_parse", "cli_remind", "cli_report", "cli_web", "cli_deploy")
+CAPABILITY_MODULES = (
+    "cli_parse",
+    "cli_remind",
+    "cli_report",
+    "cli_web",
+    "cli_deploy",
+    "cli_registry",
+)
 
 
 @app.command()
@@ -51,10 +58,10 @@ def init() -> None:
 @agencies_app.command("load")
 def agencies_load(
     file: Annotated[
-        Path | None, typer.Argument(help="YAML or CSV; default: shipped Lạng Sơn")
+        Path | None, typer.Argument(help="YAML, CSV or XLSX; default: shipped Lạng Sơn (2025)")
     ] = None,
 ) -> None:
-    """Load (insert or update by code) agencies from a YAML or CSV file."""
+    """Load (insert or update by code) agencies from a YAML, CSV or XLSX file."""
     from storage.agencies import load_agencies
 
     path = file or shipped_agency_file()
