@@ -4,7 +4,6 @@ agencies and directives for the lists, the ICS token."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from datetime import date
 
 import sqlalchemy as sa

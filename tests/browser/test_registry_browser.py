@@ -26,8 +26,15 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
 NOTICE = Path(__file__).parents[1] / "fixtures" / "succession" / "tb-2024-05-10.txt"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")

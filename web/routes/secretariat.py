@@ -13,8 +13,7 @@ from starlette.responses import Response
 from directives.drafts import TextSource
 from directives.models import TaskState
 from directives.parsing import NoticeError
-from storage import page_reads
-from storage import registry_edit
+from storage import page_reads, registry_edit
 from storage.agencies import registry_from_db
 from storage.models import DirectiveRow
 from storage.queries import TaskFilter
