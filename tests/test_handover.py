@@ -170,3 +170,55 @@ def test_before_the_change_nothing_moves(db: Database) -> None:
         "so-gtvt",
         "so-tt-tt",
     }
+
+
+def _by_agency(db: Database, as_of: date, mode: str) -> dict[str, int]:
+    from reports.model import Scope
+    from reports.rollup import by_agency
+
+    with db.read() as s:
+        return {r.label: r.counts.total for r in by_agency(s, as_of, Scope(agency_at=mode))}
+
+
+def test_rollup_over_the_change_in_both_modes(db: Database, tmp_path: Path) -> None:
+    seeded(db)
+    with db.write() as s:  # Sở LĐ-TB&XH finished its task before it merged: never handed over
+        task = s.scalar(sa.select(TaskRow).where(TaskRow.content.like("%bảo trợ xã hội%")))
+        task.state, task.completed_on = "done", date(2025, 2, 10)
+        apply_handover(s, date(2025, 7, 1), "vp")
+    spring, winter = date(2025, 5, 31), date(2025, 12, 31)
+
+    now = _by_agency(db, spring, "asof")  # responsible on 31/5/2025
+    assert now["Sở Tài chính"] == 1 and "Sở Kế hoạch và Đầu tư" not in now
+    assert now["Sở Nội vụ"] >= 1 and "Sở Lao động - Thương binh và Xã hội" not in now
+    van_lang = now["UBND huyện Văn Lãng"]  # districts still in being on 31/5/2025
+    assert van_lang >= 2 and "UBND xã Na Sầm" not in now
+
+    then = _by_agency(db, spring, "then")
+    assert then["Sở Lao động - Thương binh và Xã hội"] == 1  # done on 10/02/2025, its own work
+
+    late = _by_agency(db, winter, "asof")
+    assert "UBND huyện Văn Lãng" not in late
+    assert late["UBND xã Hoàng Văn Thụ"] == 1  # the task naming xã Tân Thanh
+    assert late["UBND xã Na Sầm"] == van_lang - 1  # the others, to the district seat
+    assert late["Sở Nội vụ"] >= 1 and late["Sở Tài chính"] == 1
+
+    late_then = _by_agency(db, winter, "then")  # due 30/5/2025: the districts led them then
+    assert late_then["UBND huyện Văn Lãng"] >= 2  # the two due 30/5/2025 (an ongoing one: today's)
+    assert "UBND xã Hoàng Văn Thụ" not in late_then
+    assert late_then["Sở Tài chính"] == 1  # handed over on 01/3/2025, before its deadline
+    assert sum(late.values()) == sum(late_then.values())
+
+    from docx import Document
+
+    for mode, words in (("asof", "tại ngày báo cáo"), ("then", "tại thời điểm thực hiện")):
+        out = tmp_path / f"r-{mode}.docx"
+        result = CliRunner().invoke(
+            app,
+            ["report", "--as-of", "2025-12-31", "--format", "docx", "--out", str(out),
+             "--agency-at", mode],
+            env={"DONDOC_DATABASE_URL": db.url},
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+        assert words in text
