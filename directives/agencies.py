@@ -515,7 +515,13 @@ def _successor(raw: object) -> Successor | None:
 _CSV_LISTS = ("aliases", "members")
 # CSV/XLSX columns beyond the agency fields: how it ended and who took over
 # ("so-xay-dung; so-vh-tt-dl: báo chí, xuất bản" = code, or code: work).
-SUCCESSION_COLUMNS = ("ended_by", "successors", "succession_on", "succession_source")
+SUCCESSION_COLUMNS = (
+    "ended_by",
+    "successors",
+    "succession_on",
+    "succession_source",
+    "succession_notes",
+)
 COLUMNS = (
     "code", "name", "kind", "aliases", "members", "email", "head_email",
     "valid_from", "valid_to", *SUCCESSION_COLUMNS,
@@ -562,6 +568,7 @@ def _row_succession(raw: dict[str, object], extra: dict[str, object]) -> Success
             "kind": extra.get("ended_by", ""),
             "to": heirs,
             "source": extra.get("succession_source"),
+            "notes": extra.get("succession_notes"),
         }
     )
 
@@ -601,6 +608,7 @@ def registry_rows(agencies: Iterable[Agency], successions: Iterable[Succession])
                 else "",
                 "succession_on": s.on.isoformat() if s else "",
                 "succession_source": (s.source or "") if s else "",
+                "succession_notes": (s.notes or "") if s else "",
             }
         )
     return rows
