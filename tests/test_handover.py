@@ -118,6 +118,10 @@ def test_handover_moves_every_open_task_and_the_sweep_mails_successors_only(
         ("so-tai-chinh", date(2025, 3, 1), None),
     ]
 
+    later = (HERE / "fixtures" / "succession" / "tb-2026-01-15.txt").read_text(encoding="utf-8")
+    draft = parse_notice(later, registry)  # the registry as stored, successions and all
+    assert [t.lead_code for t in draft.tasks] == ["so-nn-mt", "so-tai-chinh", "ubnd-phuong-ky-lua"]
+
     planned = run("sweep", "--at", "2025-07-02T07:30", "--json")
     assert planned["digests"] > 0
     run("deliver", "--json")
