@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,12 +20,21 @@ from directives.agencies import (
 )
 
 FORMATS = (".yaml", ".yml", ".csv", ".xlsx")
+MAX_UNPACKED = 50 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks beyond this
+MAX_ROWS = 20_000
 
 
 def read_xlsx(data: bytes) -> AgencyList:
     """Agencies from the first worksheet (header row: the COLUMNS, at least code and name)."""
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        raise AgencyFileError(None, "not an XLSX workbook") from None
+    if unpacked > MAX_UNPACKED:
+        raise AgencyFileError(None, "the workbook unpacks to more than 50 MB: refused")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises zipfile/KeyError/InvalidFileException variously
@@ -34,11 +44,13 @@ def read_xlsx(data: bytes) -> AgencyList:
     header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
     if not {"code", "name"} <= set(header):
         raise AgencyFileError(1, "the first row must name the columns, including code and name")
-    table = [
-        ({h: _cell(v) for h, v in zip(header, row, strict=False) if h}, n)
-        for n, row in enumerate(rows, start=2)
-        if any(v not in (None, "") for v in row)
-    ]
+    table = []
+    for n, row in enumerate(rows, start=2):
+        if n > MAX_ROWS:
+            book.close()
+            raise AgencyFileError(n, f"more than {MAX_ROWS} rows: refused")
+        if any(v not in (None, "") for v in row):
+            table.append(({h: _cell(v) for h, v in zip(header, row, strict=False) if h}, n))
     book.close()
     if not table:
         raise AgencyFileError(None, "no agencies found in the workbook")

@@ -94,3 +94,10 @@ def test_good_xlsx_loads_with_its_successions(cli, tmp_path: Path) -> None:  # t
     cu = next(dict(zip(head, r, strict=True)) for r in rows if r[0] == "so-cu")
     assert cu["successors"] == "so-moi; so-khac: văn hóa" and cu["ended_by"] == "split"
     assert cu["succession_on"] == "2025-03-01"
+
+
+def test_not_a_workbook_is_one_message(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "fake.xlsx"
+    path.write_bytes("code,name\nso-a,Sở A\n".encode())
+    assert "not an XLSX workbook" in cli("agencies", "load", str(path), code=2)
+    assert _count(cli) == 0
