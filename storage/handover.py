@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from directives.agencies import AgencyRegistry, Succession
 from storage.agencies import registry_from_db
 from storage.history import record
-from storage.models import AgencyRow, TaskCoordinator, TaskLeadRow, TaskRow
+from storage.models import AgencyRow, OutboxRow, TaskCoordinator, TaskLeadRow, TaskRow
 
 REASON = "chuyển giao do sắp xếp tổ chức bộ máy"
 CLOSED_STATES = ("done", "cancelled")
@@ -141,8 +141,33 @@ def apply_handover(
             },
         )
         done.append((move, to))
+    if only is None:
+        withdraw_mail(session, at)
     session.flush()
     return done
+
+
+WITHDRAWN = "Không gửi: cơ quan đã kết thúc hoạt động (chuyển giao do sắp xếp tổ chức bộ máy)"
+
+
+def withdraw_mail(session: Session, at: date) -> int:
+    """Pending mail to the addresses of agencies ended by `at` is not sent: marked failed with
+    the reason (their tasks' reminders go to the successors from the next sweep)."""
+    rows = session.execute(sa.select(AgencyRow.email, AgencyRow.head_email, AgencyRow.valid_to))
+    ended: set[str] = set()
+    alive: set[str] = set()
+    for email, head, valid_to in rows:
+        target = ended if valid_to is not None and valid_to < at else alive
+        target.update(a.strip().lower() for a in (email, head) if a)
+    gone = ended - alive
+    if not gone:
+        return 0
+    result = session.execute(
+        sa.update(OutboxRow)
+        .where(OutboxRow.status == "pending", sa.func.lower(OutboxRow.recipient).in_(gone))
+        .values(status="failed", last_error=WITHDRAWN)
+    )
+    return result.rowcount or 0
 
 
 def _pass_lead(session: Session, task: TaskRow, old_id: int, new_id: int, on: date) -> None:

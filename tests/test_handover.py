@@ -21,7 +21,7 @@ from directives.parsing import parse_notice
 from dondoc.cli import app
 from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.db import Database
-from storage.handover import REASON, HandoverError, apply_handover, plan_handover
+from storage.handover import REASON, WITHDRAWN, HandoverError, apply_handover, plan_handover
 from storage.models import AgencyRow, HistoryRow, TaskLeadRow, TaskRow
 from storage.registration import register_directive
 
@@ -73,6 +73,8 @@ def test_handover_moves_every_open_task_and_the_sweep_mails_successors_only(
     db: Database, env: Sink
 ) -> None:
     seeded(db)
+    early = run("sweep", "--at", "2025-06-02T07:30", "--json")  # planned for the old agencies
+    assert early["digests"] > 0  # ... and not yet sent when the handover runs
     before = leads(db)
     dry = run("agencies", "handover", "--at", "2025-07-01", "--dry-run", "--json")
     assert dry["dry_run"] and leads(db) == before  # a dry run changes nothing
@@ -125,6 +127,8 @@ def test_handover_moves_every_open_task_and_the_sweep_mails_successors_only(
     planned = run("sweep", "--at", "2025-07-02T07:30", "--json")
     assert planned["digests"] > 0
     run("deliver", "--json")
+    withdrawn = run("outbox", "--json")["rows"]
+    assert withdrawn and {r["last_error"] for r in withdrawn} == {WITHDRAWN}
     recipients = {r for _, rcpts, _ in env.messages for r in rcpts}
     ended = {
         a.email for a in registry.agencies.values() if a.valid_to and a.valid_to < date(2025, 7, 1)
