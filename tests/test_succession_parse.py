@@ -38,3 +38,16 @@ def test_2024_notice_keeps_the_agencies_of_its_day() -> None:
     assert [t.lead_code for t in draft.tasks] == ["so-tn-mt", "so-kh-dt", "ubnd-huyen-cao-loc"]
     assert not any("kết thúc" in w for t in draft.tasks for w in t.warnings)
     assert "unknown agency: Sở Dân tộc và Tôn giáo" in draft.tasks[2].warnings  # not yet then
+
+
+def test_seed_reads_the_same_with_the_2024_and_the_2025_registry() -> None:
+    from directives.agencies import load_registry
+
+    data = shipped_agency_file().parent
+    text = SEED.read_text(encoding="utf-8")
+    drafts = [
+        parse_notice(text, AgencyRegistry(load_registry((data / name).read_text("utf-8"), "yaml")))
+        for name in ("lang_son.yaml", "lang_son_2025.yaml")
+    ]
+    old, new = ([(t.lead_code, t.coordinator_codes, t.warnings) for t in d.tasks] for d in drafts)
+    assert old == new and len(old) == 19
