@@ -45,7 +45,13 @@ def _serve(
 ) -> None:
     import uvicorn
 
+    from dondoc.settings import WeakSecretKey, check_secret_key
     from web.app import create_app
+
+    try:
+        check_secret_key(settings)  # type: ignore[arg-type]
+    except WeakSecretKey as exc:
+        raise UserError(str(exc)) from None
 
     # Several workers need an import string: each process builds its app from the environment,
     # the same DONDOC_* settings `serve` read. The scheduler stays in this (supervisor) process.

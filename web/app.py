@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dondoc.settings import Settings
+from dondoc.settings import Settings, check_secret_key
 from storage.db import Database, shared_database
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
 from web.deps import LoginRequired, render
@@ -82,6 +82,7 @@ def _install_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings()
+    check_secret_key(settings)
     if db is None:
         db = shared_database(settings.database_url)
     app = FastAPI(

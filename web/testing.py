@@ -29,6 +29,8 @@ from web.accounts import Role, create_token
 from web.security import hash_password
 
 STARTUP_TIMEOUT = 20.0
+# A strong key for tests and benchmarks only (tests/conftest.py puts it in DONDOC_SECRET_KEY).
+TEST_SECRET_KEY = "dondoc-tests-only-9f1c2b7e4a6d8c0e3b5a7f9d1c3e5a7b"
 
 
 @contextmanager
