@@ -15,13 +15,11 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dondoc.settings import Settings, check_secret_key
-from storage.db import Database, shared_database
+from storage.db import Database, shared_database, utcnow
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
 from web.deps import LoginRequired, render
 from web.routes import agency, api, auth, ics, leader, secretariat, tasks
-from web.security import LoginLimiter
-
-SESSION_MAX_AGE = 10 * 60 * 60  # one working day
+from web.throttle import Clock, LoginThrottle
 
 
 class BodyLimit:
@@ -80,7 +78,11 @@ def _install_handlers(app: FastAPI) -> None:
         raise exc
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """The app; `clock` (UTC now) drives session timeouts and login delays (tests pass their own,
+    or set app.state.clock)."""
     settings = settings or Settings()
     check_secret_key(settings)
     if db is None:
@@ -92,12 +94,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         openapi_url="/api/openapi.json",
     )
     app.state.settings, app.state.db = settings, db
-    app.state.login_limiter = LoginLimiter()
+    app.state.clock = clock or utcnow
+    app.state.login_throttle = LoginThrottle(db, lambda: app.state.clock())
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
         session_cookie="dondoc_session",
-        max_age=SESSION_MAX_AGE,
+        max_age=int(settings.session_max_hours * 3600),
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )

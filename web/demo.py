@@ -41,7 +41,7 @@ SWEEPS = (date(2024, 12, 23), date(2024, 12, 31), date(2025, 1, 6), date(2025, 1
 ACCOUNTS = (  # username, password, role, agency code, full name
     ("vanphong", "vanphong-demo", Role.SECRETARIAT, None, "Nguyễn Thị Thu (Văn phòng UBND tỉnh)"),
     ("ngoaivu", "ngoaivu-demo", Role.AGENCY_OFFICER, "so-ngoai-vu", "Hoàng Văn Nam (Sở Ngoại vụ)"),
-    ("noivu", "noivu-demo", Role.AGENCY_OFFICER, "so-noi-vu", "Lê Thị Hoa (Sở Nội vụ)"),
+    ("noivu", "noivu-demo-2026", Role.AGENCY_OFFICER, "so-noi-vu", "Lê Thị Hoa (Sở Nội vụ)"),
     ("lanhdao", "lanhdao-demo", Role.LEADER, None, "Dương Xuân Huyên"),
 )
 
