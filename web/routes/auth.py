@@ -1,4 +1,4 @@
-"""Login (throttled in the database), logout and the home page that sends each role to its own pages."""
+"""Login (throttled in the database), logout and the home page that sends each role home."""
 
 from __future__ import annotations
 
