@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
@@ -17,7 +17,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dondoc.settings import Settings, check_secret_key
 from storage.db import Database, shared_database, utcnow
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
+from web.db_errors import UNAVAILABLE_MESSAGE, unavailable
 from web.deps import LoginRequired, render
+from web.guards import ids_in_range
 from web.routes import agency, api, auth, ics, leader, secretariat, tasks
 from web.throttle import Clock, LoginThrottle
 
@@ -70,11 +72,15 @@ def _install_handlers(app: FastAPI) -> None:
     async def missing(request: Request, exc: TaskNotFound) -> Response:
         return _error(request, 404, "Không tìm thấy nhiệm vụ.")
 
-    @app.exception_handler(OperationalError)
-    async def busy(request: Request, exc: OperationalError) -> Response:
+    @app.exception_handler(DBAPIError)
+    async def busy(request: Request, exc: DBAPIError) -> Response:
         # SQLite under concurrent writers: "database is locked" is a conflict, retry later.
-        if "locked" in str(exc.orig):
+        if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
             return _error(request, 409, STALE_MESSAGE)
+        if unavailable(exc):  # read-only or full: nothing was written
+            response = _error(request, 503, UNAVAILABLE_MESSAGE)
+            response.headers["Retry-After"] = "300"
+            return response
         raise exc
 
 
@@ -92,6 +98,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(ids_in_range)],
     )
     app.state.settings, app.state.db = settings, db
     app.state.clock = clock or utcnow
