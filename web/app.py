@@ -20,6 +20,7 @@ from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
 from web.db_errors import UNAVAILABLE_MESSAGE, unavailable
 from web.deps import LoginRequired, render
 from web.guards import ids_in_range
+from web.headers import SecurityHeaders
 from web.routes import agency, api, auth, ics, leader, secretariat, tasks
 from web.throttle import Clock, LoginThrottle
 
@@ -112,6 +113,10 @@ def create_app(
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + 2 * 1024 * 1024)
+    # Added last, so outermost: the 413 above, errors and static files get the headers too.
+    app.add_middleware(
+        SecurityHeaders, fastapi_app=app, https=settings.base_url.startswith("https://")
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # The API first: routes are matched in order, and programs' calls are the bulk of requests.
     # No page path starts with /api, so the order changes nothing else.
