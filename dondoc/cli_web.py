@@ -23,8 +23,8 @@ def serve(
         int,
         typer.Option(
             min=1,
-            help="Web worker processes (2 on a 2-core machine); sessions are signed cookies, "
-            "so any worker serves any user, but the failed-login limit counts per process",
+            help="Web worker processes (2 on a 2-core machine); sessions and failed-login "
+            "counts live in the database, so any worker serves any user",
         ),
     ] = 1,
 ) -> None:
