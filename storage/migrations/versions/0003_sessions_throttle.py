@@ -2,7 +2,7 @@
 
 `sessions`: one row per logged-in browser (the SHA-256 of the cookie's token), so logout, an
 admin or disabling a user ends it. `login_attempts`: failed logins per account, per address and
-per pair, shared by every worker process and machine.
+per pair, shared by every worker process and machine. Login names are lower-cased and stripped.
 
 Revision ID: 0003
 Revises: 0002
@@ -40,6 +40,13 @@ def upgrade() -> None:
     sa.Column('last_failure', storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('blocked_until', storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('scope', 'key', name=op.f('pk_login_attempts'))
+    )
+    # Login names are now stored and looked up normalised (stripped, case folded): bring older
+    # ones to that spelling unless another account already has it (then it stays as it was).
+    op.execute(
+        "UPDATE app_user SET username = lower(trim(username))"
+        " WHERE username <> lower(trim(username))"
+        " AND lower(trim(username)) NOT IN (SELECT username FROM app_user)"
     )
 
 
