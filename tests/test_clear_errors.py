@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from dondoc.settings import Settings
 from storage.db import Database
@@ -56,6 +57,41 @@ def _read_only(db: Database) -> Database:
         path = db.engine.url.database
         return Database(f"sqlite:///file:{path}?mode=ro&uri=true")
     return Database(db.url, connect_args={"options": "-c default_transaction_read_only=on"})
+
+
+def _full(db: Database) -> Database:
+    """The same SQLite file with no room to grow: compacted, then capped at its size
+    (`max_page_count`), as a full disk leaves it."""
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = db.engine.raw_connection()
+    try:
+        raw.execute("VACUUM")  # type: ignore[attr-defined]
+    finally:
+        raw.close()
+    full = Database(db.url)
+
+    @event.listens_for(full.engine, "connect")
+    def _cap(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    return full
+
+
+def test_full_database_answers_503(db, world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    if db.dialect != "sqlite":
+        pytest.skip("a full disk is made on SQLite (max_page_count)")
+    full = _full(db)
+    api = TestClient(_app(full, tmp_path), raise_server_exceptions=False)
+    api.headers["Authorization"] = f"Bearer {world.tokens['ngoaivu']}"
+    task_id = world.tasks["so-ngoai-vu"][0]
+    version = api.get(f"/api/tasks/{task_id}").json()["version"]
+    body = {"percent": 40, "note": "Đã triển khai " * 350, "version": version}
+    answer = api.post(f"/api/tasks/{task_id}/progress", json=body)
+    assert answer.status_code == 503 and answer.json()["detail"] == UNAVAILABLE_MESSAGE
+    assert api.get(f"/api/tasks/{task_id}").json()["version"] == version
+    full.dispose()
 
 
 def _counts(db: Database) -> tuple[int, int, int]:
