@@ -4,6 +4,7 @@ indexes the draft does not have. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from dondoc.settings import Settings
-from storage.db import Database
+from storage.db import Database, utcnow
 from storage.models import DirectiveRow, StatusUpdateRow, TaskRow
 from web.app import create_app
 from web.db_errors import UNAVAILABLE_MESSAGE
@@ -110,6 +111,7 @@ def test_read_only_database_answers_503_and_still_serves_reads(db, world, tmp_pa
     task_id = world.tasks["so-ngoai-vu"][0]
     broken = _read_only(db)
     app = _app(broken, tmp_path)
+    app.state.clock = lambda: utcnow() + timedelta(minutes=5)  # last_seen due for an update
     api = TestClient(app, raise_server_exceptions=False)
     api.headers["Authorization"] = f"Bearer {world.tokens['ngoaivu']}"
     assert api.get("/api/tasks").status_code == 200

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from dondoc.settings import Settings
 from storage import auth_state
@@ -55,8 +55,8 @@ def _touch(db: Database, sid: str, now: datetime) -> None:
     try:
         with db.engine.execution_options(sqlite_immediate=True).begin() as conn:
             auth_state.touch_session(conn, sid, now)
-    except OperationalError:
-        pass  # a read-only or busy database: the page is still served, last_seen waits
+    except DBAPIError:
+        pass  # a read-only, full or busy database: the page is still served, last_seen waits
 
 
 def user_of(request: Request, db: Database) -> CurrentUser | None:
@@ -71,8 +71,11 @@ def user_of(request: Request, db: Database) -> CurrentUser | None:
         return None
     created, last_seen = row[-2], row[-1]
     if expired(created, last_seen, now, request.app.state.settings):
-        with db.engine.begin() as conn:
-            auth_state.end_session(conn, sid)
+        try:
+            with db.engine.begin() as conn:
+                auth_state.end_session(conn, sid)
+        except DBAPIError:
+            pass  # read-only: the row stays, but an expired session is refused all the same
         return None
     if now - last_seen > auth_state.TOUCH_EVERY:
         _touch(db, sid, now)
