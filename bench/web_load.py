@@ -40,7 +40,7 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from web.accounts import Role
-from web.testing import add_user
+from web.testing import TEST_SECRET_KEY, add_user
 
 ADMIN_URL = os.environ.get(
     "DONDOC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -250,6 +250,7 @@ async def _load(
 
 def _start_server(url: str, port: int, workers: int, keep_alive: int) -> subprocess.Popen:
     env = os.environ | {"DONDOC_DATABASE_URL": url, "DONDOC_UPLOAD_DIR": "/tmp/dondoc-bench"}
+    env.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
     command = [sys.executable, "-m", "uvicorn", "--factory", "web.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     command += ["--workers", str(workers), "--timeout-keep-alive", str(keep_alive)]

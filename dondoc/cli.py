@@ -37,9 +37,23 @@ CAPABILITY_MODULES = (
 
 
 @app.command()
-def init() -> None:
+def init(
+    secret_key: Annotated[
+        bool,
+        typer.Option(
+            "--secret-key", help="Also write a strong DONDOC_SECRET_KEY into .env (kept if strong)"
+        ),
+    ] = False,
+    env_file: Annotated[Path, typer.Option(help="The .env file for --secret-key")] = Path(".env"),
+) -> None:
     """Create or upgrade the database schema and the working-day calendar."""
     from storage.calendar import sync_calendar
+
+    if secret_key:
+        from dondoc.envfile import ensure_secret_key
+
+        written = ensure_secret_key(env_file)
+        typer.echo(f"{env_file}: {'new secret key written' if written else 'secret key kept'}")
     from storage.migrate import current_revision, head_revision, upgrade
 
     db = database()

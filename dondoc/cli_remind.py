@@ -99,9 +99,14 @@ def _row(r: Any) -> dict[str, Any]:
 
 def scheduler() -> None:
     """Run the embedded scheduler (sweep, delivery) in the foreground until Ctrl-C."""
+    from dondoc.settings import WeakSecretKey, check_secret_key
     from flows.scheduler import build_scheduler, run_foreground
 
     settings = get_settings()
+    try:  # the scheduler mails links into the app: one installation, one strong key
+        check_secret_key(settings)
+    except WeakSecretKey as exc:
+        raise UserError(str(exc)) from None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     for job in build_scheduler(settings).get_jobs():

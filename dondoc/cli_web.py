@@ -23,8 +23,8 @@ def serve(
         int,
         typer.Option(
             min=1,
-            help="Web worker processes (2 on a 2-core machine); sessions are signed cookies, "
-            "so any worker serves any user, but the failed-login limit counts per process",
+            help="Web worker processes (2 on a 2-core machine); sessions and failed-login "
+            "counts live in the database, so any worker serves any user",
         ),
     ] = 1,
 ) -> None:
@@ -45,7 +45,13 @@ def _serve(
 ) -> None:
     import uvicorn
 
+    from dondoc.settings import WeakSecretKey, check_secret_key
     from web.app import create_app
+
+    try:
+        check_secret_key(settings)  # type: ignore[arg-type]
+    except WeakSecretKey as exc:
+        raise UserError(str(exc)) from None
 
     # Several workers need an import string: each process builds its app from the environment,
     # the same DONDOC_* settings `serve` read. The scheduler stays in this (supervisor) process.
@@ -121,6 +127,57 @@ def users_token(
         except AccountError as exc:
             raise UserError(str(exc)) from None
     typer.echo(token)
+
+
+def _account_change(action: str, username: str, name: str | None = None) -> object:
+    from dondoc.wiring import database
+    from web import accounts
+
+    functions = {
+        "disable": lambda s: accounts.disable_user(s, username),
+        "enable": lambda s: accounts.enable_user(s, username),
+        "logout": lambda s: accounts.end_sessions(s, username),
+        "revoke": lambda s: accounts.revoke_tokens(s, username, name),
+    }
+    with database().write() as session:
+        try:
+            return functions[action](session)
+        except accounts.AccountError as exc:
+            raise UserError(str(exc)) from None
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Disable an account: its sessions and API tokens end at once."""
+    ended, revoked = _account_change("disable", username)  # type: ignore[misc]
+    typer.echo(f"user {username} disabled; {ended} sessions ended, {revoked} API tokens revoked")
+
+
+@users_app.command("enable")
+def users_enable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Enable a disabled account again (it logs in anew; old tokens stay revoked)."""
+    _account_change("enable", username)
+    typer.echo(f"user {username} enabled")
+
+
+@users_app.command("logout")
+def users_logout(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """End every session of an account (each browser must log in again)."""
+    typer.echo(f"user {username}: {_account_change('logout', username)} sessions ended")
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="The token's name (all tokens when left out)")
+    ] = None,
+) -> None:
+    """Revoke API tokens of an account: programs using them get 401 from the next call."""
+    revoked = _account_change("revoke", username, name)
+    if not revoked:
+        raise UserError(f"user {username} has no API token" + (f" named {name!r}" if name else ""))
+    typer.echo(f"user {username}: {revoked} API tokens revoked")
 
 
 def demo(

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SmtpSecurity(StrEnum):
@@ -28,7 +29,15 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     send_time: time = time(7, 30)  # reminders go out at this local time on working days
     base_url: str = "http://127.0.0.1:8000"
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    # Signs session cookies and CSRF tokens: no default; `dondoc init --secret-key` writes one.
+    secret_key: SecretStr = SecretStr("")
+    # Sessions kept on the server (table `sessions`): ended after this long without a request,
+    # and this long after login whatever happens.
+    session_idle_minutes: int = Field(default=60, ge=1)
+    session_max_hours: float = Field(default=10, gt=0)
+    # Peers whose X-Forwarded-For is believed (the reverse proxy of DEPLOY.md); nobody else's.
+    # Addresses or networks, comma-separated: DONDOC_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     upload_dir: Path = Path("uploads")
     upload_max_bytes: int = 10 * 1024 * 1024
     agency_file: Path | None = None  # default: the shipped Lạng Sơn registry
@@ -56,6 +65,43 @@ class Settings(BaseSettings):
     smtp_reply_to: str | None = None
     smtp_connections: int = Field(default=4, ge=1, le=32)
     smtp_timeout: float = 30.0
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+MIN_SECRET_KEY_LENGTH = 32
+KNOWN_DEFAULT_KEYS = frozenset({"change-me-in-production", "change-me", "secret", "changeme"})
+SECRET_KEY_HELP = (
+    "run `dondoc init --secret-key` to write a strong key into .env, or set DONDOC_SECRET_KEY "
+    f"to at least {MIN_SECRET_KEY_LENGTH} random characters "
+    "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+)
+
+
+class WeakSecretKey(ValueError):
+    """The secret key would let anyone forge a session: refused at start."""
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` cannot sign sessions, or None when it can."""
+    if not key.strip():
+        return "DONDOC_SECRET_KEY is not set"
+    if key.strip().lower() in KNOWN_DEFAULT_KEYS:
+        return "DONDOC_SECRET_KEY is a published default"
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 8:
+        return f"DONDOC_SECRET_KEY is too weak ({len(key)} characters)"
+    return None
+
+
+def check_secret_key(settings: Settings) -> None:
+    problem = secret_key_problem(settings.secret_key.get_secret_value())
+    if problem:
+        raise WeakSecretKey(f"{problem}: {SECRET_KEY_HELP}")
 
 
 def get_settings() -> Settings:

@@ -52,6 +52,10 @@ def build(mail: Mail) -> tuple[bytes, str]:
     # Not email.utils.make_msgid: it adds time and pid, and retries must share one id.
     message_id = f"<{_ID_UNSAFE.sub('-', mail.id_key)}@{mail.domain}>"
     msg["Message-ID"] = message_id
+    # Machine-sent (RFC 3834): no vacation replies or auto-forward loops, marked bulk.
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg["Precedence"] = "bulk"
     msg.set_content(mail.text)
     msg.add_alternative(mail.html, subtype="html")
     for a in mail.attachments:

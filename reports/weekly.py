@@ -88,7 +88,7 @@ def leader_mail(
         ("Tỷ lệ hoàn thành đúng hạn (*)", percent(c.on_time_rate)),
     ]
     overdue = rollup.overdue[:OVERDUE_IN_MAIL]
-    link = f"{settings.base_url.rstrip('/')}/dashboard"
+    link = f"{settings.base_url.rstrip('/')}/leader"
     context = {
         "leader": leader,
         "r": rollup,

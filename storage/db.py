@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -97,12 +98,11 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Python < 3.12 sqlite3 does not BEGIN for SELECT; let SQLAlchemy emit BEGIN itself.
         dbapi_conn.isolation_level = None
-        for pragma in (
-            "journal_mode=WAL",
-            "foreign_keys=ON",
-            "busy_timeout=30000",
-            "synchronous=NORMAL",
-        ):
+        try:
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            pass  # a read-only file or folder: still readable, writes fail (answered 503)
+        for pragma in ("foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL"):
             dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")

@@ -259,6 +259,33 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SessionRow(Base):
+    """Phiên đăng nhập kept on the server: the cookie carries a random token, the row its
+    SHA-256 (`id`); logout, an admin or disabling the user deletes the row and the cookie is dead.
+    """
+
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    created: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    address: Mapped[str] = mapped_column(sa.String(100), default="")
+
+
+class LoginAttemptRow(Base):
+    """Failed logins counted per account, per address and per (account, address), shared by
+    every worker: `failures` since the last success, and when the next try is allowed."""
+
+    __tablename__ = "login_attempts"
+    scope: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]
+
+
 class CalendarDay(Base):
     """Ngày trong lịch làm việc; `work_index` counts working days so SQL can do day arithmetic."""
 

@@ -15,7 +15,7 @@ UserColumns = sa.Row
 
 # Columns, not entities: a login check needs no ORM identity map. Built once, so SQLAlchemy
 # reuses the statement's cache key instead of recomputing it on every request.
-_USER_COLUMNS = sa.select(
+USER_COLUMNS = sa.select(
     UserRow.id,
     UserRow.username,
     UserRow.full_name,
@@ -24,8 +24,8 @@ _USER_COLUMNS = sa.select(
     AgencyRow.name,
     UserRow.leader_name,
 ).outerjoin(AgencyRow, AgencyRow.id == UserRow.agency_id)
-_BY_ID = _USER_COLUMNS.where(UserRow.id == sa.bindparam("user_id"), UserRow.active.is_(True))
-_BY_TOKEN = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
+_BY_ID = USER_COLUMNS.where(UserRow.id == sa.bindparam("user_id"), UserRow.active.is_(True))
+_BY_TOKEN = USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
     ApiTokenRow.token_hash == sa.bindparam("token_hash"), UserRow.active.is_(True)
 )
 
@@ -83,3 +83,9 @@ def add_api_token(session: Session, user_id: int, name: str, token_hash: str) ->
     session.add(row)
     session.flush()
     return row
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    session.execute(
+        sa.update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
+    )

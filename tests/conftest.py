@@ -16,6 +16,10 @@ from bench.pgdb import create_pg_database, drop_pg_database
 from storage.calendar import sync_calendar
 from storage.db import Base, Database
 from storage.migrate import upgrade
+from web.testing import TEST_SECRET_KEY
+
+# Tests (and the processes they start) sign sessions with a strong key of their own.
+os.environ.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_ENV = "DONDOC_TEST_POSTGRES_URL"

@@ -39,19 +39,24 @@ def test_users_add_and_token(env: Path) -> None:
             "--agency",
             "Sở Ngoại vụ",
             "--password",
-            "mat-khau-dai",
+            "mat-khau-dai-du-12",
         ],
     )
     assert ok.exit_code == 0, ok.output
     prompted = runner.invoke(
-        app, ["users", "add", "vanphong", "--role", "secretariat"], input="bi-mat-123\nbi-mat-123\n"
+        app,
+        ["users", "add", "vanphong", "--role", "secretariat"],
+        input="bi-mat-van-phong\nbi-mat-van-phong\n",
     )
     assert prompted.exit_code == 0, prompted.output
     for args, message in [
-        (["users", "add", "x", "--role", "boss", "--password", "12345678"], "--role"),
-        (["users", "add", "y", "--role", "agency_head", "--password", "12345678"], "--agency"),
-        (["users", "add", "z", "--role", "leader", "--password", "12345678"], "--leader"),
-        (["users", "add", "ngoaivu", "--role", "admin", "--password", "12345678"], "exists"),
+        (["users", "add", "x", "--role", "boss", "--password", "mat-khau-du-dai"], "--role"),
+        (
+            ["users", "add", "y", "--role", "agency_head", "--password", "mat-khau-du-dai"],
+            "--agency",
+        ),
+        (["users", "add", "z", "--role", "leader", "--password", "mat-khau-du-dai"], "--leader"),
+        (["users", "add", "ngoaivu", "--role", "admin", "--password", "mat-khau-du-dai"], "exists"),
         (["users", "add", "w", "--role", "admin", "--password", "123"], "too short"),
         (["users", "token", "khong-co", "--name", "x"], "no user"),
     ]:
@@ -62,7 +67,7 @@ def test_users_add_and_token(env: Path) -> None:
     client = TestClient(create_app(Settings(upload_dir=env / "up"), db))
     me = client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert me == {"username": "ngoaivu", "role": "agency_officer", "agency": "Sở Ngoại vụ"}
-    assert login(client, "vanphong", "bi-mat-123").headers["location"] == "/secretariat"
+    assert login(client, "vanphong", "bi-mat-van-phong").headers["location"] == "/secretariat"
 
 
 def test_demo_writes_everything(tmp_path: Path) -> None:

@@ -5,23 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dondoc.settings import Settings
-from storage.db import Database, shared_database
+from dondoc.settings import Settings, check_secret_key
+from storage.db import Database, shared_database, utcnow
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
+from web.db_errors import UNAVAILABLE_MESSAGE, unavailable
 from web.deps import LoginRequired, render
+from web.guards import ids_in_range
+from web.headers import SecurityHeaders
 from web.routes import agency, api, auth, ics, leader, registry, secretariat, tasks
-from web.security import LoginLimiter
-
-SESSION_MAX_AGE = 10 * 60 * 60  # one working day
+from web.throttle import Clock, LoginThrottle
 
 
 class BodyLimit:
@@ -72,16 +73,25 @@ def _install_handlers(app: FastAPI) -> None:
     async def missing(request: Request, exc: TaskNotFound) -> Response:
         return _error(request, 404, "Không tìm thấy nhiệm vụ.")
 
-    @app.exception_handler(OperationalError)
-    async def busy(request: Request, exc: OperationalError) -> Response:
+    @app.exception_handler(DBAPIError)
+    async def busy(request: Request, exc: DBAPIError) -> Response:
         # SQLite under concurrent writers: "database is locked" is a conflict, retry later.
-        if "locked" in str(exc.orig):
+        if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
             return _error(request, 409, STALE_MESSAGE)
+        if unavailable(exc):  # read-only or full: nothing was written
+            response = _error(request, 503, UNAVAILABLE_MESSAGE)
+            response.headers["Retry-After"] = "300"
+            return response
         raise exc
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """The app; `clock` (UTC now) drives session timeouts and login delays (tests pass their own,
+    or set app.state.clock)."""
     settings = settings or Settings()
+    check_secret_key(settings)
     if db is None:
         db = shared_database(settings.database_url)
     app = FastAPI(
@@ -89,18 +99,24 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(ids_in_range)],
     )
     app.state.settings, app.state.db = settings, db
-    app.state.login_limiter = LoginLimiter()
+    app.state.clock = clock or utcnow
+    app.state.login_throttle = LoginThrottle(db, lambda: app.state.clock())
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
         session_cookie="dondoc_session",
-        max_age=SESSION_MAX_AGE,
+        max_age=int(settings.session_max_hours * 3600),
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + 2 * 1024 * 1024)
+    # Added last, so outermost: the 413 above, errors and static files get the headers too.
+    app.add_middleware(
+        SecurityHeaders, fastapi_app=app, https=settings.base_url.startswith("https://")
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # The API first: routes are matched in order, and programs' calls are the bulk of requests.
     # No page path starts with /api, so the order changes nothing else.

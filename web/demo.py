@@ -7,11 +7,14 @@ writes the leader's reports (HTML, DOCX, XLSX). Everything lands in one folder.
 
 from __future__ import annotations
 
+import secrets
 import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from pydantic import SecretStr
 
 from directives.calendar import TIMEZONE
 from dondoc.settings import Settings
@@ -38,7 +41,7 @@ SWEEPS = (date(2024, 12, 23), date(2024, 12, 31), date(2025, 1, 6), date(2025, 1
 ACCOUNTS = (  # username, password, role, agency code, full name
     ("vanphong", "vanphong-demo", Role.SECRETARIAT, None, "Nguyễn Thị Thu (Văn phòng UBND tỉnh)"),
     ("ngoaivu", "ngoaivu-demo", Role.AGENCY_OFFICER, "so-ngoai-vu", "Hoàng Văn Nam (Sở Ngoại vụ)"),
-    ("noivu", "noivu-demo", Role.AGENCY_OFFICER, "so-noi-vu", "Lê Thị Hoa (Sở Nội vụ)"),
+    ("noivu", "noivu-demo-2026", Role.AGENCY_OFFICER, "so-noi-vu", "Lê Thị Hoa (Sở Nội vụ)"),
     ("lanhdao", "lanhdao-demo", Role.LEADER, None, "Dương Xuân Huyên"),
 )
 
@@ -261,6 +264,18 @@ def write_reports(db: Database, folder: Path, leader: str | None) -> list[Path]:
     return paths
 
 
+def demo_settings(folder: Path, database_url: str, base_url: str, smtp_port: int) -> Settings:
+    """The demo's settings, with a secret key of its own made for this run."""
+    return Settings(
+        database_url=database_url,
+        upload_dir=folder / "uploads",
+        base_url=base_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        secret_key=SecretStr(secrets.token_urlsafe(48)),
+    )
+
+
 def run_demo(folder: Path, base_url: str) -> tuple[DemoResult, Settings]:
     """Build the demo in `folder`; returns what was made and the settings to serve it."""
     from flows.jobs import smtp_config, sweep
@@ -271,13 +286,7 @@ def run_demo(folder: Path, base_url: str) -> tuple[DemoResult, Settings]:
     accounts = create_accounts(db, leader)
     result = DemoResult(folder, db.url, sum(len(t) for t in tasks.values()), accounts)
     with MailSink(folder / "mail") as sink:
-        settings = Settings(
-            database_url=db.url,
-            upload_dir=folder / "uploads",
-            base_url=base_url,
-            smtp_host="127.0.0.1",
-            smtp_port=sink.port,
-        )
+        settings = demo_settings(folder, db.url, base_url, sink.port)
 
         def sweep_at(moment: datetime) -> None:
             result.sweeps.append(sweep(db, settings, moment))

@@ -16,7 +16,7 @@ from directives.calendar import TIMEZONE
 from directives.models import BUCKET_LABELS_VI, STATE_LABELS_VI, Bucket, TaskState
 from dondoc.settings import Settings
 from storage.db import Database
-from web import accounts, views
+from web import accounts, sessions, views
 from web.accounts import CurrentUser
 from web.security import csrf_matches, new_csrf_token
 
@@ -79,13 +79,9 @@ async def csrf_protect(request: Request) -> None:
 
 
 def page_user(request: Request, db: Annotated[Database, Depends(get_db)]) -> CurrentUser:
-    user_id = request.session.get("uid")
-    user = None
-    if isinstance(user_id, int):
-        with db.engine.connect() as conn:  # one SELECT: a Core connection, no ORM session
-            user = accounts.current_user(conn, user_id)
+    user = sessions.user_of(request, db)
     if user is None:
-        request.session.pop("uid", None)
+        request.session.pop(sessions.COOKIE_KEY, None)
         raise LoginRequired(request.url.path)
     return user
 

@@ -89,7 +89,9 @@ def apply(
     draft: DirectiveDraft, body: RegisterIn, registry: AgencyRegistry
 ) -> tuple[DirectiveDraft, dict[str, str]]:
     """The draft with the secretariat's corrections; errors keyed by form field."""
-    errors: dict[str, str] = {}
+    errors = _index_errors(body, len(draft.tasks))
+    if errors:
+        return draft, errors
     by_index = {c.index: c for c in body.tasks}
     tasks = []
     for i, task in enumerate(draft.tasks):
@@ -123,6 +125,21 @@ def apply(
         errors["_form"] = "Không còn nhiệm vụ nào được chọn để vào sổ."
     header = {"number": body.number or draft.number, "leader": body.leader or draft.leader}
     return draft.model_copy(update=header | {"tasks": tasks}), errors
+
+
+def _index_errors(body: RegisterIn, count: int) -> dict[str, str]:
+    """A choice for a task the draft does not have, or two for one task: refused, not ignored."""
+    errors, seen = {}, set()
+    for k, choice in enumerate(body.tasks):
+        if choice.index >= count:
+            errors[f"tasks.{k}.index"] = (
+                f"Không có nhiệm vụ số {choice.index}: dự thảo có {count} nhiệm vụ "
+                f"(chỉ số từ 0 đến {count - 1})."
+            )
+        elif choice.index in seen:
+            errors[f"tasks.{k}.index"] = f"Nhiệm vụ số {choice.index} được chọn hai lần."
+        seen.add(choice.index)
+    return errors
 
 
 def _code(name: str, registry: AgencyRegistry, draft: DirectiveDraft) -> str | None:

@@ -1,15 +1,10 @@
-"""Passwords (argon2 via pwdlib), API tokens (only a SHA-256 hash is stored), CSRF tokens and
-the login rate limit."""
+"""Passwords (argon2 via pwdlib), API tokens (only a SHA-256 hash is stored), CSRF tokens."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
 
 from pwdlib import PasswordHash
 
@@ -23,10 +18,15 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
+    return verify_and_update(password, password_hash)[0]
+
+
+def verify_and_update(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """(matches, a new hash when the stored one uses older argon2 parameters, else None)."""
     if password_hash is None:
         _hasher.verify(password, _DUMMY_HASH)
-        return False
-    return _hasher.verify(password, password_hash)
+        return False, None
+    return _hasher.verify_and_update(password, password_hash)
 
 
 def new_api_token() -> str:
@@ -43,33 +43,3 @@ def new_csrf_token() -> str:
 
 def csrf_matches(expected: str | None, given: str | None) -> bool:
     return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
-
-
-class LoginLimiter:
-    """At most `limit` failed logins per (username, IP) within `window` seconds."""
-
-    def __init__(
-        self, limit: int = 5, window: float = 15 * 60, clock: Callable[[], float] = time.time
-    ) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        failures = self._failures[key]
-        cutoff = self.clock() - self.window
-        while failures and failures[0] <= cutoff:
-            failures.popleft()
-        return failures
-
-    def blocked(self, username: str, ip: str) -> bool:
-        with self._lock:
-            return len(self._recent((username.lower(), ip))) >= self.limit
-
-    def failed(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._recent((username.lower(), ip)).append(self.clock())
-
-    def succeeded(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), ip), None)

@@ -29,6 +29,8 @@ from web.accounts import Role, create_token
 from web.security import hash_password
 
 STARTUP_TIMEOUT = 20.0
+# A strong key for tests and benchmarks only (tests/conftest.py puts it in DONDOC_SECRET_KEY).
+TEST_SECRET_KEY = "dondoc-tests-only-9f1c2b7e4a6d8c0e3b5a7f9d1c3e5a7b"
 
 
 @contextmanager
@@ -208,3 +210,22 @@ def form_values(html: str, form_id: str) -> dict[str, str | list[str]]:
     reader = _FormReader(form_id)
     reader.feed(html)
     return reader.values
+
+
+def every_route(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path) of every route the app serves, included routers walked (FastAPI ≥ 0.150
+    keeps them nested in app.routes)."""
+    from fastapi.routing import APIRoute, _IncludedRouter
+    from starlette.routing import Route
+
+    found: list[tuple[str, str]] = []
+
+    def walk(routes: list, prefix: str) -> None:  # type: ignore[type-arg]
+        for route in routes:
+            if isinstance(route, _IncludedRouter):
+                walk(route.original_router.routes, prefix + route.include_context.prefix)
+            elif isinstance(route, APIRoute | Route):
+                found.extend((m, prefix + route.path) for m in sorted(route.methods or ()))
+
+    walk(app.routes, "")
+    return found

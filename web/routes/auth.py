@@ -1,4 +1,4 @@
-"""Login (rate-limited), logout and the home page that sends each role to its own pages."""
+"""Login (throttled in the database), logout and the home page that sends each role home."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from web import accounts
+from web import accounts, sessions
 from web.accounts import Role
+from web.client import request_address
 from web.deps import Db, PageUser, csrf_protect, render
-from web.security import verify_password
+from web.security import verify_and_update
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -48,26 +49,37 @@ def login(
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    limiter = request.app.state.login_limiter
-    ip = request.client.host if request.client else "?"
+    throttle = request.app.state.login_throttle
+    name, address = accounts.normalize_username(username), request_address(request)
     context = {"next": _safe_next(next) or "", "username": username}
-    if limiter.blocked(username, ip):
-        error = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
-        return render(request, "login.html", context | {"error": error}, 429)
+    wait = throttle.wait(name, address)
+    if wait:
+        error = f"Đăng nhập sai nhiều lần. Vui lòng thử lại sau {_wait_vi(wait)}."
+        response = render(request, "login.html", context | {"error": error}, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     with db.read() as session:
-        row = accounts.user_row(session, username.strip())
-        ok = verify_password(password, row.password_hash if row else None)
+        row = accounts.user_row(session, name)
+        ok, new_hash = verify_and_update(password, row.password_hash if row else None)
     if row is None or not ok:
-        limiter.failed(username, ip)
+        throttle.failed(name, address)
         error = "Tên đăng nhập hoặc mật khẩu không đúng."
         return render(request, "login.html", context | {"error": error}, 401)
-    limiter.succeeded(username, ip)
-    request.session.clear()  # a fresh session (and CSRF token) after login
-    request.session["uid"] = row.id
+    throttle.succeeded(name, address)
+    if new_hash:  # argon2 parameters changed since this hash was made
+        with db.write() as session:
+            accounts.set_password_hash(session, row.id, new_hash)
+    sessions.start(request, db, row.id)  # a fresh session id (and CSRF token) after login
     return RedirectResponse(_safe_next(next) or HOME[Role(row.role)], status_code=303)
 
 
+def _wait_vi(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} giây"
+    return f"{-(-seconds // 60)} phút"
+
+
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(request: Request, db: Db) -> Response:
+    sessions.end(request, db)
     return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,148 @@
+"""Server-side sessions (phiên đăng nhập) and failed-login counts, in the database so every
+worker process and machine sees the same ones. Tokens arrive here already hashed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
+from storage.users import USER_COLUMNS
+
+TOUCH_EVERY = timedelta(seconds=60)  # last_seen is rewritten at most this often
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    user_id: int
+    created: datetime
+    last_seen: datetime
+
+
+def add_session(
+    session: Session, session_hash: str, user_id: int, now: datetime, address: str
+) -> None:
+    session.add(
+        SessionRow(
+            id=session_hash, user_id=user_id, created=now, last_seen=now, address=address[:100]
+        )
+    )
+    session.flush()
+
+
+_LIVE = (
+    sa.select(SessionRow.user_id, SessionRow.created, SessionRow.last_seen)
+    .join(UserRow, UserRow.id == SessionRow.user_id)
+    .where(SessionRow.id == sa.bindparam("sid"), UserRow.active.is_(True))
+)
+
+
+_SESSION_USER = (
+    USER_COLUMNS.add_columns(SessionRow.created, SessionRow.last_seen)
+    .join(SessionRow, SessionRow.user_id == UserRow.id)
+    .where(SessionRow.id == sa.bindparam("sid"), UserRow.active.is_(True))
+)
+
+
+def session_user(conn: Session | sa.Connection, session_hash: str) -> sa.Row | None:
+    """The user columns of storage.users plus the session's created and last_seen."""
+    return conn.execute(_SESSION_USER, {"sid": session_hash}).first()
+
+
+def find_session(conn: Session | sa.Connection, session_hash: str) -> LiveSession | None:
+    row = conn.execute(_LIVE, {"sid": session_hash}).first()
+    return LiveSession(*row) if row else None
+
+
+def touch_session(conn: sa.Connection, session_hash: str, now: datetime) -> None:
+    conn.execute(
+        sa.update(SessionRow)
+        .where(SessionRow.id == session_hash, SessionRow.last_seen < now - TOUCH_EVERY)
+        .values(last_seen=now)
+    )
+
+
+def end_session(conn: Session | sa.Connection, session_hash: str) -> None:
+    conn.execute(sa.delete(SessionRow).where(SessionRow.id == session_hash))
+
+
+def end_user_sessions(session: Session, user_id: int) -> int:
+    result = session.execute(sa.delete(SessionRow).where(SessionRow.user_id == user_id))
+    return result.rowcount or 0
+
+
+def user_sessions(session: Session, user_id: int) -> list[SessionRow]:
+    stmt = sa.select(SessionRow).where(SessionRow.user_id == user_id).order_by(SessionRow.created)
+    return list(session.scalars(stmt))
+
+
+def revoke_tokens(session: Session, user_id: int, name: str | None = None) -> int:
+    stmt = sa.delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id)
+    if name is not None:
+        stmt = stmt.where(ApiTokenRow.name == name)
+    return session.execute(stmt).rowcount or 0
+
+
+def set_active(session: Session, user_id: int, active: bool) -> None:
+    session.execute(sa.update(UserRow).where(UserRow.id == user_id).values(active=active))
+
+
+# --- failed logins ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attempts:
+    failures: int
+    last_failure: datetime
+    blocked_until: datetime | None
+
+
+def attempts(conn: Session | sa.Connection, scope: str, key: str) -> Attempts | None:
+    row = conn.execute(
+        sa.select(
+            LoginAttemptRow.failures, LoginAttemptRow.last_failure, LoginAttemptRow.blocked_until
+        ).where(LoginAttemptRow.scope == scope, LoginAttemptRow.key == key)
+    ).first()
+    return Attempts(*row) if row else None
+
+
+def count_failure(
+    session: Session, scope: str, key: str, now: datetime, forget_before: datetime
+) -> int:
+    """One more failure on a counter, atomically (ON CONFLICT on both dialects, so two workers
+    failing at once both count); a counter quiet since `forget_before` starts again at 1."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = LoginAttemptRow.__table__
+    stmt = insert(table).values(scope=scope, key=key, failures=1, last_failure=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["scope", "key"],
+        set_={
+            "failures": sa.case(
+                (table.c.last_failure < forget_before, 1), else_=table.c.failures + 1
+            ),
+            "last_failure": now,
+        },
+    ).returning(table.c.failures)
+    return session.execute(stmt).scalar_one()
+
+
+def block_until(session: Session, scope: str, key: str, until: datetime) -> None:
+    session.execute(
+        sa.update(LoginAttemptRow)
+        .where(LoginAttemptRow.scope == scope, LoginAttemptRow.key == key)
+        .values(blocked_until=until)
+    )
+
+
+def clear_attempts(session: Session, scope: str, key: str) -> None:
+    session.execute(
+        sa.delete(LoginAttemptRow).where(LoginAttemptRow.scope == scope, LoginAttemptRow.key == key)
+    )
