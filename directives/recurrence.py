@@ -149,21 +149,23 @@ def periods(
 ) -> list[PeriodSpan]:
     """The periods that have begun by `until` (their first day on or before it).
 
-    The first period starts on `start`; each next one the day after the previous deadline.
+    The first period starts on `start`; each next one the day after the previous deadline, and
+    its deadline is the rule's first date from that day on (so a holiday that pushes a deadline
+    past the next date merges the two, never yields a period ending before it begins).
     With `end`, no period has its nominal deadline after `end`.
     """
     spans: list[PeriodSpan] = []
     begins = start
-    for nominal in nominal_deadlines(rule, start):
-        if begins > until or (end is not None and nominal > end):
+    dates = nominal_deadlines(rule, start)
+    while begins <= until and len(spans) < 10_000:
+        nominal = next(dates)
+        while nominal < begins:
+            nominal = next(dates)
+        if end is not None and nominal > end:
             break
         deadline = calendar.roll_forward(nominal)
-        if deadline < begins:  # cannot happen (roll_forward moves later), kept as a guard
-            continue
         spans.append(PeriodSpan(len(spans) + 1, begins, deadline, nominal))
         begins = deadline + timedelta(days=1)
-        if len(spans) > 10_000:
-            break
     return spans
 
 

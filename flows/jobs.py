@@ -24,6 +24,7 @@ from notifications.digest import MailConfig, compose
 from notifications.policy import ReminderPolicy, send_moment
 from notifications.smtp import SmtpConfig
 from notifications.sweep import load_days, plan
+from storage import periods
 from notifications.sweep_details import describe
 from reports.weekly import enqueue_weekly_reports
 from storage.db import Database, shared_database, utcnow
@@ -63,6 +64,7 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
     tz = ZoneInfo(settings.timezone)
     with db.write() as session:
         days = load_days(session)
+        periods.materialise_due(session, now.astimezone(tz).date())  # kỳ begun by today
         result = describe(session, plan(session, now, policy, tz), tz)
         send_at = send_moment(now, policy, days.is_working, tz)
         cfg = MailConfig(
