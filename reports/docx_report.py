@@ -11,6 +11,7 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from docx.shared import Mm
 
+from directives.models import Bucket
 from reports.chart_png import buckets_by_agency_png
 from reports.charts import percent
 from reports.docx_form import (
@@ -32,7 +33,7 @@ from reports.labels import date_vi, state_vi, summary_sentences, task_text
 from reports.model import RATE_FORMULA_VI, Counts, Rollup, TaskLine
 from reports.output import atomic_write
 
-AGENCY_WIDTHS = (12, 43, 16, 15, 15, 15, 15, 16, 18)
+AGENCY_WIDTHS = (11, 38, 14, 14, 14, 14, 14, 14, 14, 18)
 TASK_WIDTHS = (12, 47, 24, 24, 24, 16, 18)
 TASK_HEADERS = (
     "STT",
@@ -95,7 +96,7 @@ def _body(doc: DocumentObject, heading: str, sentences: Sequence[str]) -> None:
 
 def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
     rows = rollup.by_agency
-    table = doc.add_table(rows=3, cols=9, style="Table Grid")
+    table = doc.add_table(rows=3, cols=10, style="Table Grid")
     top, sub, numbers = table.rows
     spans = [
         (0, 0, "STT"),
@@ -104,7 +105,8 @@ def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
         (3, 4, "Đã hoàn thành"),
         (5, 6, "Chưa hoàn thành"),
         (7, 7, "Thường xuyên"),
-        (8, 8, "Tỷ lệ hoàn thành đúng hạn (*)"),
+        (8, 8, "Chờ xác định thời hạn"),
+        (9, 9, "Tỷ lệ hoàn thành đúng hạn (*)"),
     ]
     for first, last, text in spans:
         cell = top.cells[first].merge(top.cells[last])
@@ -133,6 +135,7 @@ def _counts_cells(number: str, label: str, c: Counts, bold: bool = False) -> lis
         c.open_on_time,
         c.open_overdue,
         c.ongoing,
+        c.awaiting_deadline,
         percent(c.on_time_rate),
     )
     return [Cell(str(v), "left" if i == 1 else "center", bold) for i, v in enumerate(values)]
@@ -175,9 +178,13 @@ def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:
     append_rows(table, [_task_cells(n, task) for n, task in enumerate(tasks, 1)], TASK_WIDTHS)
 
 
+def _no_date(bucket: str | None) -> str:
+    return "Chờ xác định thời hạn" if bucket == Bucket.AWAITING_DEADLINE.value else "Thường xuyên"
+
+
 def _task_cells(n: int, task: TaskLine) -> list[Cell]:
     late = f"{task.days_calendar} ({task.days_working})" if task.days_calendar else ""
-    deadline = date_vi(task.deadline) if task.deadline else "Thường xuyên"
+    deadline = date_vi(task.deadline) if task.deadline else _no_date(task.bucket)
     if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
         deadline += f"\n(hạn đầu: {date_vi(task.original_deadline)})"
     coordinators = "; ".join(task.coordinators)

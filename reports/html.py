@@ -53,6 +53,7 @@ def kpis(rollup: Rollup) -> list[Kpi]:
         Bucket.OPEN_ON_TIME,
         Bucket.OPEN_OVERDUE,
         Bucket.ONGOING,
+        Bucket.AWAITING_DEADLINE,
     ):
         value, old = now.get(bucket), before.get(bucket)
         cards.append(

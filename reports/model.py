@@ -27,6 +27,7 @@ class Counts:
     done_on_time: int = 0
     done_late: int = 0
     ongoing: int = 0
+    awaiting_deadline: int = 0  # chờ xác định thời hạn (left out of on-time ratios too)
 
     @classmethod
     def of(cls, by_bucket: Mapping[str, int]) -> Counts:

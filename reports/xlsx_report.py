@@ -29,9 +29,10 @@ COUNT_HEADERS = (
     "Đang thực hiện trong hạn",
     "Quá hạn chưa hoàn thành",
     "Thường xuyên",
+    "Chờ xác định thời hạn",
     "Tỷ lệ hoàn thành đúng hạn",
 )
-COUNT_WIDTHS = (10, 13, 13, 13, 13, 12, 13)
+COUNT_WIDTHS = (10, 13, 13, 13, 13, 12, 13, 13)
 OVERDUE_HEADERS = (
     "STT",
     "Văn bản",
@@ -118,7 +119,7 @@ def _group_sheet(
         c = group.counts
         values: list[Any] = [n, group.label, *([group.detail] if detail else [])]
         values += [c.total, c.done_on_time, c.done_late, c.open_on_time, c.open_overdue]
-        values += [c.ongoing, c.on_time_rate]
+        values += [c.ongoing, c.awaiting_deadline, c.on_time_rate]
         if previous and group.previous is not None:
             values += [group.previous.open_overdue, c.open_overdue - group.previous.open_overdue]
         _body_row(ws, 4 + n, values, {rate_col: RATE_FORMAT})
