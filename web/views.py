@@ -123,6 +123,8 @@ _FIELDS_VI = {
     "note": "Nội dung",
     "evidence": "Tệp minh chứng",
     "reported_done_on": "Ngày báo hoàn thành",
+    "period": "Kỳ",
+    "recurrence": "Quy tắc định kỳ",
     "completed_on": "Ngày hoàn thành",
     "proposed_deadline": "Hạn đề xuất",
     "reason": "Lý do",
