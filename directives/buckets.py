@@ -22,8 +22,9 @@ def bucket(task: TaskLike, as_of: date) -> Bucket | None:
     """The bucket of a task at `as_of`, against its current approved deadline.
 
     Cancelled tasks have no bucket. A task bound to an event with no date yet waits for the
-    secretariat to set one (awaiting_deadline), apart from ongoing tasks (thường xuyên). Completion counts only once confirmed (state done) and only
-    from its confirmed date on; a completion awaiting confirmation or returned is not done.
+    secretariat to set one (awaiting_deadline), apart from ongoing tasks (thường xuyên).
+    Completion counts only once confirmed (state done) and only from its confirmed date on; a
+    completion awaiting confirmation or returned is not done.
     """
     if task.state == TaskState.CANCELLED:
         return None

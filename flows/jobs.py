@@ -24,9 +24,9 @@ from notifications.digest import MailConfig, compose
 from notifications.policy import ReminderPolicy, send_moment
 from notifications.smtp import SmtpConfig
 from notifications.sweep import load_days, plan
-from storage import periods
 from notifications.sweep_details import describe
 from reports.weekly import enqueue_weekly_reports
+from storage import periods
 from storage.db import Database, shared_database, utcnow
 
 POLICY_ENV = "DONDOC_REMINDER_POLICY"  # JSON object overriding ReminderPolicy fields

@@ -11,7 +11,7 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from docx.shared import Mm
 
-from directives.models import Bucket
+from directives.models import BUCKET_LABELS_VI, Bucket
 from reports.chart_png import buckets_by_agency_png
 from reports.charts import percent
 from reports.docx_form import (
@@ -71,6 +71,7 @@ def build_docx(
         doc.add_picture(io.BytesIO(png), width=Mm(150))
         doc.paragraphs[-1].alignment = CENTER
     _overdue_section(doc, rollup)
+    _periods_section(doc, rollup)
     _extension_section(doc, rollup)
     _body(doc, "V. KIẾN NGHỊ, ĐỀ XUẤT", _proposals(rollup))
     if tasks:
@@ -166,6 +167,44 @@ def _overdue_section(doc: DocumentObject, rollup: Rollup) -> None:
         after=4,
     )
     _task_table(doc, rollup.overdue)
+
+
+PERIOD_HEADERS = ("STT", "Nhiệm vụ định kỳ", "Chủ trì", "Kỳ", "Hạn", "Hoàn thành", "Tình trạng")
+PERIOD_WIDTHS = (12, 78, 40, 12, 25, 25, 38)
+
+
+def _periods_section(doc: DocumentObject, rollup: Rollup) -> None:
+    """Các kỳ của nhiệm vụ định kỳ có hạn trong kỳ báo cáo (only when there are some)."""
+    if not rollup.periods_due:
+        return
+    write(
+        doc,
+        f"Các kỳ báo cáo định kỳ đến hạn trong {rollup.period.label.lower()}"
+        f" ({len(rollup.periods_due)} kỳ):",
+        bold=True,
+        before=6,
+        after=4,
+        first_line_mm=10,
+    )
+    table = doc.add_table(rows=1, cols=len(PERIOD_HEADERS), style="Table Grid")
+    for cell, text in zip(table.rows[0].cells, PERIOD_HEADERS, strict=True):
+        cell_text(cell, text, bold=True, align=CENTER)
+    repeat_as_header(table, 1)
+    cell_margins(table)
+    set_widths(table, PERIOD_WIDTHS)
+    lines = [
+        [
+            Cell(str(n)),
+            Cell(f"{p.content}\n(Văn bản số {p.directive_number}, mục {p.ref})", "left"),
+            Cell(p.lead, "left"),
+            Cell(str(p.seq)),
+            Cell(date_vi(p.deadline)),
+            Cell(date_vi(p.completed_on) if p.completed_on else ""),
+            Cell(BUCKET_LABELS_VI[Bucket(p.bucket)], "left"),
+        ]
+        for n, p in enumerate(rollup.periods_due, 1)
+    ]
+    append_rows(table, lines, PERIOD_WIDTHS)
 
 
 def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:

@@ -85,6 +85,22 @@ class TaskLine:
 
 
 @dataclass(frozen=True)
+class PeriodLine:
+    """Một kỳ of a recurring task whose deadline falls in the report's period."""
+
+    task_id: int
+    directive_number: str
+    ref: str
+    content: str
+    lead: str
+    seq: int
+    deadline: date
+    state: str
+    completed_on: date | None
+    bucket: str
+
+
+@dataclass(frozen=True)
 class ExtensionGranted:
     task_id: int
     directive_number: str
@@ -142,6 +158,7 @@ class Rollup:
     extensions_in_period: int
     directives_shown_of: int = 0  # how many directives the scope has (by_directive may be cut)
     notes: list[str] = field(default_factory=list)
+    periods_due: list[PeriodLine] = field(default_factory=list)  # kỳ due in the report period
 
     @property
     def overdue_total(self) -> int:

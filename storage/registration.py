@@ -17,8 +17,8 @@ from directives.agencies import AgencyRegistry
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE, WorkCalendar
 from directives.drafts import DirectiveDraft, TaskDraft
 from directives.models import Agency
-from storage.agencies import agency_ids_by_code
 from storage import periods
+from storage.agencies import agency_ids_by_code
 from storage.history import record
 from storage.models import AgencyRow, DirectiveRow, TaskRow
 

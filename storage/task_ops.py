@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
-from directives.recurrence import RecurrenceError, validate_rule
 from directives.models import OPEN_STATES, ExtensionDecision, TaskState, UpdateKind
-from storage.db import utcnow
+from directives.recurrence import RecurrenceError, validate_rule
 from storage import periods
+from storage.db import utcnow
 from storage.history import record
 from storage.models import AgencyRow, ExtensionRow, StatusUpdateRow, TaskRow
 

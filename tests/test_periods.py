@@ -7,9 +7,11 @@ and bucketed on its own; the February deadline (5/2) falls in Tết and moves to
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
+from docx import Document
 from fixtures.reminder_seed import add_task, at, setup
 from smtp_sink import running_sink
 
@@ -20,6 +22,9 @@ from dondoc.settings import Settings
 from flows.jobs import sweep
 from notifications.delivery import deliver
 from notifications.smtp import SmtpConfig
+from reports.docx_report import build_docx
+from reports.html import render_dashboard_html
+from reports.rollup import build_rollup
 from storage import periods
 from storage.db import Database
 from storage.models import ReminderRow, TaskPeriodRow, TaskRow
@@ -115,6 +120,8 @@ def test_a_monthly_task_has_twelve_periods_each_reminded_reported_and_bucketed(
     with db.write() as s:
         assert len(periods.materialise(s, s.get(TaskRow, task_id), date(2027, 12, 6))) == 12
 
+    report_march(db)
+
     with running_sink() as sink:
         smtp = SmtpConfig(host="127.0.0.1", port=sink.port, sender="dondoc@langson.example.org",
                           security="none", local_hostname="langson.example.org")  # fmt: skip
@@ -125,6 +132,23 @@ def test_a_monthly_task_has_twelve_periods_each_reminded_reported_and_bucketed(
     dates = {d.strftime("%d/%m/%Y") for _, d in expected}
     bodies = [m.get_body(("plain",)).get_content() for m in mails]
     assert all(any(d in b for b in bodies) for d in dates)
+
+
+def report_march(db: Database) -> None:
+    """The March report counts periods, not the task: Jan and Feb on time, March late, April
+    (begun 6/3) open; it lists March's period; HTML and DOCX show it."""
+    with db.read() as s:
+        rollup = build_rollup(s, date(2027, 3, 31))
+    c = rollup.totals
+    assert (c.done_on_time, c.done_late, c.open_on_time, c.total) == (2, 1, 1, 4)
+    assert c.on_time_rate == 2 / 3
+    (line,) = rollup.periods_due
+    assert (line.seq, line.deadline, line.bucket) == (3, date(2027, 3, 5), "done_late")
+    html = render_dashboard_html(rollup, standalone=True)
+    assert "Các kỳ báo cáo định kỳ đến hạn trong tháng 3/2027 (1)" in html
+    doc = Document(io.BytesIO(build_docx(rollup)))
+    texts = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "Hoàn thành quá hạn" in texts and "05/03/2027" in texts
 
 
 def test_a_new_period_begins_while_the_previous_is_open_and_the_task_stays_on_the_late_one(
@@ -164,4 +188,3 @@ def test_the_rule_is_edited_with_validation_and_untouched_periods_are_planned_ag
     rows = period_rows(db, task_id)
     assert [(r.seq, r.deadline) for r in rows] == [(1, date(2027, 3, 31))]
     assert task_row(db, task_id).deadline == date(2027, 3, 31)
-

@@ -70,8 +70,8 @@ def test_a_monthly_task_through_the_api_each_period_reported_confirmed_and_bucke
     assert [p["deadline"] for p in task["periods"]] == [
         "2027-01-05", "2027-02-11", "2027-03-05", "2027-04-05"]  # fmt: skip
     assert [p["bucket"] for p in task["periods"]] == ["open_overdue"] * 3 + ["open_on_time"]
-    assert (task["current_period"], task["bucket"], task["deadline"]) == (1, "open_overdue",
-                                                                           "2027-01-05")  # fmt: skip
+    current = (task["current_period"], task["bucket"], task["deadline"])
+    assert current == (1, "open_overdue", "2027-01-05")
     r = client.post(f"/api/tasks/{task_id}/completion", headers=lead,
                     json={"version": task["version"]})  # fmt: skip
     assert (r.json()["state"], r.json()["bucket"]) == ("awaiting_confirmation", "open_overdue")
@@ -115,6 +115,9 @@ def test_openapi_names_every_bucket_kind_and_period(client) -> None:  # type: ig
     assert set(schemas["Bucket"]["enum"]) == {
         "open_on_time", "open_overdue", "done_on_time", "done_late", "ongoing",
         "awaiting_deadline"}  # fmt: skip
-    assert "event" in schemas["DeadlineKind"]["enum"] and "recurring" in schemas["DeadlineKind"]["enum"]
+    assert (
+        "event" in schemas["DeadlineKind"]["enum"]
+        and "recurring" in schemas["DeadlineKind"]["enum"]
+    )
     assert {"seq", "deadline", "bucket", "confirmed_by"} <= set(schemas["PeriodOut"]["properties"])
     assert {"bucket", "periods", "current_period"} <= set(schemas["TaskOut"]["properties"])

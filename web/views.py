@@ -52,7 +52,9 @@ def task_json(
     if periods is not None:
         extra["periods"] = periods
         current = [p["seq"] for p in periods if p["state"] not in ("done", "cancelled")]
-        extra["current_period"] = current[0] if current else (periods[-1]["seq"] if periods else None)
+        extra["current_period"] = (
+            current[0] if current else (periods[-1]["seq"] if periods else None)
+        )
     return extra | {
         "id": task.id,
         "version": task.version,

@@ -18,6 +18,7 @@ from storage.task_ops import TaskOpError
 from web import access, notices
 from web.actions import ACTIONS, actor_of, decide
 from web.deps import ApiUser, AppSettings, Db, require, today
+from web.periods import fresh_periods
 from web.routes.tasks import readable_task, visible_tasks
 from web.schemas import (
     CompletionIn,
@@ -32,7 +33,6 @@ from web.schemas import (
     TaskEditIn,
     TaskOut,
 )
-from web.periods import fresh_periods
 from web.views import task_json
 
 router = APIRouter(tags=["nhiệm vụ"])
