@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from dondoc.errors import UserError
 from dondoc.settings import Settings, get_settings
+from notifications.awaiting import enqueue_awaiting
 from notifications.delivery import deliver
 from notifications.digest import MailConfig, compose
 from notifications.policy import ReminderPolicy, send_moment
@@ -71,6 +72,7 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
             settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy
         )
         outbox_ids = compose(session, result, cfg, now)
+        awaiting = enqueue_awaiting(session, result.today, cfg, now) if result.anchors else []
     return {
         "slot": result.today.isoformat(),
         "working_day": days.is_working(result.today),
@@ -78,6 +80,7 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
         "reminders": len(result.reminders),
         "digests": len(outbox_ids),
         "no_address": result.no_address,
+        "awaiting_deadline_mails": len(awaiting),
         "send_at": send_at.astimezone(tz).isoformat() if outbox_ids else None,
     }
 
