@@ -8,11 +8,12 @@ and bucketed on its own; the February deadline (5/2) falls in Tết and moves to
 from __future__ import annotations
 
 import io
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from docx import Document
 from fixtures.reminder_seed import add_task, at, setup
+from openpyxl import load_workbook
 from smtp_sink import running_sink
 
 from directives.models import Bucket
@@ -25,6 +26,7 @@ from notifications.smtp import SmtpConfig
 from reports.docx_report import build_docx
 from reports.html import render_dashboard_html
 from reports.rollup import build_rollup
+from reports.xlsx_report import build_xlsx
 from storage import periods
 from storage.db import Database
 from storage.models import ReminderRow, TaskPeriodRow, TaskRow
@@ -146,6 +148,9 @@ def report_march(db: Database) -> None:
     assert (line.seq, line.deadline, line.bucket) == (3, date(2027, 3, 5), "done_late")
     html = render_dashboard_html(rollup, standalone=True)
     assert "Các kỳ báo cáo định kỳ đến hạn trong tháng 3/2027 (1)" in html
+    sheet = load_workbook(io.BytesIO(build_xlsx(rollup)))["Kỳ định kỳ"]
+    assert [c.value for c in sheet[5]][5:] == [3, datetime(2027, 3, 5), datetime(2027, 3, 10),
+                                               "Hoàn thành quá hạn"]  # fmt: skip
     doc = Document(io.BytesIO(build_docx(rollup)))
     texts = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "Hoàn thành quá hạn" in texts and "05/03/2027" in texts

@@ -81,6 +81,9 @@ def test_a_monthly_task_through_the_api_each_period_reported_confirmed_and_bucke
     assert after["periods"][0]["state"] == "done" and after["periods"][0]["bucket"] == "done_late"
     assert after["periods"][0]["confirmed_by"] == "vanphong"
     assert (after["current_period"], after["deadline"], after["state"]) == (2, "2027-02-11", "new")
+    shown = client.get(f"/api/tasks/{task_id}/periods", headers=lead).json()
+    assert [p["bucket"] for p in shown] == ["done_late", "open_overdue", "open_overdue",
+                                            "open_on_time"]  # fmt: skip
     listed = {t["id"]: t for t in client.get("/api/tasks", headers=lead).json()}
     assert listed[task_id]["bucket"] == "open_overdue"  # February's period, now the current one
     with db.read() as s:

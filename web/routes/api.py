@@ -27,6 +27,7 @@ from web.schemas import (
     ExtensionIn,
     NoteIn,
     NoticeIn,
+    PeriodOut,
     ProgressIn,
     RegisterIn,
     ReturnIn,
@@ -73,6 +74,13 @@ def task(task_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
         for e in record.extensions
     ]
     return data
+
+
+@router.get("/tasks/{task_id}/periods", response_model=list[PeriodOut])
+def task_periods(task_id: int, user: ApiUser, db: Db) -> list[dict[str, Any]]:
+    """Các kỳ of a recurring task begun by today, each with its bucket (empty if not recurring)."""
+    readable_task(db, user, task_id)
+    return fresh_periods(db, task_id, today()) or []
 
 
 def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any:
