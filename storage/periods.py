@@ -104,6 +104,8 @@ def after_change(
     if row is None:
         return None
     today = today or at.astimezone(TIMEZONE).date()
+    if task.deadline is None:  # a period always has a date: clearing it keeps the rule's
+        task.deadline = row.deadline
     for name in (*_MIRRORED, "last_progress_at"):
         setattr(row, name, getattr(task, name))
     if row.state == TaskState.DONE.value and row.confirmed_at is None:

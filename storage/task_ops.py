@@ -339,6 +339,10 @@ def edit_task(
     at = at or utcnow()
     task = _load(session, task_id, version)
     changes: dict[str, Any] = {}
+    recurring = fields.get("recurrence", task.recurrence)
+    if recurring and "deadline" in fields and fields["deadline"] is None:
+        raise TaskOpError("Nhiệm vụ định kỳ: mỗi kỳ có hạn theo quy tắc, không bỏ thời hạn được",
+                          "deadline")  # fmt: skip
     for name in ("content", "deadline_text", "deadline", "lead_agency_id", "state", "progress"):
         if name in fields and getattr(task, name) != fields[name]:
             changes[name] = [getattr(task, name), fields[name]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 from docx import Document
 from fixtures.reminder_seed import add_task, at, setup
@@ -30,7 +31,13 @@ from reports.xlsx_report import build_xlsx
 from storage import periods
 from storage.db import Database
 from storage.models import ReminderRow, TaskPeriodRow, TaskRow
-from storage.task_ops import Actor, confirm_completion, edit_task, report_completion
+from storage.task_ops import (
+    Actor,
+    TaskOpError,
+    confirm_completion,
+    edit_task,
+    report_completion,
+)
 
 SNGV = "sngv@langson.example.org"
 AGENCY, OFFICE = Actor("sngv"), Actor("vanphong")
@@ -193,3 +200,18 @@ def test_the_rule_is_edited_with_validation_and_untouched_periods_are_planned_ag
     rows = period_rows(db, task_id)
     assert [(r.seq, r.deadline) for r in rows] == [(1, date(2027, 3, 31))]
     assert task_row(db, task_id).deadline == date(2027, 3, 31)
+
+
+def test_clearing_the_deadline_of_a_recurring_task_keeps_the_period_date(
+    db: Database, small_agencies
+) -> None:
+    ids = setup(db, small_agencies)
+    task_id = recurring_task(db, ids)
+    with db.write() as s:
+        edit_task(s, task_id, version=None, actor=OFFICE,
+                  fields={"deadline": date(2027, 1, 12)}, today=START)  # fmt: skip
+    assert [(r.deadline, r.original_deadline) for r in period_rows(db, task_id)] == [
+        (date(2027, 1, 12), date(2027, 1, 5))]  # fmt: skip
+    with pytest.raises(TaskOpError, match="không bỏ thời hạn được"), db.write() as s:
+        edit_task(s, task_id, version=None, actor=OFFICE, fields={"deadline": None}, today=START)
+    assert task_row(db, task_id).deadline == date(2027, 1, 12)
