@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -124,3 +125,25 @@ def test_openapi_names_every_bucket_kind_and_period(client) -> None:  # type: ig
     )
     assert {"seq", "deadline", "bucket", "confirmed_by"} <= set(schemas["PeriodOut"]["properties"])
     assert {"bucket", "periods", "current_period"} <= set(schemas["TaskOut"]["properties"])
+
+
+def test_the_office_sets_the_rule_when_registering_and_a_bad_rule_is_refused(
+    client, world, db
+) -> None:  # type: ignore[no-untyped-def]
+    office = _as(world, "vanphong")
+    text = (Path(__file__).parent / "fixtures" / "notices_recurring_tb.txt").read_text("utf-8")
+    choice = {"index": 0, "lead": "so-noi-vu", "recurrence": "weekly:xyz"}
+    bad = client.post("/api/directives", headers=office, json={"text": text, "tasks": [choice]})
+    assert bad.status_code == 422
+    assert "Ngày trong tuần phải là" in bad.json()["detail"][0]["msg"]
+    with db.read() as s:
+        before = s.scalar(sa.select(sa.func.count()).select_from(TaskRow))
+    choice["recurrence"] = "quarterly:end"
+    r = client.post("/api/directives", headers=office, json={"text": text, "tasks": [choice]})
+    assert r.status_code == 201, r.text
+    first = client.get(f"/api/tasks/{r.json()['tasks'][0]}", headers=office).json()
+    assert (first["recurrence"], first["deadline_kind"], first["deadline"]) == (
+        "quarterly:end", "recurring", "2027-03-31")  # fmt: skip
+    assert [p["deadline"] for p in first["periods"]] == ["2027-03-31"]
+    with db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(TaskRow)) == before + 3
