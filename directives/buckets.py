@@ -15,15 +15,22 @@ class TaskLike(Protocol):
     completed_on: date | None
 
 
+EVENT_KIND = "event"  # DeadlineKind.EVENT: "ngay sau khi …", the secretariat sets the date
+
+
 def bucket(task: TaskLike, as_of: date) -> Bucket | None:
     """The bucket of a task at `as_of`, against its current approved deadline.
 
-    Cancelled tasks have no bucket. Completion counts only once confirmed (state done) and only
-    from its confirmed date on; a completion awaiting confirmation or returned is not done.
+    Cancelled tasks have no bucket. A task bound to an event with no date yet waits for the
+    secretariat to set one (awaiting_deadline), apart from ongoing tasks (thường xuyên).
+    Completion counts only once confirmed (state done) and only from its confirmed date on; a
+    completion awaiting confirmation or returned is not done.
     """
     if task.state == TaskState.CANCELLED:
         return None
     if task.deadline is None:
+        if getattr(task, "deadline_kind", None) == EVENT_KIND:
+            return Bucket.AWAITING_DEADLINE
         return Bucket.ONGOING
     done = task.state == TaskState.DONE and task.completed_on is not None
     if done and task.completed_on <= as_of:

@@ -55,6 +55,7 @@ class Bucket(StrEnum):
     DONE_ON_TIME = "done_on_time"  # hoàn thành đúng hạn
     DONE_LATE = "done_late"  # hoàn thành quá hạn
     ONGOING = "ongoing"  # thường xuyên / không thời hạn
+    AWAITING_DEADLINE = "awaiting_deadline"  # chờ xác định thời hạn (theo sự kiện, chưa có ngày)
 
 
 BUCKET_LABELS_VI: dict[Bucket, str] = {
@@ -63,6 +64,7 @@ BUCKET_LABELS_VI: dict[Bucket, str] = {
     Bucket.DONE_ON_TIME: "Hoàn thành đúng hạn",
     Bucket.DONE_LATE: "Hoàn thành quá hạn",
     Bucket.ONGOING: "Thường xuyên / không thời hạn",
+    Bucket.AWAITING_DEADLINE: "Chờ xác định thời hạn",
 }
 
 STATE_LABELS_VI: dict[TaskState, str] = {

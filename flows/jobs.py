@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from dondoc.errors import UserError
 from dondoc.settings import Settings, get_settings
+from notifications.awaiting import enqueue_awaiting
 from notifications.delivery import deliver
 from notifications.digest import MailConfig, compose
 from notifications.policy import ReminderPolicy, send_moment
@@ -26,6 +27,7 @@ from notifications.smtp import SmtpConfig
 from notifications.sweep import load_days, plan
 from notifications.sweep_details import describe
 from reports.weekly import enqueue_weekly_reports
+from storage import periods
 from storage.db import Database, shared_database, utcnow
 
 POLICY_ENV = "DONDOC_REMINDER_POLICY"  # JSON object overriding ReminderPolicy fields
@@ -63,12 +65,14 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
     tz = ZoneInfo(settings.timezone)
     with db.write() as session:
         days = load_days(session)
+        periods.materialise_due(session, now.astimezone(tz).date())  # kỳ begun by today
         result = describe(session, plan(session, now, policy, tz), tz)
         send_at = send_moment(now, policy, days.is_working, tz)
         cfg = MailConfig(
             settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy
         )
         outbox_ids = compose(session, result, cfg, now)
+        awaiting = enqueue_awaiting(session, result.today, cfg, now) if result.anchors else []
     return {
         "slot": result.today.isoformat(),
         "working_day": days.is_working(result.today),
@@ -76,6 +80,7 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
         "reminders": len(result.reminders),
         "digests": len(outbox_ids),
         "no_address": result.no_address,
+        "awaiting_deadline_mails": len(awaiting),
         "send_at": send_at.astimezone(tz).isoformat() if outbox_ids else None,
     }
 

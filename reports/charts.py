@@ -13,13 +13,15 @@ from directives.models import BUCKET_LABELS_VI, Bucket
 from reports.model import Counts, Rollup
 
 # Traffic-light colours of Vietnamese trackers: green done on time, orange done late,
-# blue open within the deadline, red overdue, grey ongoing (no deadline).
+# blue open within the deadline, red overdue, grey ongoing (no deadline),
+# purple awaiting a deadline (bound to an event, no date yet).
 BUCKET_COLOURS: dict[Bucket, str] = {
     Bucket.DONE_ON_TIME: "#2e7d32",
     Bucket.DONE_LATE: "#ef7900",
     Bucket.OPEN_ON_TIME: "#1565c0",
     Bucket.OPEN_OVERDUE: "#c62828",
     Bucket.ONGOING: "#9e9e9e",
+    Bucket.AWAITING_DEADLINE: "#8e24aa",
 }
 BUCKET_ORDER = (
     Bucket.DONE_ON_TIME,
@@ -27,6 +29,7 @@ BUCKET_ORDER = (
     Bucket.OPEN_ON_TIME,
     Bucket.OPEN_OVERDUE,
     Bucket.ONGOING,
+    Bucket.AWAITING_DEADLINE,
 )
 FONT = "font-family=\"'Times New Roman', 'Liberation Serif', serif\""
 LABEL_W, BAR_W, ROW_H, TOP = 300, 330, 24, 34

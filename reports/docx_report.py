@@ -11,6 +11,7 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from docx.shared import Mm
 
+from directives.models import BUCKET_LABELS_VI, Bucket
 from reports.chart_png import buckets_by_agency_png
 from reports.charts import percent
 from reports.docx_form import (
@@ -33,7 +34,7 @@ from reports.model import RATE_FORMULA_VI, Counts, Rollup, TaskLine
 from reports.output import atomic_write
 from reports.succession import NOTE_VI
 
-AGENCY_WIDTHS = (12, 43, 16, 15, 15, 15, 15, 16, 18)
+AGENCY_WIDTHS = (11, 38, 14, 14, 14, 14, 14, 14, 14, 18)
 TASK_WIDTHS = (12, 47, 24, 24, 24, 16, 18)
 TASK_HEADERS = (
     "STT",
@@ -74,6 +75,7 @@ def build_docx(
         doc.add_picture(io.BytesIO(png), width=Mm(150))
         doc.paragraphs[-1].alignment = CENTER
     _overdue_section(doc, rollup)
+    _periods_section(doc, rollup)
     _extension_section(doc, rollup)
     _body(doc, "V. KIẾN NGHỊ, ĐỀ XUẤT", _proposals(rollup))
     if tasks:
@@ -99,7 +101,7 @@ def _body(doc: DocumentObject, heading: str, sentences: Sequence[str]) -> None:
 
 def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
     rows = rollup.by_agency
-    table = doc.add_table(rows=3, cols=9, style="Table Grid")
+    table = doc.add_table(rows=3, cols=10, style="Table Grid")
     top, sub, numbers = table.rows
     spans = [
         (0, 0, "STT"),
@@ -108,7 +110,8 @@ def _agency_table(doc: DocumentObject, rollup: Rollup) -> None:
         (3, 4, "Đã hoàn thành"),
         (5, 6, "Chưa hoàn thành"),
         (7, 7, "Thường xuyên"),
-        (8, 8, "Tỷ lệ hoàn thành đúng hạn (*)"),
+        (8, 8, "Chờ xác định thời hạn"),
+        (9, 9, "Tỷ lệ hoàn thành đúng hạn (*)"),
     ]
     for first, last, text in spans:
         cell = top.cells[first].merge(top.cells[last])
@@ -137,6 +140,7 @@ def _counts_cells(number: str, label: str, c: Counts, bold: bool = False) -> lis
         c.open_on_time,
         c.open_overdue,
         c.ongoing,
+        c.awaiting_deadline,
         percent(c.on_time_rate),
     )
     return [Cell(str(v), "left" if i == 1 else "center", bold) for i, v in enumerate(values)]
@@ -169,6 +173,44 @@ def _overdue_section(doc: DocumentObject, rollup: Rollup) -> None:
     _task_table(doc, rollup.overdue)
 
 
+PERIOD_HEADERS = ("STT", "Nhiệm vụ định kỳ", "Chủ trì", "Kỳ", "Hạn", "Hoàn thành", "Tình trạng")
+PERIOD_WIDTHS = (12, 78, 40, 12, 25, 25, 38)
+
+
+def _periods_section(doc: DocumentObject, rollup: Rollup) -> None:
+    """Các kỳ của nhiệm vụ định kỳ có hạn trong kỳ báo cáo (only when there are some)."""
+    if not rollup.periods_due:
+        return
+    write(
+        doc,
+        f"Các kỳ báo cáo định kỳ đến hạn trong {rollup.period.label.lower()}"
+        f" ({len(rollup.periods_due)} kỳ):",
+        bold=True,
+        before=6,
+        after=4,
+        first_line_mm=10,
+    )
+    table = doc.add_table(rows=1, cols=len(PERIOD_HEADERS), style="Table Grid")
+    for cell, text in zip(table.rows[0].cells, PERIOD_HEADERS, strict=True):
+        cell_text(cell, text, bold=True, align=CENTER)
+    repeat_as_header(table, 1)
+    cell_margins(table)
+    set_widths(table, PERIOD_WIDTHS)
+    lines = [
+        [
+            Cell(str(n)),
+            Cell(f"{p.content}\n(Văn bản số {p.directive_number}, mục {p.ref})", "left"),
+            Cell(p.lead, "left"),
+            Cell(str(p.seq)),
+            Cell(date_vi(p.deadline)),
+            Cell(date_vi(p.completed_on) if p.completed_on else ""),
+            Cell(BUCKET_LABELS_VI[Bucket(p.bucket)], "left"),
+        ]
+        for n, p in enumerate(rollup.periods_due, 1)
+    ]
+    append_rows(table, lines, PERIOD_WIDTHS)
+
+
 def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:
     table = doc.add_table(rows=1, cols=len(TASK_HEADERS), style="Table Grid")
     for cell, text in zip(table.rows[0].cells, TASK_HEADERS, strict=True):
@@ -179,9 +221,13 @@ def _task_table(doc: DocumentObject, tasks: Sequence[TaskLine]) -> None:
     append_rows(table, [_task_cells(n, task) for n, task in enumerate(tasks, 1)], TASK_WIDTHS)
 
 
+def _no_date(bucket: str | None) -> str:
+    return "Chờ xác định thời hạn" if bucket == Bucket.AWAITING_DEADLINE.value else "Thường xuyên"
+
+
 def _task_cells(n: int, task: TaskLine) -> list[Cell]:
     late = f"{task.days_calendar} ({task.days_working})" if task.days_calendar else ""
-    deadline = date_vi(task.deadline) if task.deadline else "Thường xuyên"
+    deadline = date_vi(task.deadline) if task.deadline else _no_date(task.bucket)
     if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
         deadline += f"\n(hạn đầu: {date_vi(task.original_deadline)})"
     coordinators = "; ".join(task.coordinators)

@@ -40,7 +40,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(num=num, percent=percent, date_vi=date_vi, state_vi=state_vi)
+    env.globals.update(num=num, percent=percent, date_vi=date_vi, state_vi=state_vi,
+                       bucket_vi=lambda b: BUCKET_LABELS_VI[Bucket(b)] if b else "")  # fmt: skip
     return env
 
 
@@ -53,6 +54,7 @@ def kpis(rollup: Rollup) -> list[Kpi]:
         Bucket.OPEN_ON_TIME,
         Bucket.OPEN_OVERDUE,
         Bucket.ONGOING,
+        Bucket.AWAITING_DEADLINE,
     ):
         value, old = now.get(bucket), before.get(bucket)
         cards.append(

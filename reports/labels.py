@@ -36,7 +36,8 @@ def summary_sentences(rollup: Rollup) -> list[str]:
         f" nhiệm vụ (không kể nhiệm vụ đã hủy), trong đó: đã hoàn thành {num(c.done)} nhiệm vụ"
         f" (đúng hạn {num(c.done_on_time)}, quá hạn {num(c.done_late)}); chưa hoàn thành"
         f" {num(c.open_on_time + c.open_overdue)} nhiệm vụ (trong hạn {num(c.open_on_time)},"
-        f" quá hạn {num(c.open_overdue)}); {num(c.ongoing)} nhiệm vụ thường xuyên, không thời hạn.",
+        f" quá hạn {num(c.open_overdue)}); {num(c.ongoing)} nhiệm vụ thường xuyên, không thời hạn;"
+        f" {num(c.awaiting_deadline)} nhiệm vụ chờ xác định thời hạn.",
         f"Tỷ lệ hoàn thành đúng hạn (*): {percent(c.on_time_rate)}"
         f" ({num(c.done_on_time)}/{num(c.due)} nhiệm vụ đã đến hạn).",
         f"So với ngày {date_vi(rollup.previous_as_of)} (cuối kỳ trước): số nhiệm vụ quá hạn chưa"

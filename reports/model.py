@@ -27,6 +27,7 @@ class Counts:
     done_on_time: int = 0
     done_late: int = 0
     ongoing: int = 0
+    awaiting_deadline: int = 0  # chờ xác định thời hạn (left out of on-time ratios too)
 
     @classmethod
     def of(cls, by_bucket: Mapping[str, int]) -> Counts:
@@ -81,6 +82,22 @@ class TaskLine:
     bucket: str
     days_calendar: int
     days_working: int | None  # None when the calendar table does not cover the dates
+
+
+@dataclass(frozen=True)
+class PeriodLine:
+    """Một kỳ of a recurring task whose deadline falls in the report's period."""
+
+    task_id: int
+    directive_number: str
+    ref: str
+    content: str
+    lead: str
+    seq: int
+    deadline: date
+    state: str
+    completed_on: date | None
+    bucket: str
 
 
 @dataclass(frozen=True)
@@ -144,6 +161,7 @@ class Rollup:
     extensions_in_period: int
     directives_shown_of: int = 0  # how many directives the scope has (by_directive may be cut)
     notes: list[str] = field(default_factory=list)
+    periods_due: list[PeriodLine] = field(default_factory=list)  # kỳ due in the report period
 
     @property
     def overdue_total(self) -> int:

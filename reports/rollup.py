@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from directives.models import Bucket
 from directives.normalize import key as normal_key
 from reports import sql
-from reports.model import Counts, ExtensionGranted, GroupRow, Rollup, Scope, TaskLine, TrendPoint
+from reports.model import (
+    Counts,
+    ExtensionGranted,
+    GroupRow,
+    PeriodLine,
+    Rollup,
+    Scope,
+    TaskLine,
+    TrendPoint,
+)
 from reports.periods import Cutoff, Period, PeriodKind, period_containing, recent_periods
 from reports.succession import agency_counts
 from storage.models import AgencyRow, DirectiveRow, TaskRow
@@ -111,7 +120,15 @@ def build_rollup(
         extensions=extensions(session, as_of, scope),
         extensions_in_period=in_period,
         directives_shown_of=_directive_count(session, as_of, scope),
+        periods_due=periods_due(session, period.start, period.end, as_of, scope),
     )
+
+
+def periods_due(
+    session: Session, start: date, end: date, as_of: date, scope: Scope
+) -> list[PeriodLine]:
+    """Các kỳ báo cáo đến hạn trong kỳ: each period of a recurring task due in [start, end]."""
+    return [PeriodLine(*row) for row in sql.period_rows(session, start, end, as_of, scope)]
 
 
 def _worst_first(rows: list[GroupRow]) -> list[GroupRow]:

@@ -85,6 +85,7 @@ def leader_mail(
         ("Đang thực hiện trong hạn", num(c.open_on_time)),
         ("Quá hạn chưa hoàn thành", num(c.open_overdue)),
         ("Thường xuyên / không thời hạn", num(c.ongoing)),
+        ("Chờ xác định thời hạn", num(c.awaiting_deadline)),
         ("Tỷ lệ hoàn thành đúng hạn (*)", percent(c.on_time_rate)),
     ]
     overdue = rollup.overdue[:OVERDUE_IN_MAIL]

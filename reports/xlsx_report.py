@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from directives.models import BUCKET_LABELS_VI, Bucket
 from reports.labels import date_vi, state_vi
 from reports.model import RATE_FORMULA_VI, GroupRow, Rollup
 from reports.output import atomic_write
@@ -29,9 +30,10 @@ COUNT_HEADERS = (
     "Đang thực hiện trong hạn",
     "Quá hạn chưa hoàn thành",
     "Thường xuyên",
+    "Chờ xác định thời hạn",
     "Tỷ lệ hoàn thành đúng hạn",
 )
-COUNT_WIDTHS = (10, 13, 13, 13, 13, 12, 13)
+COUNT_WIDTHS = (10, 13, 13, 13, 13, 12, 13, 13)
 OVERDUE_HEADERS = (
     "STT",
     "Văn bản",
@@ -56,6 +58,8 @@ def build_xlsx(rollup: Rollup) -> bytes:
     _group_sheet(wb, "Theo lãnh đạo", "Lãnh đạo chỉ đạo", rollup.by_leader, rollup)
     _group_sheet(wb, "Theo kỳ", "Kỳ (theo hạn xử lý)", rollup.by_period, rollup, sort=False)
     _overdue_sheet(wb, rollup)
+    if rollup.periods_due:
+        _periods_sheet(wb, rollup)
     wb.remove(first)
     out = io.BytesIO()
     wb.save(out)
@@ -118,7 +122,7 @@ def _group_sheet(
         c = group.counts
         values: list[Any] = [n, group.label, *([group.detail] if detail else [])]
         values += [c.total, c.done_on_time, c.done_late, c.open_on_time, c.open_overdue]
-        values += [c.ongoing, c.on_time_rate]
+        values += [c.ongoing, c.awaiting_deadline, c.on_time_rate]
         if previous and group.previous is not None:
             values += [group.previous.open_overdue, c.open_overdue - group.previous.open_overdue]
         _body_row(ws, 4 + n, values, {rate_col: RATE_FORMAT})
@@ -126,6 +130,23 @@ def _group_sheet(
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{max(last, 5)}"
     note = ws.cell(row=last + 2, column=1, value=f"(*) {RATE_FORMULA_VI}")
     note.font = Font(name=FONT, italic=True, size=10)
+
+
+PERIOD_HEADERS = ("STT", "Văn bản", "Mục", "Nhiệm vụ định kỳ", "Chủ trì", "Kỳ", "Hạn",
+                  "Ngày hoàn thành", "Tình trạng")  # fmt: skip
+PERIOD_WIDTHS = (6, 16, 7, 60, 30, 6, 12, 12, 24)
+
+
+def _periods_sheet(wb: Workbook, rollup: Rollup) -> None:
+    """Các kỳ định kỳ: the periods of recurring tasks due in the report period."""
+    ws = wb.create_sheet("Kỳ định kỳ")
+    _title(ws, "Các kỳ báo cáo định kỳ đến hạn trong kỳ", rollup)
+    _header(ws, 4, PERIOD_HEADERS, PERIOD_WIDTHS)
+    for n, p in enumerate(rollup.periods_due, 1):
+        values = (n, p.directive_number, p.ref, p.content, p.lead, p.seq, p.deadline,
+                  p.completed_on, BUCKET_LABELS_VI[Bucket(p.bucket)])  # fmt: skip
+        _body_row(ws, 4 + n, values, {7: DATE_FORMAT, 8: DATE_FORMAT})
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(PERIOD_HEADERS))}{4 + len(rollup.periods_due)}"
 
 
 def _overdue_sheet(wb: Workbook, rollup: Rollup) -> None:

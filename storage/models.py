@@ -112,6 +112,30 @@ class TaskRow(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": version}
 
 
+class TaskPeriodRow(Base):
+    """Kỳ của nhiệm vụ định kỳ: its own deadline, progress, completion and confirmation.
+
+    The task row mirrors its current period (the earliest one not done), so the reminder sweep
+    and the task actions work on that period; storage/periods.py keeps the two in step.
+    """
+
+    __tablename__ = "task_periods"
+    __table_args__ = (sa.UniqueConstraint("task_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    starts: Mapped[date]
+    original_deadline: Mapped[date]
+    deadline: Mapped[date] = mapped_column(index=True)
+    state: Mapped[str] = mapped_column(sa.String(30), default="new")
+    progress: Mapped[int] = mapped_column(default=0)
+    reported_done_on: Mapped[date | None]
+    completed_on: Mapped[date | None]
+    confirmed_by: Mapped[str | None] = mapped_column(sa.String(100))
+    confirmed_at: Mapped[datetime | None]
+    last_progress_at: Mapped[datetime | None]
+
+
 class TaskCoordinator(Base):
     """Cơ quan phối hợp of a task."""
 

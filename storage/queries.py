@@ -21,6 +21,10 @@ def bucket_expr(as_of: date) -> sa.ColumnElement[str | None]:
     )
     return sa.case(
         (TaskRow.state == TaskState.CANCELLED.value, sa.null()),
+        (
+            sa.and_(TaskRow.deadline.is_(None), TaskRow.deadline_kind == "event"),
+            Bucket.AWAITING_DEADLINE.value,
+        ),
         (TaskRow.deadline.is_(None), Bucket.ONGOING.value),
         (sa.and_(done, TaskRow.completed_on <= TaskRow.deadline), Bucket.DONE_ON_TIME.value),
         (done, Bucket.DONE_LATE.value),

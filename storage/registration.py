@@ -17,6 +17,7 @@ from directives.agencies import AgencyRegistry
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE, WorkCalendar
 from directives.drafts import DirectiveDraft, TaskDraft
 from directives.models import Agency
+from storage import periods
 from storage.agencies import agency_ids_by_code
 from storage.history import record
 from storage.models import AgencyRow, DirectiveRow, TaskRow
@@ -96,6 +97,7 @@ def register_directive(
             row.next_reminder_on = today
             session.add(row)
             session.flush()
+            periods.materialise(session, row, today, start=today, calendar=calendar)
             record(
                 session,
                 entity="task",

@@ -18,6 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
 from directives.models import OPEN_STATES, ExtensionDecision, TaskState, UpdateKind
+from directives.recurrence import RecurrenceError, validate_rule
+from storage import periods
 from storage.db import utcnow
 from storage.history import record
 from storage.models import AgencyRow, ExtensionRow, StatusUpdateRow, TaskRow
@@ -122,9 +124,18 @@ def _plain(value: Any) -> Any:
 
 
 def _finish(
-    session: Session, task: TaskRow, action: str, actor: Actor, at: datetime, changes: dict
+    session: Session,
+    task: TaskRow,
+    action: str,
+    actor: Actor,
+    at: datetime,
+    changes: dict,
+    today: date | None = None,
 ) -> TaskRow:
     task.updated_at = at  # always an UPDATE, so the version check guards every operation
+    seq = periods.after_change(session, task, actor.username, at, today)  # recurring: the kỳ
+    if seq is not None:
+        changes["period"] = seq
     record(
         session,
         entity="task",
@@ -163,7 +174,7 @@ def report_progress(
     _update(session, task, UpdateKind.PROGRESS, actor, at, note, percent, evidence)
     if evidence:
         changes["evidence"] = evidence.name
-    return _finish(session, task, "progress", actor, at, changes)
+    return _finish(session, task, "progress", actor, at, changes, today)
 
 
 def report_completion(
@@ -190,7 +201,7 @@ def report_completion(
     task.progress = 100
     task.last_progress_at = at
     _update(session, task, UpdateKind.COMPLETION, actor, at, note, 100, evidence)
-    return _finish(session, task, "completion", actor, at, changes)
+    return _finish(session, task, "completion", actor, at, changes, today)
 
 
 def confirm_completion(
@@ -211,7 +222,7 @@ def confirm_completion(
     task.completed_on = task.reported_done_on or today
     changes["completed_on"] = task.completed_on
     _update(session, task, UpdateKind.CONFIRM, actor, at, note)
-    return _finish(session, task, "confirm", actor, at, changes)
+    return _finish(session, task, "confirm", actor, at, changes, today)
 
 
 def return_completion(
@@ -232,7 +243,7 @@ def return_completion(
     changes |= {"reported_done_on": [task.reported_done_on, None], "reason": reason}
     task.reported_done_on = None
     _update(session, task, UpdateKind.RETURN, actor, at, reason)
-    return _finish(session, task, "return", actor, at, changes)
+    return _finish(session, task, "return", actor, at, changes, today)
 
 
 def request_extension(
@@ -306,7 +317,7 @@ def decide_extension(
         changes["deadline"] = [task.deadline, deadline]
         task.deadline = deadline
         task.next_reminder_on = today
-    _finish(session, task, "extension_decision", actor, at, changes)
+    _finish(session, task, "extension_decision", actor, at, changes, today)
     return ext
 
 
@@ -322,15 +333,31 @@ def edit_task(
 ) -> TaskRow:
     """Sửa nhiệm vụ (secretariat): content, lead, coordinators, deadline, state; old values kept.
 
-    `fields` may hold content, deadline_text, deadline, lead_agency_id, coordinator_ids, state.
+    `fields` may hold content, deadline_text, deadline, lead_agency_id, coordinator_ids, state,
+    recurrence (a rule string; periods not yet touched are planned again).
     """
     at = at or utcnow()
     task = _load(session, task_id, version)
     changes: dict[str, Any] = {}
+    recurring = fields.get("recurrence", task.recurrence)
+    if recurring and "deadline" in fields and fields["deadline"] is None:
+        raise TaskOpError("Nhiệm vụ định kỳ: mỗi kỳ có hạn theo quy tắc, không bỏ thời hạn được",
+                          "deadline")  # fmt: skip
     for name in ("content", "deadline_text", "deadline", "lead_agency_id", "state", "progress"):
         if name in fields and getattr(task, name) != fields[name]:
             changes[name] = [getattr(task, name), fields[name]]
             setattr(task, name, fields[name])
+    if "recurrence" in fields and (fields["recurrence"] or None) != task.recurrence:
+        rule = fields["recurrence"] or None
+        if rule is not None:
+            try:
+                rule = validate_rule(rule)
+            except RecurrenceError as exc:
+                raise TaskOpError(str(exc), "recurrence") from None
+        changes["recurrence"] = [task.recurrence, rule]
+        task.recurrence = rule
+        if rule is not None:
+            periods.rule_changed(session, task, today)
     if "coordinator_ids" in fields:
         old = sorted(a.id for a in task.coordinators)
         new = sorted(set(fields["coordinator_ids"]) - {task.lead_agency_id})
@@ -345,7 +372,7 @@ def edit_task(
         task.next_reminder_on = today
     if changes.get("state", [None, None])[1] == TaskState.DONE and task.completed_on is None:
         task.completed_on = task.reported_done_on or today
-    return _finish(session, task, "edit", actor, at, changes)
+    return _finish(session, task, "edit", actor, at, changes, today)
 
 
 def add_note(

@@ -65,9 +65,9 @@ def test_docx_has_the_nd30_form_and_the_figures(db: Database, tmp_path: Path) ->
     sizes = {r.font.size for p in doc.paragraphs for r in p.runs if r.text.strip()}
     assert sizes <= {Pt(11), Pt(12), Pt(13), Pt(14)}
     agencies = _texts(doc.tables[1])
-    assert agencies[2] == [f"({i})" for i in range(1, 10)]
-    assert agencies[3] == ["1", VH, "2", "0", "0", "0", "2", "0", "0,0%"]
-    assert agencies[-1] == ["", "Tổng cộng", "9", "2", "2", "2", "2", "1", "33,3%"]
+    assert agencies[2] == [f"({i})" for i in range(1, 11)]
+    assert agencies[3] == ["1", VH, "2", "0", "0", "0", "2", "0", "0", "0,0%"]
+    assert agencies[-1] == ["", "Tổng cộng", "9", "2", "2", "2", "2", "1", "0", "33,3%"]
     overdue = _texts(doc.tables[2])
     assert overdue[0] == [
         "STT",
@@ -115,8 +115,8 @@ def test_xlsx_sheets_headers_dates_and_filters(db: Database, tmp_path: Path) -> 
     assert agencies["A4"].font.bold and agencies["A4"].fill.fgColor.rgb.endswith("DCE6F1")
     assert agencies["B5"].value == VH and agencies["G5"].value == 2
     assert agencies.column_dimensions["B"].width == 40
-    rates = {row[1].value: row[8].value for row in agencies.iter_rows(min_row=5, max_row=7)}
-    assert rates[NGV] == 0.5 and agencies["I5"].number_format == "0.0%"
+    rates = {row[1].value: row[9].value for row in agencies.iter_rows(min_row=5, max_row=7)}
+    assert rates[NGV] == 0.5 and agencies["J5"].number_format == "0.0%"
     leaders = wb["Theo lãnh đạo"]
     assert {leaders.cell(r, 2).value: leaders.cell(r, 3).value for r in (5, 6)}[HUYEN] == 7
     overdue = wb["Quá hạn"]

@@ -117,6 +117,8 @@ def edit_fields(s: Session, b: TaskEditIn) -> dict[str, Any]:
         fields["deadline"] = None if b.clear_deadline else b.deadline
     if b.progress is not None:
         fields["progress"] = b.progress
+    if b.recurrence is not None:
+        fields["recurrence"] = b.recurrence  # validated by edit_task (Vietnamese message)
     if b.state is not None:
         if b.state not in {s.value for s in TaskState}:
             raise TaskOpError("Trạng thái không hợp lệ", "state")

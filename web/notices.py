@@ -75,6 +75,7 @@ def choices_from_form(
                 "include": f"include_{i}" in values,
                 "lead": values.get(f"lead_{i}", ""),
                 "deadline": values.get(f"deadline_{i}", ""),
+                "recurrence": values.get(f"recurrence_{i}", ""),
             }
         )
         row["coordinators"] = split_names(values.get(f"coordinators_{i}", ""))
@@ -109,6 +110,9 @@ def apply(
         kind = task.deadline_kind
         if choice.deadline is not None and kind in (DeadlineKind.NONE, DeadlineKind.EVENT):
             kind = DeadlineKind.FIXED
+        recurrence = choice.recurrence or task.recurrence
+        if choice.recurrence:
+            kind = DeadlineKind.RECURRING
         tasks.append(
             task.model_copy(
                 update={
@@ -118,6 +122,7 @@ def apply(
                     "coordinator_codes": codes,
                     "deadline": choice.deadline,
                     "deadline_kind": kind,
+                    "recurrence": recurrence,
                 }
             )
         )

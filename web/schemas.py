@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from directives.models import Bucket, DeadlineKind, TaskState
+from directives.recurrence import validate_rule
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
@@ -65,6 +75,44 @@ class TaskEditIn(_In):
     deadline_text: Annotated[str, StringConstraints(max_length=300)] | None = None
     state: str | None = None
     progress: Annotated[int, Field(ge=0, le=100)] | None = None
+    recurrence: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = (
+        None  # e.g. monthly:20 (RECURRENCE.md); "" removes it
+    )
+
+
+class PeriodOut(BaseModel):
+    """Một kỳ của nhiệm vụ định kỳ, with its own deadline, completion and bucket."""
+
+    seq: int
+    starts: date
+    deadline: date
+    original_deadline: date
+    state: TaskState
+    progress: int
+    reported_done_on: date | None = None
+    completed_on: date | None = None
+    confirmed_by: str | None = None
+    bucket: Bucket | None = None
+
+
+class TaskOut(BaseModel):
+    """A task as the API answers it: its bucket today, deadline kind and, if recurring, its
+    periods (the task's own deadline and state are those of its current period)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    version: int
+    ref: str
+    content: str
+    state: TaskState
+    bucket: Bucket | None = None
+    deadline_kind: DeadlineKind
+    deadline: date | None = None
+    original_deadline: date | None = None
+    recurrence: str | None = None
+    current_period: int | None = None
+    periods: list[PeriodOut] | None = None
 
 
 class NoticeIn(_In):
@@ -79,6 +127,12 @@ class TaskChoice(_In):
     lead: str | None = None  # agency code
     coordinators: list[str] | None = None  # names or codes
     deadline: date | None = None
+    recurrence: str | None = None  # a rule (monthly:20…); replaces the parser's
+
+    @field_validator("recurrence")
+    @classmethod
+    def _rule(cls, value: str | None) -> str | None:
+        return validate_rule(value) if value else None  # RecurrenceError is a ValueError
 
 
 class RegisterIn(NoticeIn):

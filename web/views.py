@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from directives.buckets import bucket as task_bucket
 from directives.buckets import days_overdue
 from directives.calendar import DEFAULT_CALENDAR
 from directives.models import OPEN_STATES, STATE_LABELS_VI, TaskState
@@ -37,9 +38,24 @@ def deadline_note(task: TaskRow, today: date) -> str:
     return ""
 
 
-def task_json(task: TaskRow, bucket: str | None = None) -> dict[str, Any]:
-    """The API's view of a task."""
-    return {
+def task_json(
+    task: TaskRow,
+    bucket: str | None = None,
+    periods: list[dict[str, Any]] | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """The API's view of a task; its bucket at `as_of` (today) when the caller has none."""
+    if bucket is None:
+        found = task_bucket(task, as_of or date.today())
+        bucket = found.value if found else None
+    extra: dict[str, Any] = {}
+    if periods is not None:
+        extra["periods"] = periods
+        current = [p["seq"] for p in periods if p["state"] not in ("done", "cancelled")]
+        extra["current_period"] = (
+            current[0] if current else (periods[-1]["seq"] if periods else None)
+        )
+    return extra | {
         "id": task.id,
         "version": task.version,
         "directive": {
@@ -60,6 +76,8 @@ def task_json(task: TaskRow, bucket: str | None = None) -> dict[str, Any]:
         "deadline_text": task.deadline_text,
         "reported_done_on": task.reported_done_on,
         "completed_on": task.completed_on,
+        "deadline_kind": task.deadline_kind,
+        "recurrence": task.recurrence,
     }
 
 
@@ -107,6 +125,8 @@ _FIELDS_VI = {
     "note": "Nội dung",
     "evidence": "Tệp minh chứng",
     "reported_done_on": "Ngày báo hoàn thành",
+    "period": "Kỳ",
+    "recurrence": "Quy tắc định kỳ",
     "completed_on": "Ngày hoàn thành",
     "proposed_deadline": "Hạn đề xuất",
     "reason": "Lý do",

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from directives.models import Bucket
 from directives.parsing import NoticeError
-from storage import page_reads
+from storage import page_reads, periods
 from storage.agencies import registry_from_db
 from storage.models import ExtensionRow
 from storage.registration import RegistrationError, register_directive
@@ -18,6 +18,7 @@ from storage.task_ops import TaskOpError
 from web import access, notices
 from web.actions import ACTIONS, actor_of, decide
 from web.deps import ApiUser, AppSettings, Db, require, today
+from web.periods import fresh_periods
 from web.routes.tasks import readable_task, visible_tasks
 from web.schemas import (
     CompletionIn,
@@ -26,10 +27,12 @@ from web.schemas import (
     ExtensionIn,
     NoteIn,
     NoticeIn,
+    PeriodOut,
     ProgressIn,
     RegisterIn,
     ReturnIn,
     TaskEditIn,
+    TaskOut,
 )
 from web.views import task_json
 
@@ -47,18 +50,21 @@ def me(user: ApiUser) -> dict[str, Any]:
     return {"username": user.username, "role": user.role, "agency": user.agency_name}
 
 
-@router.get("/tasks")
+@router.get("/tasks", response_model=list[TaskOut])
 def tasks(user: ApiUser, db: Db, bucket: Bucket | None = None) -> list[dict[str, Any]]:
     rows = visible_tasks(db, user)
     return [task_json(t, b) for t, b in rows if bucket is None or b == bucket]
 
 
-@router.get("/tasks/{task_id}")
+@router.get("/tasks/{task_id}", response_model=TaskOut)
 def task(task_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
     row, rel = readable_task(db, user, task_id)
+    found = fresh_periods(db, task_id, today())
+    if found is not None:  # a period may have begun: the task row moved on with it
+        row, rel = readable_task(db, user, task_id)
     with db.read() as session:
         record = page_reads.task_record(session, row)
-    data = task_json(row) | {"relation": rel}
+    data = task_json(row, periods=found, as_of=today()) | {"relation": rel}
     data["updates"] = [
         {"kind": u.kind, "percent": u.percent, "note": u.note, "author": u.author, "at": u.at}
         for u in record.updates
@@ -68,6 +74,13 @@ def task(task_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
         for e in record.extensions
     ]
     return data
+
+
+@router.get("/tasks/{task_id}/periods", response_model=list[PeriodOut])
+def task_periods(task_id: int, user: ApiUser, db: Db) -> list[dict[str, Any]]:
+    """Các kỳ of a recurring task begun by today, each with its bucket (empty if not recurring)."""
+    readable_task(db, user, task_id)
+    return fresh_periods(db, task_id, today()) or []
 
 
 def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any:
@@ -80,47 +93,50 @@ def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any
                 raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
             require(user, action.allowed(access.relation(user, row)))
             action.op(session, task_id, body, actor_of(user), None, today())
-            return task_json(row)
+            session.refresh(row)
+            found = periods.load(session, task_id) if row.recurrence else []
+            shown = [periods.period_json(p, today()) for p in found] if found else None
+            return task_json(row, periods=shown, as_of=today())
     except TaskOpError as exc:
         return _unprocessable(exc.field, str(exc))
 
 
-@router.post("/tasks/{task_id}/progress")
+@router.post("/tasks/{task_id}/progress", response_model=TaskOut)
 def progress(task_id: int, body: ProgressIn, user: ApiUser, db: Db) -> Any:
     return _run("progress", task_id, body, user, db)
 
 
-@router.post("/tasks/{task_id}/completion")
+@router.post("/tasks/{task_id}/completion", response_model=TaskOut)
 def completion(task_id: int, body: CompletionIn, user: ApiUser, db: Db) -> Any:
     return _run("completion", task_id, body, user, db)
 
 
-@router.post("/tasks/{task_id}/extensions")
+@router.post("/tasks/{task_id}/extensions", response_model=TaskOut)
 def extension(task_id: int, body: ExtensionIn, user: ApiUser, db: Db) -> Any:
     return _run("extension", task_id, body, user, db)
 
 
-@router.post("/tasks/{task_id}/notes")
+@router.post("/tasks/{task_id}/notes", response_model=TaskOut)
 def note(task_id: int, body: NoteIn, user: ApiUser, db: Db) -> Any:
     return _run("note", task_id, body, user, db)
 
 
-@router.post("/tasks/{task_id}/confirm")
+@router.post("/tasks/{task_id}/confirm", response_model=TaskOut)
 def confirm(task_id: int, body: ConfirmIn, user: ApiUser, db: Db) -> Any:
     return _run("confirm", task_id, body, user, db)
 
 
-@router.post("/tasks/{task_id}/return")
+@router.post("/tasks/{task_id}/return", response_model=TaskOut)
 def return_(task_id: int, body: ReturnIn, user: ApiUser, db: Db) -> Any:
     return _run("return", task_id, body, user, db)
 
 
-@router.patch("/tasks/{task_id}")
+@router.patch("/tasks/{task_id}", response_model=TaskOut)
 def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db) -> Any:
     return _run("edit", task_id, body, user, db)
 
 
-@router.post("/extensions/{extension_id}/decision")
+@router.post("/extensions/{extension_id}/decision", response_model=TaskOut)
 def decision(extension_id: int, body: DecisionIn, user: ApiUser, db: Db) -> Any:
     require(user, user.is_office)
     with db.read() as session:

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse
 from starlette.responses import Response
 
+from directives.buckets import bucket as task_bucket
 from directives.models import Bucket
+from directives.recurrence import RecurrenceError, describe_rule, parse_rule
 from storage import page_reads
 from storage.db import Database
 from storage.queries import TaskFilter, list_tasks
@@ -17,6 +19,7 @@ from storage.task_ops import TaskNotFound
 from web import access
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, render, require, today
+from web.periods import fresh_periods
 from web.uploads import evidence_file
 from web.views import deadline_note, urgency
 
@@ -78,6 +81,8 @@ def task_page(
     status_code: int = 200,
 ) -> Response:
     """The task page; after a refused form, that form shows its errors and the values typed."""
+    readable_task(db, user, task_id)  # may this user see it at all (before any write)
+    found = fresh_periods(db, task_id, today())  # a recurring task: its periods begun by today
     task, rel = readable_task(db, user, task_id)
     with db.read() as session:
         record = page_reads.task_record(session, task)
@@ -105,8 +110,26 @@ def task_page(
         "errors": errors or {},
         "values": values or {},
         "title": f"Nhiệm vụ {task.ref}",
+        "periods": found or [],
+        "current_period": _current(found),
+        "rule_vi": _rule_vi(task.recurrence),
+        "bucket": (b.value if (b := task_bucket(task, today())) else None),
     }
     return render(request, "task.html", context, status_code)
+
+
+def _current(found: list[dict[str, Any]] | None) -> int | None:
+    if not found:
+        return None
+    open_ = [p["seq"] for p in found if p["state"] not in ("done", "cancelled")]
+    return open_[0] if open_ else found[-1]["seq"]
+
+
+def _rule_vi(rule: str | None) -> str | None:
+    try:
+        return describe_rule(parse_rule(rule)) if rule else None
+    except RecurrenceError:
+        return None
 
 
 @router.get("/tasks/{task_id}")
