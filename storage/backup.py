@@ -257,7 +257,8 @@ def _open(archive: Path) -> tarfile.TarFile:
     try:
         return tarfile.open(archive, "r:*")
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise BackupError(f"{archive}: not a dondoc backup ({exc})") from None
+        reason = "not a tar archive" if isinstance(exc, tarfile.ReadError) else _line(exc)
+        raise BackupError(f"{archive}: not a dondoc backup ({reason})") from None
 
 
 def _verified(tar: tarfile.TarFile) -> dict[str, Any]:
@@ -265,7 +266,7 @@ def _verified(tar: tarfile.TarFile) -> dict[str, Any]:
         members = {m.name: m for m in tar.getmembers()}
         manifest = json.loads(_read(tar, members, MANIFEST))
     except (tarfile.TarError, OSError, EOFError, ValueError, KeyError) as exc:
-        raise BackupError(f"damaged archive: {exc}") from None
+        raise BackupError(f"damaged archive: {_line(exc)}") from None
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError("not a dondoc backup (unknown manifest format)")
     listed = manifest.get("members", {})
@@ -281,12 +282,16 @@ def _verified(tar: tarfile.TarFile) -> dict[str, Any]:
         try:
             got = _stream_digest(tar, members[name])
         except (tarfile.TarError, OSError, EOFError) as exc:
-            raise BackupError(f"damaged archive at {name}: {exc}") from None
+            raise BackupError(f"damaged archive at {name}: {_line(exc)}") from None
         if got != expected:
             raise BackupError(f"damaged archive: {name} does not match its checksum")
     if manifest.get("alembic_revision") is None:
         raise BackupError("damaged archive: no schema revision in the manifest")
     return manifest
+
+
+def _line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _read(tar: tarfile.TarFile, members: dict[str, tarfile.TarInfo], name: str) -> bytes:
