@@ -152,7 +152,8 @@ class Marks:
     the OS's cache), PostgreSQL with synchronous_commit=off on this connection, which writes
     nothing but marks (the server holds the commit and flushes it within wal_writer_delay).
     Each mark is one autocommitted UPDATE: one statement, one round trip. A killed process
-    loses no mark; only a power cut or an OS crash may, and then those mails go out once more
+    loses no mark; only a crash of the database server or
+    of its machine may, and then those mails go out once more
     with the same Message-ID.
     """
 
