@@ -18,7 +18,7 @@ import aiosmtplib
 from aiosmtplib import (
     SMTPException,
     SMTPNotSupported,
-    SMTPRecipientsRefused,
+    SMTPRecipientRefused,
     SMTPResponseException,
     SMTPServerDisconnected,
 )
@@ -152,7 +152,11 @@ async def send_all(cfg: SmtpConfig, sender: str, claims: Claims, write: Writer) 
 async def _worker(
     cfg: SmtpConfig, sender: str, feed: _Feed, ledger: _Ledger, down: list[str]
 ) -> None:
+    """One connection. The previous mail's mark is committed while this one's envelope (MAIL,
+    RCPT) goes out, and awaited before its DATA: the server can accept this mail only once the
+    last one is on record, so a crash finds at most one accepted, unrecorded mail here."""
     client: aiosmtplib.SMTP | None = None
+    marked: asyncio.Task[None] | None = None  # the commit of this connection's last outcome
     try:
         while (row := await feed.next()) is not None:
             outcome = None
@@ -167,12 +171,19 @@ async def _worker(
                         down.append(f"connect {cfg.host}:{cfg.port}: {_describe(exc)}")
                         client = None
                         continue
-                outcome, usable = await _send(client, sender, row)
+                outcome, usable = await _send(client, sender, row, marked)
                 if usable:
                     break
                 client = None
-            await ledger.record(outcome or Outcome(row.id, "pending", row.attempts, down[0]))
+            if marked is not None:
+                await marked  # done already unless this mail never reached DATA
+            outcome = outcome or Outcome(row.id, "pending", row.attempts, down[0])
+            marked = asyncio.ensure_future(ledger.record(outcome))
+        if marked is not None:
+            await marked
     finally:
+        if marked is not None and not marked.done():
+            marked.cancel()
         if client is not None and client.is_connected:
             with suppress(Exception):
                 await client.quit()
@@ -193,30 +204,51 @@ async def _connect(cfg: SmtpConfig) -> aiosmtplib.SMTP:
     return client
 
 
-async def _send(client: aiosmtplib.SMTP, sender: str, row: Pending) -> tuple[Outcome, bool]:
-    """The outcome and whether the connection is still usable."""
+async def _send(
+    client: aiosmtplib.SMTP, sender: str, row: Pending, marked: Awaitable[None] | None = None
+) -> tuple[Outcome, bool]:
+    """The outcome and whether the connection is still usable; DATA waits for `marked`."""
     if not _plain_address(row.recipient):
         return Outcome(row.id, "failed", row.attempts, f"invalid address {row.recipient!r}"), True
     try:
-        refused, _ = await client.sendmail(sender, [row.recipient], row.message)
-    except SMTPRecipientsRefused as exc:
-        codes = [r.code for r in exc.recipients]
-        reason = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-        return _by_code(row, min(codes), f"recipient refused: {reason}"), True
+        await _transaction(client, sender, row, marked)
+    except SMTPRecipientRefused as exc:
+        await _reset(client)
+        reason = f"{exc.recipient}: {exc.code} {exc.message}"
+        return _by_code(row, exc.code, f"recipient refused: {reason}"), True
     except SMTPResponseException as exc:
+        await _reset(client)
         return _by_code(row, exc.code, f"{type(exc).__name__}: {exc.code} {exc.message}"), True
     except (SMTPServerDisconnected, TimeoutError, OSError) as exc:
         with suppress(Exception):
             client.close()
         return Outcome(row.id, "pending", row.attempts, _describe(exc)), False
     except (ValueError, SMTPNotSupported) as exc:  # bad address, SMTPUTF8 not offered
+        await _reset(client)
         return Outcome(row.id, "failed", row.attempts, _describe(exc)), True
     except SMTPException as exc:
         return Outcome(row.id, "pending", row.attempts, _describe(exc)), False
-    if refused:
-        code, message = next(iter(refused.values()))
-        return _by_code(row, code, f"recipient refused: {code} {message}"), True
     return Outcome(row.id, "sent", row.attempts), True
+
+
+async def _transaction(
+    client: aiosmtplib.SMTP, sender: str, row: Pending, marked: Awaitable[None] | None
+) -> None:
+    """MAIL, RCPT, then, once the previous mark is committed, DATA (aiosmtplib's sendmail in
+    three steps, for one recipient)."""
+    if client.is_ehlo_or_helo_needed:
+        await client.ehlo()
+    await client.mail(sender)
+    await client.rcpt(row.recipient)
+    if marked is not None:
+        await marked
+    await client.data(row.message)
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    """Clear a half-open envelope so the connection serves the next mail."""
+    with suppress(SMTPException, OSError, TimeoutError):
+        await client.rset()
 
 
 # Common addresses, which parseaddr returns unchanged, skip it: it costs ~30 µs per mail.
