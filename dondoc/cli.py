@@ -33,6 +33,7 @@ CAPABILITY_MODULES = (
     "cli_web",
     "cli_deploy",
     "cli_registry",
+    "cli_backup",
 )
 
 

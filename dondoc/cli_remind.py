@@ -50,11 +50,14 @@ def sweep(
         )
 
 
-def deliver(json_out: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+def deliver(
+    at: Annotated[str | None, typer.Option("--at", help="ISO date-time; default now")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
     """Send what the outbox holds; transient failures are retried later with backoff."""
     from flows.jobs import deliver_job
 
-    result = deliver_job()
+    result = deliver_job(parse_at(at, ZoneInfo(get_settings().timezone)))
     if json_out:
         print_json(result)
         return

@@ -4,8 +4,9 @@ Rows are claimed in one statement (`UPDATE … WHERE id IN (SELECT … FOR UPDAT
 RETURNING`, the same statement on SQLite where BEGIN IMMEDIATE serialises writers), their
 stored messages are read from `outbox_message` in the same transaction (no UPDATE here touches
 those bytes), and the claim is committed before any network I/O; the next claim runs while the
-last rows of this one are sent. Each row is marked sent only after the server accepted it, in
-group commits at most 50 ms apart (notifications.smtp); 4xx replies and lost connections go back
+last rows of this one are sent. Each row is marked sent right after the server accepted it,
+before that connection sends again (notifications.smtp), so a killed worker resends at most
+one mail per open connection; 4xx replies and lost connections go back
 to pending with exponential backoff, 5xx replies and refused recipients are failed with the
 reason (as is a claimed row with no stored message). Rows left in `sending` by a dead worker
 return to pending once their lease runs out (`reap`). A retried mail keeps its Message-ID.
@@ -19,10 +20,12 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from notifications.smtp import Outcome, Pending, SmtpConfig, send_all
@@ -118,25 +121,154 @@ def record(db: Database, outcomes: list[Outcome], now: datetime, worker: str) ->
     """Write what the server said; only rows this worker still holds are touched."""
     sent = [o.id for o in outcomes if o.status == "sent"]
     others = [_unsent(o, now) for o in outcomes if o.status != "sent"]
-    with db.write() as session:
+    with db.write_connection() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
         if sent:
-            _mark_sent(session.connection(), sent, now, worker)
+            _mark_sent(conn, sent, now, worker)
         if others:
-            session.execute(
-                sa.update(_T)
-                .where(_T.c.id == sa.bindparam("row_id"), _T.c.status == "sending",
-                       _T.c.claimed_by == worker)
-                .values(status=sa.bindparam("new_status"), attempts=sa.bindparam("tries"),
-                        last_error=sa.bindparam("error"), next_attempt_at=sa.bindparam("at"),
-                        claimed_at=None, claimed_by=None),
-                others,
-            )  # fmt: skip
+            _mark_unsent(conn, others, worker)
+
+
+def _mark_unsent(conn: sa.Connection, others: list[dict[str, object]], worker: str) -> None:
+    conn.execute(
+        sa.update(_T)
+        .where(_T.c.id == sa.bindparam("row_id"), _T.c.status == "sending",
+               _T.c.claimed_by == worker)
+        .values(status=sa.bindparam("new_status"), attempts=sa.bindparam("tries"),
+                last_error=sa.bindparam("error"), next_attempt_at=sa.bindparam("at"),
+                claimed_at=None, claimed_by=None),
+        others,
+    )  # fmt: skip
+
+
+class Marks:
+    """Acceptances written right after the server's 250, before that connection sends again.
+
+    One driver connection held for the whole delivery, plain SQL and no ORM: this runs once per
+    reply (grouped only with the replies of the other connections that came in meanwhile), so
+    it must cost microseconds. Each commit outlives this process without waiting for a disk
+    flush: SQLite runs in WAL mode with synchronous=NORMAL (the commit is in the WAL file, in
+    the OS's cache), PostgreSQL with synchronous_commit=off on this connection, which writes
+    nothing but marks (the server holds the commit and flushes it within wal_writer_delay).
+    Each mark is one autocommitted UPDATE: one statement, one round trip. A killed process
+    loses no mark; only a crash of the database server or
+    of its machine may, and then those mails go out once more
+    with the same Message-ID.
+    """
+
+    def __init__(self, db: Database, worker: str) -> None:
+        self._db = db
+        self._worker = worker
+        self._pg = db.dialect == "postgresql"
+        self._at = _T.c.sent_at.type.bind_processor(db.engine.dialect)
+        self._raw: Any = None  # SQLite: a pooled driver connection; PostgreSQL: psycopg async
+
+    async def open(self) -> None:
+        if self._pg:
+            self._raw = _open_pg(self._db.url)
+        else:
+            self._raw = self._db.engine.raw_connection()
+
+    async def write(self, outcomes: list[Outcome], now: datetime) -> None:
+        sent = [o.id for o in outcomes if o.status == "sent"]
+        if sent:
+            await self._mark_pg(sent, now) if self._pg else self._mark_sqlite(sent, now)
+        if len(sent) < len(outcomes):  # failures and retries: rare, the ORM path is fine
+            unsent = [o for o in outcomes if o.status != "sent"]
+            if self._pg:
+                await asyncio.to_thread(record, self._db, unsent, now, self._worker)
+            else:
+                record(self._db, unsent, now, self._worker)
+
+    async def _mark_pg(self, ids: list[int], now: datetime) -> None:
+        """One statement, one round trip, through libpq itself without blocking the event
+        loop: psycopg's cursor machinery (or its async one, or a thread) costs several times
+        this UPDATE, and the other connections' replies are read while it runs."""
+        params = [now.astimezone(UTC).isoformat().encode(), self._worker.encode(),
+                  ("{" + ",".join(map(str, ids)) + "}").encode()]  # fmt: skip
+        await _pg_exec(self._raw, _SENT_PG, params)
+
+    def _mark_sqlite(self, ids: list[int], now: datetime) -> None:
+        """On the event loop itself: a WAL commit without fsync takes microseconds, less than
+        handing it to a thread."""
+        at, driver = self._at(now), self._raw.driver_connection
+        for start in range(0, len(ids), 500):  # one statement, one transaction (autocommit)
+            chunk = ids[start : start + 500]
+            sql = _SENT.format(p="?", ids=f"IN ({','.join('?' * len(chunk))})")
+            driver.execute(sql, (at, self._worker, *chunk))
+
+    async def close(self) -> None:
+        if self._raw is not None:
+            self._raw.finish() if self._pg else self._raw.close()
 
 
 _SENT = (
     "UPDATE outbox SET status = 'sent', sent_at = {p}, attempts = attempts + 1,"
     " last_error = NULL, claimed_at = NULL"
     " WHERE status = 'sending' AND claimed_by = {p} AND id {ids}"
+)
+
+
+def _open_pg(url: str) -> Any:
+    """A libpq connection (psycopg's `pq`) that writes only marks: each UPDATE is its own
+    transaction and none waits for the WAL flush (what `SET LOCAL synchronous_commit = off`
+    does for one transaction, here for every one, at no extra round trip)."""
+    from psycopg import pq
+
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(False)
+    pgconn = pq.PGconn.connect(conninfo.encode())
+    if pgconn.status != pq.ConnStatus.OK:
+        raise RuntimeError(f"connecting for marks failed: {_pg_error(pgconn.error_message)}")
+    result = pgconn.exec_(b"SET synchronous_commit = off")
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        raise RuntimeError(f"SET synchronous_commit failed: {_pg_error(result.error_message)}")
+    pgconn.nonblocking = 1
+    return pgconn
+
+
+async def _pg_exec(pgconn: Any, sql: bytes, params: list[bytes]) -> None:
+    """Send, then wait for the socket to be readable until libpq has the whole reply."""
+    from psycopg import pq
+
+    loop = asyncio.get_running_loop()
+    pgconn.send_query_params(sql, params)
+    while pgconn.flush():  # the query did not fit the socket buffer: wait until it drains
+        await _ready(loop, pgconn.socket, write=True)
+    pgconn.consume_input()
+    while pgconn.is_busy():
+        await _ready(loop, pgconn.socket)
+        pgconn.consume_input()
+    failed = None
+    while (result := pgconn.get_result()) is not None:
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            failed = _pg_error(result.error_message)
+    if failed is not None:
+        raise RuntimeError(f"marking sent mail failed: {failed}")
+
+
+async def _ready(loop: asyncio.AbstractEventLoop, fd: int, write: bool = False) -> None:
+    done = loop.create_future()
+
+    def wake() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    (loop.add_writer if write else loop.add_reader)(fd, wake)
+    try:
+        await done
+    finally:
+        (loop.remove_writer if write else loop.remove_reader)(fd)
+
+
+def _pg_error(message: bytes | None) -> str:
+    return (message or b"").decode(errors="replace").strip()
+
+
+_SENT_PG = (
+    _SENT.format(p="$1::timestamptz", ids="= ANY($3::int[])")
+    .replace("claimed_by = $1::timestamptz", "claimed_by = $2")
+    .encode()
 )
 
 
@@ -176,7 +308,10 @@ def deliver(
     worker = worker_id()
     sender = parseaddr(smtp.sender)[1]
 
-    lock: asyncio.Lock | None = None  # one DB writer at a time here: SQLite's busy wait sleeps
+    marks = Marks(db, worker)
+    # SQLite: one DB writer at a time here, as its busy wait sleeps; the marks run on the event
+    # loop itself (a few microseconds), claims in a thread. PostgreSQL needs no such lock.
+    lock: asyncio.Lock | _NoLock | None = None
 
     async def claims() -> list[Pending]:
         limit = min(batch_size, max_messages - stats.claimed)
@@ -189,7 +324,7 @@ def deliver(
 
     async def write(outcomes: list[Outcome]) -> None:
         async with lock:
-            await asyncio.to_thread(record, db, outcomes, clock(), worker)
+            await marks.write(outcomes, clock())
         for o in outcomes:
             name = _counter(o)
             setattr(stats, name, getattr(stats, name) + 1)
@@ -198,11 +333,23 @@ def deliver(
 
     async def run() -> None:
         nonlocal lock
-        lock = asyncio.Lock()
-        await send_all(smtp, sender, claims, write)
+        lock = asyncio.Lock() if db.dialect == "sqlite" else _NoLock()
+        await marks.open()
+        try:
+            await send_all(smtp, sender, claims, write)
+        finally:
+            await marks.close()
 
     asyncio.run(run())
     return stats
+
+
+class _NoLock:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *_: object) -> None:
+        return None
 
 
 def _counter(o: Outcome) -> str:

@@ -18,7 +18,7 @@ import aiosmtplib
 from aiosmtplib import (
     SMTPException,
     SMTPNotSupported,
-    SMTPRecipientsRefused,
+    SMTPRecipientRefused,
     SMTPResponseException,
     SMTPServerDisconnected,
 )
@@ -58,37 +58,45 @@ Writer = Callable[[list[Outcome]], Awaitable[None]]
 
 
 class _Ledger:
-    """Outcomes written behind the sends as a group commit: at most one write in flight, each
-    taking everything accepted in the `linger` seconds before it and while the previous write
-    ran. A mail is marked at most `linger` plus one write after the server accepted it; a crash
-    in between re-sends only those (at-least-once, same Message-ID). Without the linger a busy
-    delivery commits every few mails, and those commits cost a fifth of its speed."""
+    """Outcomes recorded right behind the server's reply, before that connection sends again.
 
-    def __init__(self, write: Writer, linger: float) -> None:
+    Each sender hands its outcome over and waits until the commit holding it returns; one write
+    is in flight at a time and takes every outcome handed over meanwhile (a group commit of at
+    most one outcome per connection, with no linger). So a crash can leave unrecorded only the
+    mails the server accepted while their commit was pending: at most one per open connection.
+    The commit itself survives the process's death without waiting for a disk flush (SQLite
+    WAL with synchronous=NORMAL; PostgreSQL synchronous_commit=off for that transaction).
+    A failed write is raised to every sender waiting on it, and to any later one: they stop,
+    and the rows they hold wait for the lease."""
+
+    def __init__(self, write: Writer) -> None:
         self._write = write
-        self._linger = linger
-        self._closing = asyncio.Event()
-        self._pending: list[Outcome] = []
+        self._pending: list[tuple[Outcome, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
+        self.error: BaseException | None = None
 
-    def add(self, outcome: Outcome) -> None:
-        self._pending.append(outcome)
-        if self._task is None or (self._task.done() and self._task.exception() is None):
+    async def record(self, outcome: Outcome) -> None:
+        """Return once `outcome` is committed (raise if the write failed)."""
+        if self.error is not None:
+            raise self.error
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((outcome, done))
+        if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain())
+        await done
 
     async def _drain(self) -> None:
         while self._pending:
-            with suppress(TimeoutError):  # the linger ends early when the senders are done
-                await asyncio.wait_for(self._closing.wait(), self._linger)
             batch, self._pending = self._pending, []
-            await self._write(batch)
-
-    async def close(self) -> None:
-        """Write what is left now; a failed write is raised (its rows wait for the lease)."""
-        self._closing.set()
-        if self._task is not None:
-            await self._task
-        await self._drain()
+            try:
+                await self._write([o for o, _ in batch])
+            except Exception as exc:  # noqa: BLE001 - handed to the waiting senders
+                self.error = exc
+            for _, done in batch:
+                if self.error is not None:
+                    done.set_exception(self.error)
+                else:
+                    done.set_result(None)
 
 
 class _Feed:
@@ -125,18 +133,18 @@ class _Feed:
         self._done = not rows
 
 
-async def send_all(
-    cfg: SmtpConfig, sender: str, claims: Claims, write: Writer, linger: float = 0.05
-) -> None:
+async def send_all(cfg: SmtpConfig, sender: str, claims: Claims, write: Writer) -> None:
     """Claim, send and record until nothing is due or the server cannot be reached."""
-    ledger = _Ledger(write, linger)
+    ledger = _Ledger(write)
     down: list[str] = []  # set once connecting fails: the rest is retried later, not hammered
     feed = _Feed(claims, down)
-    try:
-        await asyncio.gather(*(_worker(cfg, sender, feed, ledger, down)
-                               for _ in range(cfg.connections)))  # fmt: skip
-    finally:
-        await ledger.close()
+    workers = [_worker(cfg, sender, feed, ledger, down) for _ in range(cfg.connections)]
+    results = await asyncio.gather(*workers, return_exceptions=True)
+    if ledger.error is not None:
+        raise ledger.error
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
     if feed.error is not None:
         raise feed.error
 
@@ -144,7 +152,11 @@ async def send_all(
 async def _worker(
     cfg: SmtpConfig, sender: str, feed: _Feed, ledger: _Ledger, down: list[str]
 ) -> None:
+    """One connection. The previous mail's mark is committed while this one's envelope (MAIL,
+    RCPT) goes out, and awaited before its DATA: the server can accept this mail only once the
+    last one is on record, so a crash finds at most one accepted, unrecorded mail here."""
     client: aiosmtplib.SMTP | None = None
+    marked: asyncio.Task[None] | None = None  # the commit of this connection's last outcome
     try:
         while (row := await feed.next()) is not None:
             outcome = None
@@ -159,12 +171,19 @@ async def _worker(
                         down.append(f"connect {cfg.host}:{cfg.port}: {_describe(exc)}")
                         client = None
                         continue
-                outcome, usable = await _send(client, sender, row)
+                outcome, usable = await _send(client, sender, row, marked)
                 if usable:
                     break
                 client = None
-            ledger.add(outcome or Outcome(row.id, "pending", row.attempts, down[0]))
+            if marked is not None:
+                await marked  # done already unless this mail never reached DATA
+            outcome = outcome or Outcome(row.id, "pending", row.attempts, down[0])
+            marked = asyncio.ensure_future(ledger.record(outcome))
+        if marked is not None:
+            await marked
     finally:
+        if marked is not None and not marked.done():
+            marked.cancel()
         if client is not None and client.is_connected:
             with suppress(Exception):
                 await client.quit()
@@ -185,30 +204,51 @@ async def _connect(cfg: SmtpConfig) -> aiosmtplib.SMTP:
     return client
 
 
-async def _send(client: aiosmtplib.SMTP, sender: str, row: Pending) -> tuple[Outcome, bool]:
-    """The outcome and whether the connection is still usable."""
+async def _send(
+    client: aiosmtplib.SMTP, sender: str, row: Pending, marked: Awaitable[None] | None = None
+) -> tuple[Outcome, bool]:
+    """The outcome and whether the connection is still usable; DATA waits for `marked`."""
     if not _plain_address(row.recipient):
         return Outcome(row.id, "failed", row.attempts, f"invalid address {row.recipient!r}"), True
     try:
-        refused, _ = await client.sendmail(sender, [row.recipient], row.message)
-    except SMTPRecipientsRefused as exc:
-        codes = [r.code for r in exc.recipients]
-        reason = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-        return _by_code(row, min(codes), f"recipient refused: {reason}"), True
+        await _transaction(client, sender, row, marked)
+    except SMTPRecipientRefused as exc:
+        await _reset(client)
+        reason = f"{exc.recipient}: {exc.code} {exc.message}"
+        return _by_code(row, exc.code, f"recipient refused: {reason}"), True
     except SMTPResponseException as exc:
+        await _reset(client)
         return _by_code(row, exc.code, f"{type(exc).__name__}: {exc.code} {exc.message}"), True
     except (SMTPServerDisconnected, TimeoutError, OSError) as exc:
         with suppress(Exception):
             client.close()
         return Outcome(row.id, "pending", row.attempts, _describe(exc)), False
     except (ValueError, SMTPNotSupported) as exc:  # bad address, SMTPUTF8 not offered
+        await _reset(client)
         return Outcome(row.id, "failed", row.attempts, _describe(exc)), True
     except SMTPException as exc:
         return Outcome(row.id, "pending", row.attempts, _describe(exc)), False
-    if refused:
-        code, message = next(iter(refused.values()))
-        return _by_code(row, code, f"recipient refused: {code} {message}"), True
     return Outcome(row.id, "sent", row.attempts), True
+
+
+async def _transaction(
+    client: aiosmtplib.SMTP, sender: str, row: Pending, marked: Awaitable[None] | None
+) -> None:
+    """MAIL, RCPT, then, once the previous mark is committed, DATA (aiosmtplib's sendmail in
+    three steps, for one recipient)."""
+    if client.is_ehlo_or_helo_needed:
+        await client.ehlo()
+    await client.mail(sender)
+    await client.rcpt(row.recipient)
+    if marked is not None:
+        await marked
+    await client.data(row.message)
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    """Clear a half-open envelope so the connection serves the next mail."""
+    with suppress(SMTPException, OSError, TimeoutError):
+        await client.rset()
 
 
 # Common addresses, which parseaddr returns unchanged, skip it: it costs ~30 µs per mail.

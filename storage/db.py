@@ -119,9 +119,8 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(
-            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
-        )
+        self._write_engine = self.engine.execution_options(sqlite_immediate=True)
+        self._write = sessionmaker(self._write_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -132,6 +131,12 @@ class Database:
         """A write transaction: committed on success, rolled back on any error."""
         with self._write.begin() as session:
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[sa.Connection]:
+        """A write transaction on a bare connection (no ORM session), for hot paths."""
+        with self._write_engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Session]:
