@@ -121,13 +121,22 @@ def register(
     show_draft(draft, Console(stderr=True))
     if not yes and not typer.confirm(f"Register {len(draft.tasks)} tasks?", err=True):
         raise _fail("not registered")
+    from dondoc.settings import get_settings
+    from notifications.assignment import notify_registration
+    from storage.db import utcnow
+
     try:
         with db.write() as session:
             row = register_directive(session, draft, registry, actor, DEFAULT_CALENDAR)
             directive_id, count = row.id, len(row.tasks)
+            session.flush()
+            notices = notify_registration(session, directive_id, get_settings(), utcnow())
     except RegistrationError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(f"registered directive {directive_id} ({draft.number}): {count} tasks")
+    typer.echo(
+        f"registered directive {directive_id} ({draft.number}): {count} tasks,"
+        f" {len(notices)} assignment notices queued"
+    )
 
 
 def register_commands(app: typer.Typer) -> None:

@@ -12,7 +12,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from dondoc.settings import Settings
-from storage.db import Database
+from notifications.assignment import notify_reassignment
+from storage.db import Database, utcnow
 from storage.task_ops import TaskOpError
 from web.accounts import CurrentUser
 from web.actions import ACTIONS, actor_of
@@ -63,6 +64,8 @@ def run_page_action(
             evidence = store_evidence(upload, settings.upload_dir, settings.upload_max_bytes)
         with db.write() as session:
             action.op(session, task_id, body, actor_of(user), evidence, today())
+            if name == "edit":  # a new lead or coordinator is told (thông báo giao nhiệm vụ)
+                notify_reassignment(session, task_id, settings, utcnow())
     except ValidationError as exc:
         errors = form_errors(exc)
     except TaskOpError as exc:

@@ -85,6 +85,9 @@ class RegisterIn(NoticeIn):
     number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
     leader: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     tasks: list[TaskChoice] = Field(default_factory=list)
+    # The secretariat confirms it is a different document from a registered one that has the
+    # same number and date or the same text (otherwise refused: 409).
+    allow_duplicate: bool = False
 
 
 _MESSAGES = {

@@ -10,8 +10,11 @@ from pydantic import BaseModel
 
 from directives.models import Bucket
 from directives.parsing import NoticeError
+from dondoc.settings import Settings
+from notifications.assignment import notify_reassignment, notify_registration
 from storage import page_reads
 from storage.agencies import registry_from_db
+from storage.db import utcnow
 from storage.models import ExtensionRow
 from storage.registration import RegistrationError, register_directive
 from storage.task_ops import TaskOpError
@@ -70,7 +73,14 @@ def task(task_id: int, user: ApiUser, db: Db) -> dict[str, Any]:
     return data
 
 
-def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any:
+def _run(
+    name: str,
+    task_id: int,
+    body: BaseModel,
+    user: ApiUser,
+    db: Db,
+    settings: Settings | None = None,
+) -> Any:
     """Check, write and answer in one transaction: the task as it is after the change."""
     action = ACTIONS[name]
     try:
@@ -80,6 +90,8 @@ def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any
                 raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
             require(user, action.allowed(access.relation(user, row)))
             action.op(session, task_id, body, actor_of(user), None, today())
+            if name == "edit" and settings is not None:  # a new lead or coordinator is told
+                notify_reassignment(session, task_id, settings, utcnow())
             return task_json(row)
     except TaskOpError as exc:
         return _unprocessable(exc.field, str(exc))
@@ -116,8 +128,8 @@ def return_(task_id: int, body: ReturnIn, user: ApiUser, db: Db) -> Any:
 
 
 @router.patch("/tasks/{task_id}")
-def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db) -> Any:
-    return _run("edit", task_id, body, user, db)
+def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db, settings: AppSettings) -> Any:
+    return _run("edit", task_id, body, user, db, settings)
 
 
 @router.post("/extensions/{extension_id}/decision")
@@ -160,7 +172,7 @@ def parse_file(file: UploadFile, user: ApiUser, db: Db, settings: AppSettings) -
 
 
 @router.post("/directives", status_code=201)
-def register(body: RegisterIn, user: ApiUser, db: Db) -> Any:
+def register(body: RegisterIn, user: ApiUser, db: Db, settings: AppSettings) -> Any:
     require(user, user.is_office)
     with db.read() as session:
         registry = registry_from_db(session)
@@ -171,6 +183,9 @@ def register(body: RegisterIn, user: ApiUser, db: Db) -> Any:
             return _unprocessable(field, message)
         with db.write() as session:
             row = register_directive(session, draft, registry, user.username)
-            return {"id": row.id, "number": row.number, "tasks": [t.id for t in row.tasks]}
+            session.flush()
+            queued = notify_registration(session, row.id, settings, utcnow())
+            return {"id": row.id, "number": row.number, "tasks": [t.id for t in row.tasks],
+                    "assignment_notices": len(queued)}  # fmt: skip
     except (NoticeError, RegistrationError) as exc:
         return _unprocessable("text", str(exc))

@@ -13,8 +13,10 @@ from starlette.responses import Response
 from directives.drafts import TextSource
 from directives.models import TaskState
 from directives.parsing import NoticeError
+from notifications.assignment import notify_registration
 from storage import page_reads
 from storage.agencies import registry_from_db
+from storage.db import utcnow
 from storage.models import DirectiveRow
 from storage.queries import TaskFilter
 from storage.registration import RegistrationError, register_directive
@@ -117,7 +119,9 @@ def _marked(draft: Any) -> list[tuple[str, bool]]:
 
 
 @router.post("/secretariat/notices/register")
-def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Response:
+def register_notice(
+    request: Request, user: PageUser, db: Db, form: Form, settings: AppSettings
+) -> Response:
     _office(user)
     values = text_fields(form)
     text = values.get("text", "")
@@ -141,6 +145,8 @@ def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Res
         with db.write() as session:
             directive = register_directive(session, final, registry, user.username)
             directive_id, count = directive.id, len(directive.tasks)
+            session.flush()
+            notify_registration(session, directive_id, settings, utcnow())
     except RegistrationError as exc:
         return _review(request, user, db, text, source, errors={"_form": str(exc)}, values=values)
     flash(request, f"Đã vào sổ văn bản với {count} nhiệm vụ.")
