@@ -12,6 +12,7 @@ from datetime import date
 
 _HAS_NUMBER = re.compile(r"\d")
 SUBJECT_CHARS = 60
+NO_NUMBER = "chưa số"
 
 
 def has_number(number: str | None) -> bool:
@@ -29,7 +30,7 @@ def directive_label(
     """ "45/TB-UBND" for a numbered directive; else "TB chưa số ngày 27/03/2024: <trích yếu>"."""
     if has_number(number):
         return (number or "").strip()
-    parts = [kind or "Văn bản", "chưa số"]
+    parts = [kind or "Văn bản", NO_NUMBER]
     if issued_on:
         parts.append(f"ngày {issued_on:%d/%m/%Y}")
     text = " ".join((subject or "").split())
@@ -38,3 +39,8 @@ def directive_label(
             text = text[:SUBJECT_CHARS].rsplit(" ", 1)[0] + "…"
         return f"{' '.join(parts)}: {text}"
     return " ".join(parts)
+
+
+def cited(label: str) -> str:
+    """How running text cites a directive label: "Văn bản số 45/TB-UBND", "Văn bản TB chưa số…"."""
+    return f"Văn bản {label}" if NO_NUMBER in label else f"Văn bản số {label}"

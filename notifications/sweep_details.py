@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from directives.calendar import TIMEZONE
+from directives.labels import directive_label
 from notifications.sweep import NewReminder, PlanResult, TaskInfo
 from storage.models import AgencyRow, CalendarDay, DirectiveRow, ReminderRow, TaskRow, UserRow
 
@@ -100,6 +101,8 @@ def _tasks(
             AgencyRow.name,
             DirectiveRow.number,
             DirectiveRow.issued_on,
+            DirectiveRow.subject,
+            DirectiveRow.kind,
             DirectiveRow.leader,
             dl.work_index,
             dl.is_working,
@@ -115,7 +118,8 @@ def _tasks(
         progress = row.last_progress_at.astimezone(tz).date() if row.last_progress_at else None
         tasks[row.id] = TaskInfo(
             row.id, row.ref, row.content, row.deadline, None if d is None else anchors.t - d,
-            progress, row.name, row.number, row.issued_on,
+            progress, row.name, directive_label(row.number, row.issued_on, row.subject, row.kind),
+            row.issued_on,
         )  # fmt: skip
         leaders[row.id] = row.leader
     return tasks, leaders

@@ -16,7 +16,7 @@ from storage import page_reads
 from storage.agencies import registry_from_db
 from storage.db import utcnow
 from storage.models import ExtensionRow
-from storage.registration import RegistrationError, register_directive
+from storage.registration import DuplicateDirective, RegistrationError, register_directive
 from storage.task_ops import TaskOpError
 from web import access, notices
 from web.actions import ACTIONS, actor_of, decide
@@ -182,10 +182,18 @@ def register(body: RegisterIn, user: ApiUser, db: Db, settings: AppSettings) -> 
             field, message = next(iter(errors.items()))
             return _unprocessable(field, message)
         with db.write() as session:
-            row = register_directive(session, draft, registry, user.username)
+            row = register_directive(
+                session, draft, registry, user.username, allow_duplicate=body.allow_duplicate
+            )
             session.flush()
             queued = notify_registration(session, row.id, settings, utcnow())
             return {"id": row.id, "number": row.number, "tasks": [t.id for t in row.tasks],
                     "assignment_notices": len(queued)}  # fmt: skip
+    except DuplicateDirective as exc:
+        detail = {
+            "msg": exc.message_vi, "existing_id": exc.existing_id, "label": exc.label,
+            "reason": exc.reason, "hint": "send allow_duplicate: true if it is another document",
+        }  # fmt: skip
+        return JSONResponse({"detail": detail}, status_code=409)
     except (NoticeError, RegistrationError) as exc:
         return _unprocessable("text", str(exc))
