@@ -55,6 +55,14 @@ class DecisionIn(_In):
     note: Note = ""
 
 
+class ProposalIn(_In):
+    """Đề xuất của Văn phòng on an extension request the leader decides."""
+
+    approve: bool
+    new_deadline: date | None = None  # default: the date the agency asked for
+    note: Note = ""
+
+
 class TaskEditIn(_In):
     version: Version
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5)] | None = None

@@ -133,12 +133,19 @@ def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db, settings: AppSet
 
 
 @router.post("/extensions/{extension_id}/decision")
-def decision(extension_id: int, body: DecisionIn, user: ApiUser, db: Db) -> Any:
-    require(user, user.is_office)
+def decision(
+    extension_id: int, body: DecisionIn, user: ApiUser, db: Db, settings: AppSettings
+) -> Any:
+    """Duyệt gia hạn: by the office, or by the leader who concluded the directive when
+    `extension_decider` is "leader"."""
     with db.read() as session:
         ext = session.get(ExtensionRow, extension_id)
+        row = page_reads.load_task_brief(session, ext.task_id) if ext is not None else None
+        rel = access.relation(user, row) if row is not None else None
+    require(user, user.is_office or rel is not None)
     if ext is None:
         raise HTTPException(404, "Không tìm thấy đề nghị gia hạn.")
+    require(user, access.can_decide_extension(rel, settings.extension_decider))
     try:
         with db.write() as session:
             decide(session, extension_id, body, actor_of(user), today())

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
-from storage import page_reads
+from storage import extension_flow, page_reads
 from web.accounts import CurrentUser, Role
 from web.deps import Db, PageUser, csrf_protect, render, require, today
 from web.routes.tasks import list_context, visible_tasks
@@ -35,14 +35,20 @@ def dashboard_html(db: Db, user: CurrentUser) -> tuple[Markup, Markup] | None:
 def dashboard(request: Request, user: PageUser, db: Db) -> Response:
     require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
     rows = visible_tasks(db, user)
+    leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
         directives = page_reads.directives(
             session, user.leader_name if not user.is_office else None
         )
+        extensions = []
+        if leader_decides and user.role == Role.LEADER:  # his to decide; the office only sees
+            extensions = extension_flow.pending_for_leader(session, user.leader_name or "\x00")
     context = list_context(rows, None) | {
         "user": user,
         "dashboard": dashboard_html(db, user),
         "directives": directives,
+        "extensions": extensions,
+        "leader_decides": leader_decides and user.role == Role.LEADER,
         "attention": [(t, b) for t, b in rows if urgency(t, today())],
         "title": "Tình hình thực hiện nhiệm vụ",
     }

@@ -212,4 +212,4 @@ def edit_page(request: Request, task_id: int, user: PageUser, db: Db) -> Respons
     return task_page(request, db, user, task_id, form="edit")
 
 
-add_page_actions(router, ("confirm", "return", "decision", "edit"))
+add_page_actions(router, ("confirm", "return", "decision", "edit", "proposal"))

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 from starlette.responses import Response
 
 from directives.models import Bucket
-from storage import page_reads
+from storage import extension_flow, page_reads
 from storage.db import Database
 from storage.queries import TaskFilter, list_tasks
 from storage.task_ops import TaskNotFound
@@ -79,9 +79,12 @@ def task_page(
 ) -> Response:
     """The task page; after a refused form, that form shows its errors and the values typed."""
     task, rel = readable_task(db, user, task_id)
+    decider = request.app.state.settings.extension_decider
     with db.read() as session:
         record = page_reads.task_record(session, task)
         everyone = page_reads.agencies(session) if rel == "office" else []
+        pending = next((e for e in record.extensions if e.decision == "pending"), None)
+        proposal = extension_flow.proposals(session, [pending.id]) if pending else {}
     source = task.directive.source_text or ""
     excerpt = source[task.source_start : task.source_end] if task.source_end else ""
     context = {
@@ -95,7 +98,11 @@ def task_page(
         "can_report": access.can_report(rel),
         "can_note": access.can_note(rel),
         "can_decide": access.can_decide(rel),
-        "pending": next((e for e in record.extensions if e.decision == "pending"), None),
+        "pending": pending,
+        "can_decide_extension": access.can_decide_extension(rel, decider),
+        "can_propose": access.can_propose_extension(rel, decider),
+        "proposal": proposal.get(pending.id) if pending else None,
+        "leader_decides": decider == "leader",
         "agencies": [a for a in everyone if a.kind != "group"],  # a lead is one agency
         "coordinator_choices": everyone,  # groups may coordinate ("các sở, ban, ngành")
         "form": form,
