@@ -5,7 +5,8 @@ task gets ONE mail for that event listing its new tasks: its role (chủ trì / 
 coordinator which agency leads), the deadline and a link. The mail goes through the outbox with
 the key `assign:<event>:<address>`, written in the caller's transaction: the registration and
 its notices commit together or not at all, and delivery sends each once (the reminders'
-guarantees). Like digests, it is held back to sending hours of a working day.
+guarantees). Like digests, it is held back to sending hours of a working day. A group named as
+coordinator without an address of its own ("các sở, ban, ngành") is told through its members.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
 from notifications.policy import ReminderPolicy, send_moment
 from notifications.sweep import load_days
-from storage.models import HistoryRow, TaskRow
+from storage.models import AgencyMember, AgencyRow, HistoryRow, TaskRow
 
 LEAD, COORDINATOR = "lead", "coordinator"
 ROLE_VI = {LEAD: "Chủ trì", COORDINATOR: "Phối hợp"}
@@ -65,6 +66,25 @@ def _address(email: str | None) -> str | None:
     return value or None
 
 
+def _members(session: Session, agency: AgencyRow, on: date | None) -> list[AgencyRow]:
+    """A coordinator as the agencies to tell: a group ("các sở, ban, ngành") that has no address
+    of its own is its members valid on the issue date; any other agency is itself."""
+    if agency.kind != "group" or _address(agency.email):
+        return [agency]
+    stmt = (
+        sa.select(AgencyRow)
+        .join(AgencyMember, AgencyMember.member_id == AgencyRow.id)
+        .where(AgencyMember.group_id == agency.id)
+        .order_by(AgencyRow.id)
+    )
+    if on is not None:
+        stmt = stmt.where(
+            sa.or_(AgencyRow.valid_from.is_(None), AgencyRow.valid_from <= on),
+            sa.or_(AgencyRow.valid_to.is_(None), AgencyRow.valid_to >= on),
+        )
+    return list(session.scalars(stmt))
+
+
 def assignments(
     session: Session,
     task_ids: list[int],
@@ -94,7 +114,8 @@ def assignments(
         url = f"{base_url.rstrip('/')}/tasks/{task.id}"
         wanted = None if only is None else only.get(task.id, set())
         seen: set[str] = set()
-        parties = [(task.lead, LEAD)] + [(c, COORDINATOR) for c in task.coordinators]
+        coordinators = [m for c in task.coordinators for m in _members(session, c, d.issued_on)]
+        parties = [(task.lead, LEAD)] + [(c, COORDINATOR) for c in coordinators]
         for agency, role in parties:
             address = _address(agency.email)
             if (

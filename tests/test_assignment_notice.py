@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from dondoc.cli import app
 from dondoc.settings import Settings
 from storage.db import Database
-from storage.models import AgencyRow, OutboxRow, TaskRow
+from storage.models import AgencyMember, AgencyRow, OutboxRow, TaskRow
 from web.app import create_app
 from web.testing import build_world
 
@@ -57,9 +57,14 @@ def expected_lines(db: Database) -> dict[str, list[tuple[int, str, str]]]:
     with db.read() as s:
         tasks = s.scalars(sa.select(TaskRow).options(
             selectinload(TaskRow.lead), selectinload(TaskRow.coordinators)))  # fmt: skip
+        members = s.execute(sa.select(AgencyMember.group_id, AgencyRow).join(
+            AgencyRow, AgencyRow.id == AgencyMember.member_id)).all()  # fmt: skip
         for t in tasks:
             seen = set()
-            for agency, role in [(t.lead, "lead"), *((c, "coordinator") for c in t.coordinators)]:
+            coordinators = [m for c in t.coordinators for m in (
+                [a for g, a in members if g == c.id] if c.kind == "group" and not c.email else [c]
+            )]  # fmt: skip
+            for agency, role in [(t.lead, "lead"), *((c, "coordinator") for c in coordinators)]:
                 address = (agency.email or "").strip().lower()
                 if address and address not in seen:
                     seen.add(address)
