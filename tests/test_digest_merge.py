@@ -172,3 +172,39 @@ def test_send_time_is_kept_on_a_merge(db: Database, cli_env: Sink) -> None:
     sweep(db, cfg, datetime.combine(date(2027, 1, 8), time(6, 0), START.tzinfo))
     after = {r.recipient: (r.id, r.message_id, r.next_attempt_at) for r in digests(db)}
     assert after == before
+
+
+def test_concurrent_sweeps_still_give_one_digest_per_send_moment(
+    db: Database, cli_env: Sink
+) -> None:
+    """The evening catch-up and the morning sweep run at once (two schedulers): whichever
+    inserts the digest first, the other waits on its key and merges into it."""
+    import threading
+
+    register_seed(db)
+    with db.read() as s:
+        registered = s.scalar(sa.select(sa.func.min(TaskRow.next_reminder_on)))
+    cfg = Settings()
+    moments = [datetime.combine(date(2027, 1, 7), time(20, 0), START.tzinfo),
+               datetime.combine(date(2027, 1, 8), time(6, 0), START.tzinfo)]  # fmt: skip
+    for _ in range(3):
+        _reset(db, registered)
+        barrier = threading.Barrier(len(moments))
+        errors: list[BaseException] = []
+
+        def run(moment: datetime, barrier: threading.Barrier, errors: list) -> None:
+            try:
+                barrier.wait(timeout=30)
+                sweep(db, cfg, moment)
+            except BaseException as exc:  # reported below, in the test's thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(m, barrier, errors)) for m in moments]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not errors, errors
+        assert_one_digest_per_send_moment_and_nothing_lost(db)
+        with db.read() as s:
+            assert s.scalar(sa.select(sa.func.count()).where(ReminderRow.outbox_id.is_(None))) == 0
