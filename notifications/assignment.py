@@ -54,6 +54,7 @@ class AssignedLine:
     deadline: date | None
     deadline_text: str | None
     directive: str  # directive_label(...)
+    short: str  # the number, or kind and date: a subject line stays short
     url: str
 
     @property
@@ -111,6 +112,7 @@ def assignments(
     for task in session.scalars(stmt):
         d = task.directive
         label = directive_label(d.number, d.issued_on, d.subject, d.kind)
+        short = directive_label(d.number, d.issued_on, None, d.kind)
         url = f"{base_url.rstrip('/')}/tasks/{task.id}"
         wanted = None if only is None else only.get(task.id, set())
         seen: set[str] = set()
@@ -130,7 +132,7 @@ def assignments(
                 names[address] = agency.name
             lines[address].append(AssignedLine(
                 task.id, task.ref, task.content, role, task.lead.name, task.deadline,
-                task.deadline_text, label, url,
+                task.deadline_text, label, short, url,
             ))  # fmt: skip
     for address, items in lines.items():
         out[address] = (names[address], items)
@@ -163,7 +165,7 @@ def enqueue_assignment_notices(
             "leads": sum(ln.role == LEAD for ln in lines),
             "coordinates": sum(ln.role == COORDINATOR for ln in lines),
         }  # fmt: skip
-        subject = f"Thông báo giao nhiệm vụ: {len(lines)} nhiệm vụ mới ({lines[0].directive})"
+        subject = f"Thông báo giao nhiệm vụ: {len(lines)} nhiệm vụ mới ({lines[0].short})"
         message, message_id = build(Mail(
             sender=settings.smtp_from, to=formataddr((header_safe(name), header_safe(address))),
             subject=subject, text=_env.get_template("assignment.txt.j2").render(context),

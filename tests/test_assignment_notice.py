@@ -90,7 +90,8 @@ def test_registering_the_seed_mails_each_lead_and_coordinator_once(
         (address,) = [rcpt for rcpt in message["To"].addresses]
         body = text_of(message)
         lines = expected[address.addr_spec]
-        assert str(message["Subject"]).startswith(f"Thông báo giao nhiệm vụ: {len(lines)} nhiệm vụ")
+        subject = f"Thông báo giao nhiệm vụ: {len(lines)} nhiệm vụ mới (TB chưa số ngày 27/03/2024)"
+        assert str(message["Subject"]) == subject
         for task_id, role, lead in lines:
             assert f"https://dondoc.example.org/tasks/{task_id}\n" in body
             roles_seen.add(role)
