@@ -68,7 +68,13 @@ def _seed(url: str, clients: int) -> list[tuple[str, int]]:
         ngv = agency_ids_by_code(session)["so-ngoai-vu"]
         task_ids: list[int] = []
         while len(task_ids) < clients:
-            directive = register_directive(session, draft, registry, "bench")
+            directive = register_directive(
+                session,
+                draft,
+                registry,
+                "bench",
+                allow_duplicate=True,  # the same notice again
+            )
             task_ids += [t.id for t in directive.tasks if t.lead_agency_id == ngv]
         for i, task_id in enumerate(task_ids[:clients]):
             add_user(session, f"u{i}", Role.AGENCY_OFFICER, "bench-password", agency_id=ngv)

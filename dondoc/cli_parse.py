@@ -103,11 +103,24 @@ def register(
     file: Annotated[Path, typer.Argument(help=f"The notice: {FORMATS}")],
     yes: Annotated[bool, typer.Option("--yes", help="Store without asking")] = False,
     actor: Annotated[str, typer.Option("--as", help="Who registers (history)")] = "secretariat",
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Register although a directive with the same number and date, or the same"
+            " text, is registered (it is a different document)",
+        ),
+    ] = False,
 ) -> None:
     """Parse a notice, confirm, and store the directive and its tasks (groups fanned out)."""
     from dondoc.wiring import database
     from storage.agencies import registry_from_db
-    from storage.registration import RegistrationError, check_draft, register_directive
+    from storage.registration import (
+        DuplicateDirective,
+        RegistrationError,
+        check_draft,
+        register_directive,
+    )
 
     db = database()
     with db.read() as session:
@@ -121,13 +134,31 @@ def register(
     show_draft(draft, Console(stderr=True))
     if not yes and not typer.confirm(f"Register {len(draft.tasks)} tasks?", err=True):
         raise _fail("not registered")
+    from directives.labels import directive_label
+    from dondoc.settings import get_settings
+    from notifications.assignment import notify_registration
+    from storage.db import utcnow
+
     try:
         with db.write() as session:
-            row = register_directive(session, draft, registry, actor, DEFAULT_CALENDAR)
+            row = register_directive(
+                session, draft, registry, actor, DEFAULT_CALENDAR, allow_duplicate=allow_duplicate
+            )
             directive_id, count = row.id, len(row.tasks)
+            session.flush()
+            notices = notify_registration(session, directive_id, get_settings(), utcnow())
+    except DuplicateDirective as exc:
+        raise _fail(
+            f"{exc.message_vi} (directive {exc.existing_id}). Nothing stored; if it is a different"
+            " document, run again with --allow-duplicate"
+        ) from None
     except RegistrationError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(f"registered directive {directive_id} ({draft.number}): {count} tasks")
+    label = directive_label(draft.number, draft.issued, draft.subject, draft.doc_type)
+    typer.echo(
+        f"registered directive {directive_id} ({label}): {count} tasks,"
+        f" {len(notices)} assignment notices queued"
+    )
 
 
 def register_commands(app: typer.Typer) -> None:

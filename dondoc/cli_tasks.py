@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from directives.labels import directive_label
 from directives.models import BUCKET_LABELS_VI, Bucket
 from dondoc.cli_common import agency_id_of, parse_as_of, print_json
 from dondoc.wiring import database
@@ -86,7 +87,9 @@ def tasks(
 def _task_dict(t, bucket: str | None) -> dict:  # type: ignore[no-untyped-def]
     return {
         "id": t.id,
-        "directive": t.directive.number,
+        "directive": directive_label(
+            t.directive.number, t.directive.issued_on, t.directive.subject, t.directive.kind
+        ),
         "ref": t.ref,
         "content": t.content,
         "lead": t.lead.name,

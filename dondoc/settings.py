@@ -20,6 +20,13 @@ class SmtpSecurity(StrEnum):
     TLS = "tls"
 
 
+class ExtensionDecider(StrEnum):
+    """Who decides extension requests (duyệt gia hạn): provinces differ."""
+
+    SECRETARIAT = "secretariat"  # Văn phòng UBND tỉnh decides
+    LEADER = "leader"  # the leader who concluded the directive, on the secretariat's proposal
+
+
 class Settings(BaseSettings):
     """Every knob of a dondoc installation; `DONDOC_<NAME>` sets each one."""
 
@@ -41,6 +48,7 @@ class Settings(BaseSettings):
     upload_dir: Path = Path("uploads")
     upload_max_bytes: int = 10 * 1024 * 1024
     agency_file: Path | None = None  # default: the shipped Lạng Sơn registry
+    extension_decider: ExtensionDecider = ExtensionDecider.SECRETARIAT
 
     # Reading a notice (directives.formats.ReadLimits): refused, with one message, past these.
     notice_max_bytes: int = 20 * 1024 * 1024  # the uploaded file

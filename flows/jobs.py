@@ -69,7 +69,7 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
         result = describe(session, plan(session, now, policy, tz), tz)
         send_at = send_moment(now, policy, days.is_working, tz)
         cfg = MailConfig(
-            settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy
+            settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy, tz
         )
         outbox_ids = compose(session, result, cfg, now)
         awaiting = enqueue_awaiting(session, result.today, cfg, now) if result.anchors else []

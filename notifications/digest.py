@@ -10,16 +10,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import formataddr, parseaddr
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
+from directives.calendar import TIMEZONE
 from notifications import policy as p
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
 from notifications.sweep import NewReminder, PlanResult, TaskInfo
-from storage.models import ReminderRow
+from notifications.sweep_details import describe_digest
+from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
 
 # Sections in the order a digest shows them; a task sits in the first section it qualifies for.
 SECTIONS = {
@@ -48,6 +51,7 @@ class MailConfig:
     base_url: str
     send_at: datetime  # when the digest may go out (working hours of a working day)
     policy: p.ReminderPolicy
+    tz: ZoneInfo = TIMEZONE  # the send day is send_at's date here
 
     @property
     def domain(self) -> str:
@@ -64,7 +68,16 @@ class Line:
 
 
 def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime) -> list[int]:
-    """Enqueue one digest per recipient from the sweep's new reminders; the outbox ids."""
+    """Put the sweep's new reminders into one digest per recipient and send moment; the outbox
+    ids of the digests written or merged into.
+
+    A digest is named by its recipient and the day it goes out (`digest:<rcpt>:<send day>`), not
+    by the sweep that planned it: an evening catch-up and the next morning's sweep both aim at
+    the same 07:30 mail, so the second merges into the first while it is still pending (the
+    message re-rendered with every reminder, the Message-ID kept). Only when that mail has been
+    claimed or sent does a later sweep of the day start the next one (`…:2`, `…:3`), which goes
+    at its own, later moment.
+    """
     by_recipient: dict[str, list[NewReminder]] = defaultdict(list)
     for reminder in result.reminders:
         by_recipient[reminder.recipient].append(reminder)
@@ -74,44 +87,33 @@ def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime
     return ids
 
 
+def digest_key(recipient: str, send_day: date, n: int = 1) -> str:
+    """The outbox key of the n-th digest to `recipient` going out on `send_day`."""
+    base = f"digest:{recipient}:{send_day.isoformat()}"
+    return base if n == 1 else f"{base}:{n}"
+
+
 def _enqueue_digest(
     session: Session, recipient: str, reminders: list[NewReminder], result: PlanResult,
     cfg: MailConfig, now: datetime,
 ) -> int:  # fmt: skip
-    slot = result.today
-    keys = [f"digest:{recipient}:{slot.isoformat()}"]
-    # A later sweep in the same slot (a task re-evaluated after an edit) gets its own mail.
-    keys.append(f"{keys[0]}:{min(r.id for r in reminders)}")
-    sections = _sections(reminders, result, cfg)
-    count = sum(len(lines) for _, lines in sections)
-    context = {
-        "name": _greeting(reminders), "slot": slot, "sections": sections, "count": count,
-        "audience": _audience(reminders),
-        "base_url": cfg.base_url,
-    }  # fmt: skip
-    subject = f"Đôn đốc thực hiện nhiệm vụ: {count} nhiệm vụ cần quan tâm ({slot:%d/%m/%Y})"
-    for key in keys:
-        message, message_id = build(
-            Mail(
-                sender=cfg.sender,
-                to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
-                subject=subject,
-                text=_env.get_template("digest.txt.j2").render(context),
-                html=_env.get_template("digest.html.j2").render(context),
-                date=cfg.send_at,
-                id_key=key,
-                domain=cfg.domain,
-                reply_to=cfg.reply_to,
-            )
-        )
-        outbox_id = enqueue(
-            session, key=key, kind="digest", recipient=recipient, slot=slot, subject=subject,
-            message=message, message_id=message_id, now=now, not_before=cfg.send_at,
-        )  # fmt: skip
-        if outbox_id is not None:
+    send_day = cfg.send_at.astimezone(cfg.tz).date()
+    tasks = result.tasks
+    for n in range(1, 1000):
+        key = digest_key(recipient, send_day, n)
+        found = _locked(session, key)
+        if found is None:
+            outbox_id = _insert(session, key, recipient, reminders, tasks, send_day, cfg, now)
+            if outbox_id is not None:
+                break
+            found = _locked(session, key)  # a concurrent sweep took the key: its row now
+            assert found is not None
+        if found.status == "pending":
+            outbox_id = found.id
+            _merge(session, key, outbox_id, recipient, reminders, result, send_day, cfg)
             break
     else:
-        raise RuntimeError(f"digest keys {keys} already taken")
+        raise RuntimeError(f"too many digests to {recipient} on {send_day}")
     session.execute(
         sa.update(ReminderRow)
         .where(ReminderRow.id.in_([r.id for r in reminders]))
@@ -119,6 +121,76 @@ def _enqueue_digest(
         .execution_options(synchronize_session=False)
     )
     return outbox_id
+
+
+def _locked(session: Session, key: str) -> sa.Row | None:
+    """(id, status) of the digest with `key`, row locked. PostgreSQL waits for a delivery claim
+    in progress and then reads its outcome; SQLite's writers are serialised already."""
+    stmt = sa.select(OutboxRow.id, OutboxRow.status).where(OutboxRow.key == key)
+    return session.execute(stmt.with_for_update()).first()
+
+
+def _render(
+    key: str, recipient: str, reminders: list[NewReminder], tasks: dict[int, TaskInfo],
+    send_day: date, cfg: MailConfig,
+) -> tuple[bytes, str, str]:  # fmt: skip
+    """(MIME bytes, Message-ID, subject) of the digest; the Message-ID follows from `key`."""
+    sections = _sections(reminders, tasks, cfg)
+    count = sum(len(lines) for _, lines in sections)
+    context = {
+        "name": _greeting(reminders), "slot": send_day, "sections": sections, "count": count,
+        "audience": _audience(reminders),
+        "base_url": cfg.base_url,
+    }  # fmt: skip
+    subject = f"Đôn đốc thực hiện nhiệm vụ: {count} nhiệm vụ cần quan tâm ({send_day:%d/%m/%Y})"
+    message, message_id = build(
+        Mail(
+            sender=cfg.sender,
+            to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
+            subject=subject,
+            text=_env.get_template("digest.txt.j2").render(context),
+            html=_env.get_template("digest.html.j2").render(context),
+            date=cfg.send_at,
+            id_key=key,
+            domain=cfg.domain,
+            reply_to=cfg.reply_to,
+        )
+    )
+    return message, message_id, subject
+
+
+def _insert(
+    session: Session, key: str, recipient: str, reminders: list[NewReminder],
+    tasks: dict[int, TaskInfo], send_day: date, cfg: MailConfig, now: datetime,
+) -> int | None:  # fmt: skip
+    message, message_id, subject = _render(key, recipient, reminders, tasks, send_day, cfg)
+    return enqueue(
+        session, key=key, kind="digest", recipient=recipient, slot=send_day, subject=subject,
+        message=message, message_id=message_id, now=now, not_before=cfg.send_at,
+    )  # fmt: skip
+
+
+def _merge(
+    session: Session, key: str, outbox_id: int, recipient: str, reminders: list[NewReminder],
+    result: PlanResult, send_day: date, cfg: MailConfig,
+) -> None:  # fmt: skip
+    """Re-render pending digest `outbox_id` with its reminders and the new ones."""
+    old, old_tasks = describe_digest(session, outbox_id, result, cfg.tz)
+    everything = old + reminders
+    tasks = {**old_tasks, **result.tasks}
+    message, _, subject = _render(key, recipient, everything, tasks, send_day, cfg)
+    session.execute(
+        sa.update(OutboxMessageRow)
+        .where(OutboxMessageRow.outbox_id == outbox_id)
+        .values(message=message)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        sa.update(OutboxRow)
+        .where(OutboxRow.id == outbox_id)
+        .values(subject=subject)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _greeting(reminders: list[NewReminder]) -> str:
@@ -142,7 +214,7 @@ def _section(reminder: NewReminder) -> str:
 
 
 def _sections(
-    reminders: list[NewReminder], result: PlanResult, cfg: MailConfig
+    reminders: list[NewReminder], tasks: dict[int, TaskInfo], cfg: MailConfig
 ) -> list[tuple[str, list[Line]]]:
     order = list(SECTIONS)
     per_task: dict[int, list[NewReminder]] = defaultdict(list)
@@ -150,7 +222,7 @@ def _sections(
         per_task[reminder.task_id].append(reminder)
     grouped: dict[str, list[Line]] = defaultdict(list)
     for task_id, items in per_task.items():
-        task = result.tasks[task_id]
+        task = tasks[task_id]
         section = min((_section(r) for r in items), key=order.index)
         notes = tuple(sorted({_note(r, task) for r in items} - {""}))
         url = f"{cfg.base_url.rstrip('/')}/tasks/{task_id}"

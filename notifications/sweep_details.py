@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from directives.calendar import TIMEZONE
+from directives.labels import directive_label
 from notifications.sweep import NewReminder, PlanResult, TaskInfo
 from storage.models import AgencyRow, CalendarDay, DirectiveRow, ReminderRow, TaskRow, UserRow
 
@@ -24,18 +25,47 @@ def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> P
     r = ReminderRow
     # One statement's ids: a range, filtered to ours (PostgreSQL sequences may interleave).
     mine = r.id.between(min(ids), max(ids))
+    reminders, tasks = _described(session, mine, result, tz, keep=ids)
+    result.reminders.extend(reminders)
+    result.tasks = tasks
+    return result
+
+
+def describe_digest(
+    session: Session, outbox_id: int, result: PlanResult, tz: ZoneInfo = TIMEZONE
+) -> tuple[list[NewReminder], dict[int, TaskInfo]]:
+    """The reminders already in digest `outbox_id` (not yet sent), read as of `result`'s day:
+    what a digest merged with this sweep's new reminders shows again."""
+    if result.anchors is None:
+        return [], {}
+    return _described(session, ReminderRow.outbox_id == outbox_id, result, tz)
+
+
+def _described(
+    session: Session,
+    where: sa.ColumnElement[bool],
+    result: PlanResult,
+    tz: ZoneInfo,
+    keep: set[int] | None = None,
+) -> tuple[list[NewReminder], dict[int, TaskInfo]]:
+    r = ReminderRow
     rows = [
         row
         for row in session.execute(
-            sa.select(r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id).where(mine)
+            sa.select(r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id)
+            .where(where)
+            .order_by(r.id)
         )
-        if row.id in ids
+        if keep is None or row.id in keep
     ]
-    tasks, leaders = _tasks(session, sa.select(r.task_id).where(mine), result, tz)
+    if not rows:
+        return [], {}
+    tasks, leaders = _tasks(session, sa.select(r.task_id).where(where), result, tz)
     agencies = dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(
         AgencyRow.id.in_({row.agency_id for row in rows if row.agency_id is not None})
     )).all())  # fmt: skip
     people = _leader_names(session, set(leaders.values()))
+    reminders = []
     for row in rows:
         if row.role == "leader":
             leader = leaders[row.task_id]
@@ -44,11 +74,10 @@ def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> P
             name = f"Thủ trưởng {agencies[row.agency_id]}"
         else:
             name = agencies[row.agency_id]
-        result.reminders.append(
+        reminders.append(
             NewReminder(row.id, row.task_id, row.recipient, name, row.kind, row.slot, row.role)
         )
-    result.tasks = {i: tasks[i] for i in {row.task_id for row in rows}}
-    return result
+    return reminders, {i: tasks[i] for i in {row.task_id for row in rows}}
 
 
 def _tasks(
@@ -72,6 +101,8 @@ def _tasks(
             AgencyRow.name,
             DirectiveRow.number,
             DirectiveRow.issued_on,
+            DirectiveRow.subject,
+            DirectiveRow.kind,
             DirectiveRow.leader,
             dl.work_index,
             dl.is_working,
@@ -87,7 +118,8 @@ def _tasks(
         progress = row.last_progress_at.astimezone(tz).date() if row.last_progress_at else None
         tasks[row.id] = TaskInfo(
             row.id, row.ref, row.content, row.deadline, None if d is None else anchors.t - d,
-            progress, row.name, row.number, row.issued_on,
+            progress, row.name, directive_label(row.number, row.issued_on, row.subject, row.kind),
+            row.issued_on,
         )  # fmt: skip
         leaders[row.id] = row.leader
     return tasks, leaders

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from directives.labels import cited
 from directives.models import BUCKET_LABELS_VI, Bucket
 from reports.charts import BUCKET_COLOURS, dashboard_charts, percent
 from reports.labels import change, date_vi, num, state_vi
@@ -40,7 +41,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(num=num, percent=percent, date_vi=date_vi, state_vi=state_vi,
+    env.globals.update(num=num, percent=percent, date_vi=date_vi, state_vi=state_vi, cited=cited,
                        bucket_vi=lambda b: BUCKET_LABELS_VI[Bucket(b)] if b else "")  # fmt: skip
     return env
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from directives.labels import cited
 from directives.models import BUCKET_LABELS_VI, STATE_LABELS_VI, Bucket, TaskState
 from reports.charts import percent
 from reports.model import Rollup, TaskLine
@@ -26,7 +27,7 @@ def state_vi(task: TaskLine) -> str:
 
 
 def task_text(task: TaskLine) -> str:
-    return f"{task.content}\n(Văn bản số {task.directive_number}, mục {task.ref})"
+    return f"{task.content}\n({cited(task.directive_number)}, mục {task.ref})"
 
 
 def summary_sentences(rollup: Rollup) -> list[str]:

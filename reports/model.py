@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from directives.labels import cited
 from directives.models import Bucket
 from reports.periods import Period
 
@@ -135,7 +136,7 @@ class Scope:
     def title_vi(self) -> str:
         parts = []
         if self.directive_number:
-            parts.append(f"theo Văn bản số {self.directive_number}")
+            parts.append(f"theo {cited(self.directive_number)}")
         if self.leader:
             parts.append(f"do đồng chí {self.leader} chỉ đạo")
         if self.agency_name:

@@ -9,10 +9,12 @@ deadline are left out; cancelled tasks are not counted anywhere.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.labels import directive_label
 from directives.models import Bucket
 from directives.normalize import key as normal_key
 from reports import sql
@@ -65,7 +67,7 @@ def resolve_scope(
         agency_id=agency_row.id if agency_row else None,
         agency_name=agency_row.name if agency_row else None,
         directive_id=directive_row.id if directive_row else None,
-        directive_number=directive_row.number if directive_row else None,
+        directive_number=_label(directive_row) if directive_row else None,
     )
 
 
@@ -160,6 +162,10 @@ def by_agency(
     return _worst_first(rows)
 
 
+def _label(row: Any) -> str:
+    return directive_label(row.number, row.issued_on, row.subject, row.kind)
+
+
 def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) -> list[GroupRow]:
     """Per directive: the `limit` directives with the most overdue tasks."""
     found = sql.grouped_counts(
@@ -169,13 +175,18 @@ def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) 
     info = {
         row.id: row
         for row in session.execute(
-            sa.select(DirectiveRow.id, DirectiveRow.number, DirectiveRow.subject).where(
-                DirectiveRow.id.in_(ids)
-            )
+            sa.select(
+                DirectiveRow.id,
+                DirectiveRow.number,
+                DirectiveRow.subject,
+                DirectiveRow.issued_on,
+                DirectiveRow.kind,
+            ).where(DirectiveRow.id.in_(ids))
         )
     }
     rows = [
-        GroupRow(str(k[0]), info[k[0]].number, c, detail=info[k[0]].subject or "") for k, c in found
+        GroupRow(str(k[0]), _label(info[k[0]]), c, detail=info[k[0]].subject or "")
+        for k, c in found
     ]
     return _worst_first(rows)
 
@@ -223,7 +234,7 @@ def _lines(session: Session, as_of: date, rows: list[sa.Row]) -> list[TaskLine]:
         lines.append(
             TaskLine(
                 task_id=r.id,
-                directive_number=r.number,
+                directive_number=directive_label(r.number, r.d_issued, r.d_subject, r.d_kind),
                 ref=r.ref,
                 content=r.content,
                 lead=r.name,
@@ -243,7 +254,7 @@ def extensions(session: Session, as_of: date, scope: Scope) -> list[ExtensionGra
     return [
         ExtensionGranted(
             task_id=r.id,
-            directive_number=r.number,
+            directive_number=directive_label(r.number, r.d_issued, r.d_subject, r.d_kind),
             content=r.content,
             lead=r.name,
             old_deadline=r.old_deadline,

@@ -212,6 +212,9 @@ def task_rows(
         sa.select(
             TaskRow.id,
             DirectiveRow.number,
+            DirectiveRow.issued_on.label("d_issued"),
+            DirectiveRow.subject.label("d_subject"),
+            DirectiveRow.kind.label("d_kind"),
             TaskRow.ref,
             TaskRow.content,
             AgencyRow.name,
@@ -292,6 +295,9 @@ def extension_rows(session: Session, as_of: date, scope: Scope, limit: int = 200
         sa.select(
             TaskRow.id,
             DirectiveRow.number,
+            DirectiveRow.issued_on.label("d_issued"),
+            DirectiveRow.subject.label("d_subject"),
+            DirectiveRow.kind.label("d_kind"),
             TaskRow.content,
             AgencyRow.name,
             ExtensionRow.old_deadline,

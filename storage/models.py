@@ -74,6 +74,7 @@ class DirectiveRow(Base):
     meeting_on: Mapped[date | None]
     recipients: Mapped[list[str]] = mapped_column(JSONType, default=list)
     source_text: Mapped[str] = mapped_column(sa.Text, default="")
+    text_key: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # fingerprint.text_key
     registered_by: Mapped[str] = mapped_column(sa.String(100))
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     tasks: Mapped[list[TaskRow]] = relationship(back_populates="directive")

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.agencies import AgencyRegistry
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE, WorkCalendar
 from directives.drafts import DirectiveDraft, TaskDraft
+from directives.fingerprint import number_key, text_key
+from directives.labels import directive_label, has_number
 from directives.models import Agency
 from storage import periods
 from storage.agencies import agency_ids_by_code
@@ -25,6 +28,43 @@ from storage.models import AgencyRow, DirectiveRow, TaskRow
 
 class RegistrationError(ValueError):
     """The draft cannot be stored as it is (e.g. a lead not in the registry)."""
+
+
+class DuplicateDirective(RegistrationError):
+    """Văn bản đã vào sổ: a directive with the same number and date, or the same text, exists."""
+
+    def __init__(self, existing: DirectiveRow, reason: str) -> None:
+        self.existing_id = existing.id
+        self.label = directive_label(
+            existing.number, existing.issued_on, existing.subject, existing.kind
+        )
+        self.reason = reason  # "number" (same number and issue date) or "text"
+        why = "cùng số, ký hiệu và ngày ban hành" if reason == "number" else "cùng nội dung"
+        self.message_vi = f"Văn bản này đã được vào sổ ({why}): {self.label}."
+        super().__init__(
+            f"already registered as directive {existing.id} ({self.label}):"
+            f" same {'number and issue date' if reason == 'number' else 'text'}"
+        )
+
+
+def find_duplicate(session: Session, draft: DirectiveDraft) -> DuplicateDirective | None:
+    """The registered directive this draft repeats, if any (same number and date, or text)."""
+    if has_number(draft.number) and draft.issued is not None:
+        wanted = number_key(draft.number)
+        same_day = session.scalars(
+            sa.select(DirectiveRow).where(DirectiveRow.issued_on == draft.issued)
+        )
+        for row in same_day:
+            if number_key(row.number) == wanted:
+                return DuplicateDirective(row, "number")
+    if draft.text.strip():
+        key = text_key(draft.text)
+        row = session.scalars(
+            sa.select(DirectiveRow).where(DirectiveRow.text_key == key).limit(1)
+        ).first()
+        if row is not None:
+            return DuplicateDirective(row, "text")
+    return None
 
 
 def _resolve(
@@ -60,12 +100,18 @@ def register_directive(
     actor: str,
     calendar: WorkCalendar = DEFAULT_CALENDAR,
     today: date | None = None,
+    allow_duplicate: bool = False,
 ) -> DirectiveRow:
-    """Store the directive and its tasks; RegistrationError if a lead is unknown."""
+    """Store the directive and its tasks; RegistrationError if a lead is unknown,
+    DuplicateDirective if it was registered already (unless `allow_duplicate`: the secretariat
+    confirmed it is another document)."""
     today = today or datetime.now(TIMEZONE).date()
     problems = check_draft(draft, registry)
     if problems:
         raise RegistrationError("; ".join(problems))
+    duplicate = find_duplicate(session, draft)
+    if duplicate is not None and not allow_duplicate:
+        raise duplicate
     ids = agency_ids_by_code(session)
     directive = DirectiveRow(
         kind=draft.doc_type or "KHAC",
@@ -79,6 +125,7 @@ def register_directive(
         meeting_on=draft.meeting_date,
         recipients=list(draft.recipients),
         source_text=draft.text,
+        text_key=text_key(draft.text) if draft.text.strip() else None,
         registered_by=actor,
     )
     session.add(directive)
@@ -89,7 +136,8 @@ def register_directive(
         entity_id=directive.id,
         action="register",
         actor=actor,
-        changes={"number": directive.number, "tasks": len(draft.tasks)},
+        changes={"number": directive.number, "tasks": len(draft.tasks)}
+        | ({"confirmed_not_duplicate_of": duplicate.existing_id} if duplicate else {}),
     )
     for task in draft.tasks:
         for row in _task_rows(session, task, draft, registry, ids, calendar):

@@ -6,7 +6,7 @@ import random
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from fixtures.reminder_seed import add_task, setup
+from fixtures.reminder_seed import setup
 from sqlalchemy.orm import selectinload
 
 from notifications.delivery import claim
@@ -46,10 +46,28 @@ def _bodies(db: Database) -> dict[str, bytes | None]:
         return {r.key: r.message for r in s.scalars(stmt)}
 
 
+def _task_at(db: Database, agency_id: int) -> int:
+    """A directive and a task written with the tables as the database has them (reflected):
+    the ORM models are the head's and would write columns an old revision lacks."""
+    meta = sa.MetaData()
+    directive = sa.Table("directive", meta, autoload_with=db.engine)
+    task = sa.Table("task", meta, autoload_with=db.engine)
+    with db.write() as s:
+        directive_id = s.execute(sa.insert(directive).values(
+            kind="TB", number="45/TB-UBND", issued_on=date(2024, 11, 1), recipients=[],
+            source_text="", registered_by="test", registered_at=NOW,
+        ).returning(directive.c.id)).scalar_one()  # fmt: skip
+        return s.execute(sa.insert(task).values(
+            directive_id=directive_id, ref="1", content="Rà soát", lead_agency_id=agency_id,
+            state="in_progress", progress=0, deadline_kind="fixed", deadline=date(2026, 1, 20),
+            warnings=[], created_at=NOW, updated_at=NOW, version=1,
+        ).returning(task.c.id)).scalar_one()  # fmt: skip
+
+
 def test_upgrade_from_0001_keeps_every_stored_message(blank_db: Database, small_agencies) -> None:
     db = blank_db
     upgrade(db, "0001")
-    task_id = add_task(db, setup(db, small_agencies), date(2026, 1, 20))
+    task_id = _task_at(db, setup(db, small_agencies)["so-ngoai-vu"])
     docx = bytes(random.Random(7).getrandbits(8) for _ in range(300_000))  # every byte value
     digest, digest_id = _mail("digest:a")
     weekly, weekly_id = _mail("leader_weekly:b", Attachment("bao-cao.docx", docx, "application",

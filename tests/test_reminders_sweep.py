@@ -160,27 +160,58 @@ def test_only_due_tasks_are_read_and_days_off_plan_nothing(db: Database, small_a
     assert sweep(db, cfg, at(date(2026, 1, 2)))["working_day"] is False  # swapped day off
 
 
-def test_a_later_sweep_in_the_same_slot_mails_only_what_is_new(
-    db: Database, small_agencies
-) -> None:
+def _plain(row: OutboxRow) -> str:
+    assert row.message is not None
+    parsed = email.message_from_bytes(row.message, policy=email.policy.default)
+    return parsed.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_a_later_sweep_merges_into_the_digest_not_yet_sent(db: Database, small_agencies) -> None:
     ids = setup(db, small_agencies)
     add_task(db, ids, date(2026, 1, 9), content="Nhiệm vụ đầu")
     late = add_task(db, ids, date(2026, 6, 30), content="Nhiệm vụ gia hạn")
     cfg = settings_for(db)
     sweep(db, cfg, at(date(2026, 1, 9)))
+    (before,) = outbox(db)
     with db.write() as s:  # the secretariat moves a deadline: "re-evaluate at the next sweep"
+        s.execute(sa.update(TaskRow).where(TaskRow.id == late).values(
+            deadline=date(2026, 1, 9), next_reminder_on=date(2026, 1, 9)))  # fmt: skip
+    assert sweep(db, cfg, at(date(2026, 1, 9), time(14, 0)))["digests"] == 1
+    (merged,) = outbox(db)  # still one mail: the morning's was not sent yet
+    assert merged.id == before.id and merged.message_id == before.message_id
+    text = _plain(merged)
+    assert "Nhiệm vụ đầu" in text and "Nhiệm vụ gia hạn" in text
+    assert "2 nhiệm vụ" in merged.subject
+    with db.read() as s:
+        assert set(s.scalars(sa.select(ReminderRow.outbox_id))) == {merged.id}
+
+
+def test_a_later_sweep_after_the_digest_went_mails_only_what_is_new(
+    db: Database, small_agencies
+) -> None:
+    from smtp_sink import running_sink
+
+    from notifications.delivery import deliver
+    from notifications.smtp import SmtpConfig
+
+    ids = setup(db, small_agencies)
+    add_task(db, ids, date(2026, 1, 9), content="Nhiệm vụ đầu")
+    late = add_task(db, ids, date(2026, 6, 30), content="Nhiệm vụ gia hạn")
+    cfg = settings_for(db)
+    sweep(db, cfg, at(date(2026, 1, 9)))
+    with running_sink() as sink:
+        smtp = SmtpConfig(host="127.0.0.1", port=sink.port, sender=cfg.smtp_from)
+        assert deliver(db, smtp, at(date(2026, 1, 9), time(7, 31))).sent == 1
+    with db.write() as s:
         s.execute(sa.update(TaskRow).where(TaskRow.id == late).values(
             deadline=date(2026, 1, 9), next_reminder_on=date(2026, 1, 9)))  # fmt: skip
     assert sweep(db, cfg, at(date(2026, 1, 9), time(14, 0)))["digests"] == 1
     first, second = outbox(db)
     assert first.recipient == second.recipient == SNGV
     assert first.message_id != second.message_id
-    assert b"Nhi=E1=BB=87m v=E1=BB=A5 gia h=E1=BA=A1n" in second.message or (
-        "Nhiệm vụ gia hạn" in email.message_from_bytes(second.message, policy=email.policy.default)
-        .get_body(("plain",)).get_content()
-    )  # fmt: skip
-    text = email.message_from_bytes(first.message, policy=email.policy.default)
-    assert "Nhiệm vụ gia hạn" not in text.get_body(("plain",)).get_content()
+    assert second.key == f"digest:{SNGV}:2026-01-09:2"
+    assert "Nhiệm vụ gia hạn" in _plain(second) and "Nhiệm vụ đầu" not in _plain(second)
+    assert "Nhiệm vụ gia hạn" not in _plain(first)
     assert second.next_attempt_at == at(date(2026, 1, 9), time(14, 0))
 
 

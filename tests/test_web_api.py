@@ -124,6 +124,7 @@ def test_register_notice_by_api(client, world) -> None:  # type: ignore[no-untyp
     choices = [{"index": 0, "include": True, "lead": "so-noi-vu", "deadline": "2024-09-30"}]
     choices += [{"index": i, "include": False} for i in range(1, 19)]
     body = {"text": seed_notice_text(), "number": "45/TB-UBND", "tasks": choices}
+    body["allow_duplicate"] = True  # the world has registered the seed notice already
     r = client.post("/api/directives", headers=office, json=body)
     assert r.status_code == 201, r.text
     task = client.get(f"/api/tasks/{r.json()['tasks'][0]}", headers=office).json()

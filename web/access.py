@@ -50,3 +50,13 @@ def can_note(rel: Relation | None) -> bool:
 
 def can_decide(rel: Relation | None) -> bool:
     return rel == Relation.OFFICE
+
+
+def can_decide_extension(rel: Relation | None, decider: str) -> bool:
+    """Duyệt gia hạn: the office, or (decider "leader") only the leader who concluded it."""
+    return rel == (Relation.LEADER if decider == "leader" else Relation.OFFICE)
+
+
+def can_propose_extension(rel: Relation | None, decider: str) -> bool:
+    """Đề xuất gia hạn: the office, when the leader decides."""
+    return decider == "leader" and rel == Relation.OFFICE

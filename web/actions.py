@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from directives.models import TaskState
-from storage import page_reads, task_ops
+from storage import extension_flow, page_reads, task_ops
 from storage.task_ops import Actor, Evidence, TaskOpError
 from web import access
 from web.accounts import CurrentUser
@@ -22,6 +22,7 @@ from web.schemas import (
     ExtensionIn,
     NoteIn,
     ProgressIn,
+    ProposalIn,
     ReturnIn,
     TaskEditIn,
 )
@@ -137,6 +138,22 @@ def _agency_id(s: Session, code: str, field: str) -> int:
     return row.id
 
 
+def _proposal(s: Session, tid: int, b: ProposalIn, a: Actor, _: Ev, d: date) -> object:
+    return extension_flow.propose_extension(
+        s, tid, actor=a, approve=b.approve, new_deadline=b.new_deadline, note=b.note
+    )
+
+
+def allowed(name: str, rel: access.Relation | None, decider: str) -> bool:
+    """May a user in relation `rel` run action `name`? Extension decisions follow the
+    `extension_decider` setting; the office proposes when the leader decides."""
+    if name == "decision":
+        return access.can_decide_extension(rel, decider)
+    if name == "proposal":
+        return access.can_propose_extension(rel, decider)
+    return ACTIONS[name].allowed(rel)
+
+
 ACTIONS: dict[str, Action] = {
     "progress": Action(ProgressIn, access.can_report, _progress, "Đã ghi nhận tiến độ.", True),
     "completion": Action(
@@ -148,4 +165,7 @@ ACTIONS: dict[str, Action] = {
     "return": Action(ReturnIn, access.can_decide, _return, "Đã trả lại báo cáo hoàn thành."),
     "decision": Action(DecisionIn, access.can_decide, _decision, "Đã xử lý đề nghị gia hạn."),
     "edit": Action(TaskEditIn, access.can_decide, _edit, "Đã cập nhật nhiệm vụ."),
+    "proposal": Action(
+        ProposalIn, access.can_decide, _proposal, "Đã gửi đề xuất gia hạn lên lãnh đạo."
+    ),
 }

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from directives.calendar import TIMEZONE
+from directives.labels import directive_label
 from directives.models import BUCKET_LABELS_VI, STATE_LABELS_VI, Bucket, TaskState
 from dondoc.settings import Settings
 from storage.db import Database
@@ -29,6 +30,10 @@ TEMPLATES.env.globals |= {
     "STATE_LABELS": {s.value: label for s, label in STATE_LABELS_VI.items()},
 }
 TEMPLATES.env.filters["warning_vi"] = views.warning_vi
+# One name for a directive everywhere: its number, or its kind, date and subject when it has none.
+TEMPLATES.env.filters["dlabel"] = lambda d: directive_label(
+    d.number, d.issued_on, d.subject, d.kind
+)
 TEMPLATES.env.globals["history_lines"] = views.history_lines
 TEMPLATES.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if d else "—"
 TEMPLATES.env.filters["vntime"] = lambda t: (

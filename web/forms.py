@@ -12,10 +12,11 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from dondoc.settings import Settings
-from storage.db import Database
+from notifications.assignment import notify_reassignment
+from storage.db import Database, utcnow
 from storage.task_ops import TaskOpError
 from web.accounts import CurrentUser
-from web.actions import ACTIONS, actor_of
+from web.actions import ACTIONS, actor_of, allowed
 from web.deps import AppSettings, Db, PageUser, flash, require, today
 from web.routes.tasks import readable_task, task_page
 from web.schemas import clean_form, form_errors
@@ -53,7 +54,7 @@ def run_page_action(
 ) -> Response:
     action = ACTIONS[name]
     _, rel = readable_task(db, user, task_id)
-    require(user, action.allowed(rel))
+    require(user, allowed(name, rel, settings.extension_decider))
     values = text_fields(form)
     evidence = None
     try:
@@ -63,6 +64,8 @@ def run_page_action(
             evidence = store_evidence(upload, settings.upload_dir, settings.upload_max_bytes)
         with db.write() as session:
             action.op(session, task_id, body, actor_of(user), evidence, today())
+            if name == "edit":  # a new lead or coordinator is told (thông báo giao nhiệm vụ)
+                notify_reassignment(session, task_id, settings, utcnow())
     except ValidationError as exc:
         errors = form_errors(exc)
     except TaskOpError as exc:

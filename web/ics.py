@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event
 
 from directives.calendar import TIMEZONE
+from directives.labels import directive_label
 from directives.models import OPEN_STATES, TaskState
 from storage.models import AgencyRow, TaskRow
 
@@ -33,7 +34,9 @@ def agency_calendar(agency: AgencyRow, tasks: list[TaskRow], base_url: str) -> b
         if len(content) > SUMMARY_LIMIT:
             content = content[: SUMMARY_LIMIT - 1] + "…"
         event.add("summary", f"Hạn: {content}")
-        description = f"Văn bản {task.directive.number} — mục {task.ref}\n{task.content}"
+        d = task.directive
+        label = directive_label(d.number, d.issued_on, d.subject, d.kind)
+        description = f"Văn bản {label} — mục {task.ref}\n{task.content}"
         event.add("description", description)
         event.add("url", f"{base_url}/tasks/{task.id}")
         event.add("transp", "TRANSPARENT")

@@ -65,6 +65,14 @@ class DecisionIn(_In):
     note: Note = ""
 
 
+class ProposalIn(_In):
+    """Đề xuất của Văn phòng on an extension request the leader decides."""
+
+    approve: bool
+    new_deadline: date | None = None  # default: the date the agency asked for
+    note: Note = ""
+
+
 class TaskEditIn(_In):
     version: Version
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5)] | None = None
@@ -139,6 +147,9 @@ class RegisterIn(NoticeIn):
     number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
     leader: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     tasks: list[TaskChoice] = Field(default_factory=list)
+    # The secretariat confirms it is a different document from a registered one that has the
+    # same number and date or the same text (otherwise refused: 409).
+    allow_duplicate: bool = False
 
 
 _MESSAGES = {

@@ -9,6 +9,7 @@ from typing import Any
 from directives.buckets import bucket as task_bucket
 from directives.buckets import days_overdue
 from directives.calendar import DEFAULT_CALENDAR
+from directives.labels import directive_label
 from directives.models import OPEN_STATES, STATE_LABELS_VI, TaskState
 from storage.models import TaskRow
 
@@ -61,6 +62,12 @@ def task_json(
         "directive": {
             "id": task.directive_id,
             "number": task.directive.number,
+            "label": directive_label(
+                task.directive.number,
+                task.directive.issued_on,
+                task.directive.subject,
+                task.directive.kind,
+            ),
             "issued": task.directive.issued_on,
             "leader": task.directive.leader,
         },

@@ -10,10 +10,13 @@ from pydantic import BaseModel
 
 from directives.models import Bucket
 from directives.parsing import NoticeError
+from dondoc.settings import Settings
+from notifications.assignment import notify_reassignment, notify_registration
 from storage import page_reads, periods
 from storage.agencies import registry_from_db
+from storage.db import utcnow
 from storage.models import ExtensionRow
-from storage.registration import RegistrationError, register_directive
+from storage.registration import DuplicateDirective, RegistrationError, register_directive
 from storage.task_ops import TaskOpError
 from web import access, notices
 from web.actions import ACTIONS, actor_of, decide
@@ -83,7 +86,14 @@ def task_periods(task_id: int, user: ApiUser, db: Db) -> list[dict[str, Any]]:
     return fresh_periods(db, task_id, today()) or []
 
 
-def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any:
+def _run(
+    name: str,
+    task_id: int,
+    body: BaseModel,
+    user: ApiUser,
+    db: Db,
+    settings: Settings | None = None,
+) -> Any:
     """Check, write and answer in one transaction: the task as it is after the change."""
     action = ACTIONS[name]
     try:
@@ -94,6 +104,8 @@ def _run(name: str, task_id: int, body: BaseModel, user: ApiUser, db: Db) -> Any
             require(user, action.allowed(access.relation(user, row)))
             action.op(session, task_id, body, actor_of(user), None, today())
             session.refresh(row)
+            if name == "edit" and settings is not None:  # a new lead or coordinator is told
+                notify_reassignment(session, task_id, settings, utcnow())
             found = periods.load(session, task_id) if row.recurrence else []
             shown = [periods.period_json(p, today()) for p in found] if found else None
             return task_json(row, periods=shown, as_of=today())
@@ -132,17 +144,24 @@ def return_(task_id: int, body: ReturnIn, user: ApiUser, db: Db) -> Any:
 
 
 @router.patch("/tasks/{task_id}", response_model=TaskOut)
-def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db) -> Any:
-    return _run("edit", task_id, body, user, db)
+def edit(task_id: int, body: TaskEditIn, user: ApiUser, db: Db, settings: AppSettings) -> Any:
+    return _run("edit", task_id, body, user, db, settings)
 
 
 @router.post("/extensions/{extension_id}/decision", response_model=TaskOut)
-def decision(extension_id: int, body: DecisionIn, user: ApiUser, db: Db) -> Any:
-    require(user, user.is_office)
+def decision(
+    extension_id: int, body: DecisionIn, user: ApiUser, db: Db, settings: AppSettings
+) -> Any:
+    """Duyệt gia hạn: by the office, or by the leader who concluded the directive when
+    `extension_decider` is "leader"."""
     with db.read() as session:
         ext = session.get(ExtensionRow, extension_id)
+        row = page_reads.load_task_brief(session, ext.task_id) if ext is not None else None
+        rel = access.relation(user, row) if row is not None else None
+    require(user, user.is_office or rel is not None)
     if ext is None:
         raise HTTPException(404, "Không tìm thấy đề nghị gia hạn.")
+    require(user, access.can_decide_extension(rel, settings.extension_decider))
     try:
         with db.write() as session:
             decide(session, extension_id, body, actor_of(user), today())
@@ -176,7 +195,7 @@ def parse_file(file: UploadFile, user: ApiUser, db: Db, settings: AppSettings) -
 
 
 @router.post("/directives", status_code=201)
-def register(body: RegisterIn, user: ApiUser, db: Db) -> Any:
+def register(body: RegisterIn, user: ApiUser, db: Db, settings: AppSettings) -> Any:
     require(user, user.is_office)
     with db.read() as session:
         registry = registry_from_db(session)
@@ -186,7 +205,18 @@ def register(body: RegisterIn, user: ApiUser, db: Db) -> Any:
             field, message = next(iter(errors.items()))
             return _unprocessable(field, message)
         with db.write() as session:
-            row = register_directive(session, draft, registry, user.username)
-            return {"id": row.id, "number": row.number, "tasks": [t.id for t in row.tasks]}
+            row = register_directive(
+                session, draft, registry, user.username, allow_duplicate=body.allow_duplicate
+            )
+            session.flush()
+            queued = notify_registration(session, row.id, settings, utcnow())
+            return {"id": row.id, "number": row.number, "tasks": [t.id for t in row.tasks],
+                    "assignment_notices": len(queued)}  # fmt: skip
+    except DuplicateDirective as exc:
+        detail = {
+            "msg": exc.message_vi, "existing_id": exc.existing_id, "label": exc.label,
+            "reason": exc.reason, "hint": "send allow_duplicate: true if it is another document",
+        }  # fmt: skip
+        return JSONResponse({"detail": detail}, status_code=409)
     except (NoticeError, RegistrationError) as exc:
         return _unprocessable("text", str(exc))

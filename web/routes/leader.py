@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
-from storage import page_reads
+from storage import extension_flow, page_reads
 from web.accounts import CurrentUser, Role
 from web.deps import Db, PageUser, csrf_protect, render, require, today
 from web.headers import with_style_hashes
@@ -39,15 +39,21 @@ def dashboard_html(
 def dashboard(request: Request, user: PageUser, db: Db, agency_at: str = "asof") -> Response:
     require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
     rows = visible_tasks(db, user)
+    leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
         directives = page_reads.directives(
             session, user.leader_name if not user.is_office else None
         )
+        extensions = []
+        if leader_decides and user.role == Role.LEADER:  # his to decide; the office only sees
+            extensions = extension_flow.pending_for_leader(session, user.leader_name or "\x00")
     context = list_context(rows, None) | {
         "user": user,
         "dashboard": dashboard_html(db, user, agency_at),
         "agency_at": agency_at,
         "directives": directives,
+        "extensions": extensions,
+        "leader_decides": leader_decides and user.role == Role.LEADER,
         "attention": [(t, b) for t, b in rows if urgency(t, today())],
         "title": "Tình hình thực hiện nhiệm vụ",
     }

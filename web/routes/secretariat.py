@@ -11,13 +11,21 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from directives.drafts import TextSource
+from directives.labels import directive_label
 from directives.models import TaskState
 from directives.parsing import NoticeError
+from notifications.assignment import notify_registration
 from storage import page_reads, registry_edit
 from storage.agencies import registry_from_db
+from storage.db import utcnow
 from storage.models import DirectiveRow
 from storage.queries import TaskFilter
-from storage.registration import RegistrationError, register_directive
+from storage.registration import (
+    DuplicateDirective,
+    RegistrationError,
+    find_duplicate,
+    register_directive,
+)
 from web import notices
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require, today
@@ -68,18 +76,19 @@ def _review(
 ) -> Response:
     with db.read() as session:
         registry = registry_from_db(session)
-    try:
-        draft = notices.parse(text, registry, source)
-    except NoticeError as exc:
-        return _new(request, user, str(exc), "" if source else text)
-    with db.read() as session:  # the picker offers the agencies of the notice's date
+        try:
+            draft = notices.parse(text, registry, source)
+        except NoticeError as exc:
+            return _new(request, user, str(exc), "" if source else text)
+        # the picker offers the agencies of the notice's date
         agencies = page_reads.agencies(session, on=draft.issued or today())
+        duplicate = find_duplicate(session, draft)  # warned before the clerk confirms
     # The form carries the normalised text: the spans of OCR warnings point into it.
     text = draft.text if source else text
     context = {"user": user, "draft": draft, "text": text, "agencies": agencies}
     context |= {"source": notices.source_fields(draft), "marked": _marked(draft)}
     context |= {"unmatched": notices.unmatched(draft), "errors": {}, "values": {}}
-    context |= {"title": "Xem lại đề xuất"} | extra
+    context |= {"title": "Xem lại đề xuất", "duplicate": duplicate} | extra
     return render(request, "notice_review.html", context, 422 if extra.get("errors") else 200)
 
 
@@ -118,7 +127,9 @@ def _marked(draft: Any) -> list[tuple[str, bool]]:
 
 
 @router.post("/secretariat/notices/register")
-def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Response:
+def register_notice(
+    request: Request, user: PageUser, db: Db, form: Form, settings: AppSettings
+) -> Response:
     _office(user)
     values = text_fields(form)
     text = values.get("text", "")
@@ -129,7 +140,11 @@ def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Res
         draft = notices.parse(text, registry, source)
         choices, errors = notices.choices_from_form(values, len(draft.tasks))
         head = clean_form({"text": text, "number": values.get("number", "")})
-        body = RegisterIn.model_validate(head | {"leader": values.get("leader") or None})
+        body = RegisterIn.model_validate(
+            head
+            | {"leader": values.get("leader") or None}
+            | {"allow_duplicate": values.get("allow_duplicate") == "1"}
+        )
         body = body.model_copy(update={"tasks": choices})
     except NoticeError as exc:
         return _new(request, user, str(exc))
@@ -140,8 +155,15 @@ def register_notice(request: Request, user: PageUser, db: Db, form: Form) -> Res
         return _review(request, user, db, text, source, errors=errors | more, values=values)
     try:
         with db.write() as session:
-            directive = register_directive(session, final, registry, user.username)
+            directive = register_directive(
+                session, final, registry, user.username, allow_duplicate=body.allow_duplicate
+            )
             directive_id, count = directive.id, len(directive.tasks)
+            session.flush()
+            notify_registration(session, directive_id, settings, utcnow())
+    except DuplicateDirective as exc:
+        errors = {"_duplicate": exc.message_vi}
+        return _review(request, user, db, text, source, errors=errors, values=values)
     except RegistrationError as exc:
         return _review(request, user, db, text, source, errors={"_form": str(exc)}, values=values)
     flash(request, f"Đã vào sổ văn bản với {count} nhiệm vụ.")
@@ -162,7 +184,14 @@ def directive_page(request: Request, directive_id: int, user: PageUser, db: Db) 
         "xem văn bản này",
     )
     rows = visible_tasks(db, user, TaskFilter(directive_id=directive_id))
-    context = {"user": user, "directive": directive, "rows": rows, "title": directive.number}
+    context = {
+        "user": user,
+        "directive": directive,
+        "rows": rows,
+        "title": directive_label(
+            directive.number, directive.issued_on, directive.subject, directive.kind
+        ),
+    }
     return render(request, "directive.html", context)
 
 
@@ -186,4 +215,4 @@ def edit_page(request: Request, task_id: int, user: PageUser, db: Db) -> Respons
     return task_page(request, db, user, task_id, form="edit")
 
 
-add_page_actions(router, ("confirm", "return", "decision", "edit"))
+add_page_actions(router, ("confirm", "return", "decision", "edit", "proposal"))

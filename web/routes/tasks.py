@@ -12,7 +12,7 @@ from starlette.responses import Response
 from directives.buckets import bucket as task_bucket
 from directives.models import Bucket
 from directives.recurrence import RecurrenceError, describe_rule, parse_rule
-from storage import page_reads
+from storage import extension_flow, page_reads
 from storage.db import Database
 from storage.queries import TaskFilter, list_tasks
 from storage.task_ops import TaskNotFound
@@ -84,12 +84,15 @@ def task_page(
     readable_task(db, user, task_id)  # may this user see it at all (before any write)
     found = fresh_periods(db, task_id, today())  # a recurring task: its periods begun by today
     task, rel = readable_task(db, user, task_id)
+    decider = request.app.state.settings.extension_decider
     with db.read() as session:
         record = page_reads.task_record(session, task)
         everyone = page_reads.agencies(session, on=today()) if rel == "office" else []
         if everyone:  # the task's own agencies stay choosable even if they have ended since
             own = {task.lead_agency_id, *(c.id for c in task.coordinators)}
             everyone += page_reads.agencies_by_id(session, own - {a.id for a in everyone})
+        pending = next((e for e in record.extensions if e.decision == "pending"), None)
+        proposal = extension_flow.proposals(session, [pending.id]) if pending else {}
     source = task.directive.source_text or ""
     excerpt = source[task.source_start : task.source_end] if task.source_end else ""
     context = {
@@ -103,7 +106,11 @@ def task_page(
         "can_report": access.can_report(rel),
         "can_note": access.can_note(rel),
         "can_decide": access.can_decide(rel),
-        "pending": next((e for e in record.extensions if e.decision == "pending"), None),
+        "pending": pending,
+        "can_decide_extension": access.can_decide_extension(rel, decider),
+        "can_propose": access.can_propose_extension(rel, decider),
+        "proposal": proposal.get(pending.id) if pending else None,
+        "leader_decides": decider == "leader",
         "agencies": [a for a in everyone if a.kind != "group"],  # a lead is one agency
         "coordinator_choices": everyone,  # groups may coordinate ("các sở, ban, ngành")
         "form": form,
