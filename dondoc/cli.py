@@ -26,7 +26,14 @@ app = typer.Typer(
 agencies_app = typer.Typer(help="The agency registry (danh mục cơ quan).", no_args_is_help=True)
 app.add_typer(agencies_app, name="agencies")
 
-CAPABILITY_MODULES = ("cli_parse", "cli_remind", "cli_report", "cli_web", "cli_deploy")
+CAPABILITY_MODULES = (
+    "cli_parse",
+    "cli_remind",
+    "cli_outbox",
+    "cli_report",
+    "cli_web",
+    "cli_deploy",
+)
 
 
 @app.command()

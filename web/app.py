@@ -18,7 +18,7 @@ from dondoc.settings import Settings
 from storage.db import Database, shared_database
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
 from web.deps import LoginRequired, render
-from web.routes import agency, api, auth, ics, leader, secretariat, tasks
+from web.routes import agency, api, auth, ics, leader, outbox, secretariat, tasks
 from web.security import LoginLimiter
 
 SESSION_MAX_AGE = 10 * 60 * 60  # one working day
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # The API first: routes are matched in order, and programs' calls are the bulk of requests.
     # No page path starts with /api, so the order changes nothing else.
     app.include_router(api.router, prefix="/api")
-    for module in (auth, tasks, agency, secretariat, leader, ics):
+    for module in (auth, tasks, agency, secretariat, leader, ics, outbox):
         app.include_router(module.router)
     _install_handlers(app)
     return app
