@@ -25,8 +25,15 @@ from web.testing import PASSWORD, add_user, serve_in_thread
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"
 REASON = "550 5.1.1 <khong-ton-tai@langson.example.org>: Recipient address rejected: User unknown"
@@ -40,14 +47,37 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Databa
     with db.write() as s:
         sync_calendar(s)
         add_user(s, "vanphong", Role.SECRETARIAT, PASSWORD, full_name="Nguyễn Thị Thu")
-    for i, rcpt in enumerate(["so-ngoai-vu@langson.example.org", "khong-ton-tai@langson.example.org",
-                              "ubnd-huyen-trang-dinh@langson.example.org"]):  # fmt: skip
-        message, mid = build(Mail(sender=FROM, to=rcpt, subject="Nhắc việc", text="x", html="x",
-                                  date=NOW, id_key=f"k{i}", domain="langson.example.org"))  # fmt: skip
+    for i, rcpt in enumerate(
+        [
+            "so-ngoai-vu@langson.example.org",
+            "khong-ton-tai@langson.example.org",
+            "ubnd-huyen-trang-dinh@langson.example.org",
+        ]
+    ):
+        message, mid = build(
+            Mail(
+                sender=FROM,
+                to=rcpt,
+                subject="Nhắc việc",
+                text="x",
+                html="x",
+                date=NOW,
+                id_key=f"k{i}",
+                domain="langson.example.org",
+            )
+        )
         with db.write() as s:
-            outbox_id = enqueue(s, key=f"digest:{rcpt}", kind="digest", recipient=rcpt,
-                                slot=date(2026, 1, 12), subject="Nhắc việc", message=message,
-                                message_id=mid, now=NOW)  # fmt: skip
+            outbox_id = enqueue(
+                s,
+                key=f"digest:{rcpt}",
+                kind="digest",
+                recipient=rcpt,
+                slot=date(2026, 1, 12),
+                subject="Nhắc việc",
+                message=message,
+                message_id=mid,
+                now=NOW,
+            )
             if i == 1:
                 row = s.get(OutboxRow, outbox_id)
                 row.status, row.attempts, row.last_error = "failed", 1, REASON
