@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dondoc.settings import Settings
 from storage.db import Database, shared_database
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
+from web import apidocs
 from web.deps import LoginRequired, render
 from web.routes import agency, api, auth, ics, leader, outbox, secretariat, tasks
 from web.security import LoginLimiter
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         db = shared_database(settings.database_url)
     app = FastAPI(
         title="dondoc — theo dõi, đôn đốc thực hiện nhiệm vụ",
-        docs_url="/api/docs",
+        docs_url=None,  # served offline by web.apidocs
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # The API first: routes are matched in order, and programs' calls are the bulk of requests.
     # No page path starts with /api, so the order changes nothing else.
+    apidocs.install(app)
     app.include_router(api.router, prefix="/api")
     for module in (auth, tasks, agency, secretariat, leader, ics, outbox):
         app.include_router(module.router)
