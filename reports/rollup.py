@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.collation import name_key
 from directives.models import Bucket
 from directives.normalize import key as normal_key
 from reports import sql
@@ -114,7 +115,7 @@ def build_rollup(
 
 
 def _worst_first(rows: list[GroupRow]) -> list[GroupRow]:
-    return sorted(rows, key=lambda r: (-r.counts.open_overdue, -r.counts.total, r.label))
+    return sorted(rows, key=lambda r: (-r.counts.open_overdue, -r.counts.total, name_key(r.label)))
 
 
 def by_agency(

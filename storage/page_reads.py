@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from directives.collation import name_key
 from storage.models import (
     AgencyRow,
     DirectiveRow,
@@ -104,7 +105,7 @@ def agencies(session: Session, include_groups: bool = True) -> list[AgencyRow]:
     stmt = sa.select(AgencyRow).order_by(AgencyRow.name)
     if not include_groups:
         stmt = stmt.where(AgencyRow.kind != "group")
-    return list(session.scalars(stmt))
+    return sorted(session.scalars(stmt), key=lambda a: name_key(a.name))  # Vietnamese order
 
 
 def agency_by_code(session: Session, code: str) -> AgencyRow | None:
