@@ -33,6 +33,7 @@ CAPABILITY_MODULES = (
     "cli_report",
     "cli_web",
     "cli_deploy",
+    "cli_registry",
 )
 
 
@@ -58,10 +59,10 @@ def init() -> None:
 @agencies_app.command("load")
 def agencies_load(
     file: Annotated[
-        Path | None, typer.Argument(help="YAML or CSV; default: shipped Lạng Sơn")
+        Path | None, typer.Argument(help="YAML, CSV or XLSX; default: shipped Lạng Sơn (2025)")
     ] = None,
 ) -> None:
-    """Load (insert or update by code) agencies from a YAML or CSV file."""
+    """Load (insert or update by code) agencies from a YAML, CSV or XLSX file."""
     from storage.agencies import load_agencies
 
     path = file or shipped_agency_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,11 @@ from dondoc.cli_common import parse_as_of
 from dondoc.errors import UserError
 from dondoc.wiring import database
 from reports.periods import Cutoff, PeriodKind
+
+
+class AgencyAt(StrEnum):
+    ASOF = "asof"
+    THEN = "then"
 
 
 class ReportFormat(StrEnum):
@@ -33,6 +39,12 @@ def report(
     cutoff: Annotated[
         Cutoff, typer.Option(help="calendar periods or the NĐ 09/2019 cut-off (15th → 14th)")
     ] = Cutoff.CALENDAR,
+    agency_at: Annotated[
+        AgencyAt,
+        typer.Option(
+            "--agency-at", help="count a task under its agency at the as-of date, or then"
+        ),
+    ] = AgencyAt.ASOF,
 ) -> None:
     """Write the rollup (tổng hợp tình hình thực hiện nhiệm vụ) at a date to a file."""
     from reports.output import OutputError
@@ -45,6 +57,7 @@ def report(
             scope = resolve_scope(session, leader=leader, agency=agency, directive=directive)
         except ScopeError as exc:
             raise UserError(str(exc)) from None
+        scope = replace(scope, agency_at=agency_at.value)
         rollup = build_rollup(session, day, scope, period_kind=period, cutoff=cutoff)
         annex = all_tasks(session, day, scope) if scope.directive_id is not None else []
     try:

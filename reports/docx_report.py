@@ -31,6 +31,7 @@ from reports.docx_form import (
 from reports.labels import date_vi, state_vi, summary_sentences, task_text
 from reports.model import RATE_FORMULA_VI, Counts, Rollup, TaskLine
 from reports.output import atomic_write
+from reports.succession import NOTE_VI
 
 AGENCY_WIDTHS = (12, 43, 16, 15, 15, 15, 15, 16, 18)
 TASK_WIDTHS = (12, 47, 24, 24, 24, 16, 18)
@@ -65,6 +66,9 @@ def build_docx(
     write(doc, "II. KẾT QUẢ THEO CƠ QUAN CHỦ TRÌ", bold=True, before=6, after=6, first_line_mm=10)
     _agency_table(doc, rollup)
     write(doc, f"(*) {RATE_FORMULA_VI}", size=11, italic=True, align=JUSTIFY, after=6)
+    write(
+        doc, f"(**) {NOTE_VI[rollup.scope.agency_at]}", size=11, italic=True, align=JUSTIFY, after=6
+    )
     if rollup.by_agency:
         png = buckets_by_agency_png(rollup.by_agency, "Tình trạng nhiệm vụ theo cơ quan chủ trì")
         doc.add_picture(io.BytesIO(png), width=Mm(150))

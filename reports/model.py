@@ -110,6 +110,9 @@ class Scope:
     agency_name: str | None = None
     directive_id: int | None = None
     directive_number: str | None = None
+    agency_at: str = (
+        "asof"  # count a task under its lead at the as-of date, or "then" (see reports.succession)
+    )
 
     @property
     def title_vi(self) -> str:

@@ -19,6 +19,7 @@ from directives.normalize import key as normal_key
 from reports import sql
 from reports.model import Counts, ExtensionGranted, GroupRow, Rollup, Scope, TaskLine, TrendPoint
 from reports.periods import Cutoff, Period, PeriodKind, period_containing, recent_periods
+from reports.succession import agency_counts
 from storage.models import AgencyRow, DirectiveRow, TaskRow
 from storage.queries import find_agency
 
@@ -121,10 +122,12 @@ def _worst_first(rows: list[GroupRow]) -> list[GroupRow]:
 def by_agency(
     session: Session, as_of: date, scope: Scope, previous_as_of: date | None = None
 ) -> list[GroupRow]:
-    """Per lead agency (cơ quan chủ trì), worst first, with the previous figures if asked."""
-    key = [TaskRow.lead_agency_id]
-    now = dict(sql.grouped_counts(session, as_of, scope, key))
-    before = dict(sql.grouped_counts(session, previous_as_of, scope, key)) if previous_as_of else {}
+    """Per lead agency (cơ quan chủ trì), worst first, with the previous figures if asked.
+
+    Over a reorganisation a task counts under its lead at the as-of date (default) or at the
+    time it was done or due (`scope.agency_at`, see reports.succession)."""
+    now = dict(agency_counts(session, as_of, scope))
+    before = dict(agency_counts(session, previous_as_of, scope)) if previous_as_of else {}
     ids = [k[0] for k in now]
     names = dict(
         session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids))).all()

@@ -266,3 +266,34 @@ class CalendarDay(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     is_working: Mapped[bool]
     work_index: Mapped[int] = mapped_column(index=True)
+
+
+class AgencySuccessionRow(Base):
+    """Sắp xếp tổ chức bộ máy: agency `from_agency_id` ends the day before `on`; its work passes
+    to `to_agency_id` (one row per successor, in `position` order; `work` for a split)."""
+
+    __tablename__ = "agency_succession"
+    __table_args__ = (sa.UniqueConstraint("from_agency_id", "to_agency_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_agency_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="CASCADE"), index=True
+    )
+    to_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    on: Mapped[date]
+    kind: Mapped[str] = mapped_column(sa.String(20))  # merger, split, rename, dissolution
+    work: Mapped[str | None] = mapped_column(sa.String(500))
+    source: Mapped[str | None] = mapped_column(sa.String(300))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class TaskLeadRow(Base):
+    """Cơ quan chủ trì theo thời gian: who led a task from when to when (valid_to inclusive;
+    None = still leading). Written at a handover; a task with no rows was led by its lead."""
+
+    __tablename__ = "task_leads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]

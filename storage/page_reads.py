@@ -4,6 +4,7 @@ agencies and directives for the lists, the ICS token."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -101,11 +102,25 @@ def directives(session: Session, leader: str | None = None) -> list[DirectiveRow
     return list(session.scalars(stmt))
 
 
-def agencies(session: Session, include_groups: bool = True) -> list[AgencyRow]:
+def agencies(
+    session: Session, include_groups: bool = True, on: date | None = None
+) -> list[AgencyRow]:
+    """Agencies by name; with `on`, only those in being that day (pickers hide abolished ones)."""
     stmt = sa.select(AgencyRow).order_by(AgencyRow.name)
     if not include_groups:
         stmt = stmt.where(AgencyRow.kind != "group")
+    if on is not None:
+        stmt = stmt.where(
+            sa.or_(AgencyRow.valid_to.is_(None), AgencyRow.valid_to >= on),
+            sa.or_(AgencyRow.valid_from.is_(None), AgencyRow.valid_from <= on),
+        )
     return sorted(session.scalars(stmt), key=lambda a: name_key(a.name))  # Vietnamese order
+
+
+def agencies_by_id(session: Session, ids: set[int]) -> list[AgencyRow]:
+    if not ids:
+        return []
+    return list(session.scalars(sa.select(AgencyRow).where(AgencyRow.id.in_(ids))))
 
 
 def agency_by_code(session: Session, code: str) -> AgencyRow | None:

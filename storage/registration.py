@@ -31,7 +31,7 @@ def _resolve(
 ) -> Agency | None:
     if code and code in registry.agencies:
         return registry.agencies[code]
-    return registry.match(name, on) if name else None
+    return registry.resolve(name, on).agency if name else None
 
 
 def _members(agency: Agency, registry: AgencyRegistry, on: date | None) -> list[Agency]:

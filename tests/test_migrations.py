@@ -66,7 +66,7 @@ def test_upgrade_from_0001_keeps_every_stored_message(blank_db: Database, small_
 
     upgrade(db)  # outbox is rebuilt on SQLite while reminder rows point at it
 
-    assert current_revision(db) == head_revision() == "0002"
+    assert current_revision(db) == head_revision()  # 0002, or a later head (0006: successions)
     check(db)
     expected = {"digest:a": digest, "leader_weekly:b": weekly, "digest:legacy": None}
     assert _bodies(db) == expected

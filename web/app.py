@@ -19,7 +19,7 @@ from storage.db import Database, shared_database
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
 from web import apidocs
 from web.deps import LoginRequired, render
-from web.routes import agency, api, auth, ics, leader, outbox, secretariat, tasks
+from web.routes import agency, api, auth, ics, leader, outbox, registry, secretariat, tasks
 from web.security import LoginLimiter
 
 SESSION_MAX_AGE = 10 * 60 * 60  # one working day
@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # No page path starts with /api, so the order changes nothing else.
     apidocs.install(app)
     app.include_router(api.router, prefix="/api")
-    for module in (auth, tasks, agency, secretariat, leader, ics, outbox):
+    for module in (auth, tasks, agency, registry, secretariat, leader, ics, outbox):
         app.include_router(module.router)
     _install_handlers(app)
     return app

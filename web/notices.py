@@ -128,7 +128,7 @@ def apply(
 def _code(name: str, registry: AgencyRegistry, draft: DirectiveDraft) -> str | None:
     if name in registry.agencies:
         return name
-    agency = registry.match(name, draft.issued)
+    agency = registry.resolve(name, draft.issued).agency
     return agency.code if agency else None
 
 

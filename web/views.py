@@ -86,8 +86,14 @@ _FIELDS_VI = {
     "proposed_deadline": "Hạn đề xuất",
     "reason": "Lý do",
     "decision": "Quyết định",
+    "role": "Vai trò",
+    "from": "Cơ quan cũ",
+    "to": "Cơ quan kế thừa",
+    "on": "Từ ngày",
 }
-_VALUES_VI = STATE_LABELS_VI | {"approved": "Đồng ý", "refused": "Không đồng ý"}
+_HIDDEN = ("from_code", "to_code")
+_VALUES_VI = STATE_LABELS_VI | {"approved": "Đồng ý", "refused": "Không đồng ý",
+                                "lead": "Chủ trì", "coordinator": "Phối hợp"}  # fmt: skip
 
 
 def _value_vi(key: str, value: Any, agencies: dict[int, str]) -> str:
@@ -106,7 +112,7 @@ def history_lines(changes: dict[str, Any], agencies: dict[int, str]) -> list[tup
     """A history row's changes as (label, "old → new") lines in Vietnamese."""
     lines = []
     for key, value in changes.items():
-        if key == "extension" or value in ("", None):
+        if key == "extension" or key in _HIDDEN or value in ("", None):
             continue
         pair = key != "coordinator_ids" and isinstance(value, list) and len(value) == 2
         if key == "coordinator_ids" and len(value) == 2 and isinstance(value[0], list):

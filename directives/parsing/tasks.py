@@ -205,10 +205,12 @@ class Assembler:
     def _code(self, name: str, warnings: list[str]) -> str | None:
         if self.registry is None:
             return None
-        agency = self.registry.match(name, self.issued)
-        if agency is None:
+        found = self.registry.resolve(name, self.issued)
+        if found.agency is None:
             warnings.append(f"unknown agency: {name}")
-        return agency.code if agency else None
+        elif found.warning:
+            warnings.append(found.warning)
+        return found.agency.code if found.agency else None
 
 
 def _closing_prefix(text: str, folded: str) -> int | None:

@@ -15,7 +15,9 @@ from web.views import urgency
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
-def dashboard_html(db: Db, user: CurrentUser) -> tuple[Markup, Markup] | None:
+def dashboard_html(
+    db: Db, user: CurrentUser, agency_at: str = "asof"
+) -> tuple[Markup, Markup] | None:
     """The rollup dashboard (styles, body) for this leader, from the reports package."""
     try:
         from reports.html import render_dashboard_css, render_dashboard_html
@@ -23,7 +25,8 @@ def dashboard_html(db: Db, user: CurrentUser) -> tuple[Markup, Markup] | None:
         from reports.rollup import build_rollup
     except ImportError:  # reports not installed: the page shows its own bucket tiles
         return None
-    scope = Scope(leader=user.leader_name) if user.role == Role.LEADER else Scope()
+    leader = user.leader_name if user.role == Role.LEADER else None
+    scope = Scope(leader=leader, agency_at="then" if agency_at == "then" else "asof")
     with db.read() as session:
         rollup = build_rollup(session, today(), scope)
     # both come from the reports package's own autoescaping Jinja2 environment
@@ -32,7 +35,7 @@ def dashboard_html(db: Db, user: CurrentUser) -> tuple[Markup, Markup] | None:
 
 
 @router.get("/leader")
-def dashboard(request: Request, user: PageUser, db: Db) -> Response:
+def dashboard(request: Request, user: PageUser, db: Db, agency_at: str = "asof") -> Response:
     require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
     rows = visible_tasks(db, user)
     with db.read() as session:
@@ -41,7 +44,8 @@ def dashboard(request: Request, user: PageUser, db: Db) -> Response:
         )
     context = list_context(rows, None) | {
         "user": user,
-        "dashboard": dashboard_html(db, user),
+        "dashboard": dashboard_html(db, user, agency_at),
+        "agency_at": agency_at,
         "directives": directives,
         "attention": [(t, b) for t, b in rows if urgency(t, today())],
         "title": "Tình hình thực hiện nhiệm vụ",

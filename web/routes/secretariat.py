@@ -13,14 +13,14 @@ from starlette.responses import Response
 from directives.drafts import TextSource
 from directives.models import TaskState
 from directives.parsing import NoticeError
-from storage import page_reads
+from storage import page_reads, registry_edit
 from storage.agencies import registry_from_db
 from storage.models import DirectiveRow
 from storage.queries import TaskFilter
 from storage.registration import RegistrationError, register_directive
 from web import notices
 from web.accounts import CurrentUser
-from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
+from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require, today
 from web.forms import Form, add_page_actions, text_fields
 from web.routes.tasks import readable_task, visible_tasks
 from web.schemas import RegisterIn, clean_form, form_errors
@@ -68,11 +68,12 @@ def _review(
 ) -> Response:
     with db.read() as session:
         registry = registry_from_db(session)
-        agencies = page_reads.agencies(session)
     try:
         draft = notices.parse(text, registry, source)
     except NoticeError as exc:
         return _new(request, user, str(exc), "" if source else text)
+    with db.read() as session:  # the picker offers the agencies of the notice's date
+        agencies = page_reads.agencies(session, on=draft.issued or today())
     # The form carries the normalised text: the spans of OCR warnings point into it.
     text = draft.text if source else text
     context = {"user": user, "draft": draft, "text": text, "agencies": agencies}
@@ -170,7 +171,9 @@ def agencies_page(request: Request, user: PageUser, db: Db, settings: AppSetting
     _office(user)
     with db.read() as session:
         rows = page_reads.agencies(session, include_groups=False)
+        ends = registry_edit.endings(session)
     context = {"user": user, "agencies": rows, "base_url": settings.base_url, "title": "Cơ quan"}
+    context |= {"ends": ends, "kinds": registry_edit.KINDS}
     return render(request, "agencies.html", context)
 
 

@@ -81,7 +81,10 @@ def task_page(
     task, rel = readable_task(db, user, task_id)
     with db.read() as session:
         record = page_reads.task_record(session, task)
-        everyone = page_reads.agencies(session) if rel == "office" else []
+        everyone = page_reads.agencies(session, on=today()) if rel == "office" else []
+        if everyone:  # the task's own agencies stay choosable even if they have ended since
+            own = {task.lead_agency_id, *(c.id for c in task.coordinators)}
+            everyone += page_reads.agencies_by_id(session, own - {a.id for a in everyone})
     source = task.directive.source_text or ""
     excerpt = source[task.source_start : task.source_end] if task.source_end else ""
     context = {

@@ -1,0 +1,221 @@
+"""Handover of open tasks when an agency ends (chuyển giao do sắp xếp tổ chức bộ máy).
+
+On the day a succession takes effect, every open task led by the ended agency passes to one of
+its successors as lead (the lead interval is kept in `task_leads`), and every open task it
+coordinated gets the successor as coordinator. Each move is one history row with the old and the
+new agency. Where several successors exist the secretariat chooses per task; the default is the
+successor whose `work` words the task uses, else the first one the act names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from directives.agencies import AgencyRegistry, Succession
+from storage.agencies import registry_from_db
+from storage.history import record
+from storage.models import AgencyRow, OutboxRow, TaskCoordinator, TaskLeadRow, TaskRow
+
+REASON = "chuyển giao do sắp xếp tổ chức bộ máy"
+CLOSED_STATES = ("done", "cancelled")
+
+
+class HandoverError(ValueError):
+    """A chosen successor that is not one of the task's possible successors."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One open task to pass on: as `role` (lead, coordinator) from `from_code` to a successor."""
+
+    task_id: int
+    ref: str
+    content: str
+    role: str
+    from_code: str
+    from_name: str
+    on: date
+    options: tuple[tuple[str, str], ...]  # (code, name) of the possible successors
+    default: str
+
+    @property
+    def key(self) -> str:
+        """The form field naming this move's choice."""
+        return f"{self.task_id}:{self.role}:{self.from_code}"
+
+
+def plan_handover(session: Session, at: date) -> list[Move]:
+    """What the handover would move on `at`: open tasks of agencies ended by then."""
+    registry = registry_from_db(session)
+    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+    moves: list[Move] = []
+    for succession in sorted(registry.successions.values(), key=lambda s: (s.on, s.from_code)):
+        if succession.on > at or succession.from_code not in ids:
+            continue
+        moves += _moves(session, registry, succession, ids[succession.from_code])
+    return moves
+
+
+def _moves(session: Session, registry: AgencyRegistry, s: Succession, old_id: int) -> list[Move]:
+    heirs = registry.successors_on(s.from_code, s.on)
+    if not heirs:
+        return []
+    options = tuple((h.code, registry.agencies[h.code].name) for h in heirs)
+    open_task = TaskRow.state.not_in(CLOSED_STATES)
+    led = session.execute(
+        sa.select(TaskRow.id, TaskRow.ref, TaskRow.content)
+        .where(TaskRow.lead_agency_id == old_id, open_task)
+        .order_by(TaskRow.id)
+    ).all()
+    helped = session.execute(
+        sa.select(TaskRow.id, TaskRow.ref, TaskRow.content)
+        .join(TaskCoordinator, TaskCoordinator.task_id == TaskRow.id)
+        .where(TaskCoordinator.agency_id == old_id, open_task)
+        .order_by(TaskRow.id)
+    ).all()
+    old_name = registry.agencies[s.from_code].name
+    return [
+        Move(
+            task_id=tid,
+            ref=ref,
+            content=content,
+            role=role,
+            from_code=s.from_code,
+            from_name=old_name,
+            on=s.on,
+            options=options,
+            default=registry.default_successor(s.from_code, s.on, content).code,  # type: ignore[union-attr]
+        )
+        for role, rows in (("lead", led), ("coordinator", helped))
+        for tid, ref, content in rows
+    ]
+
+
+def apply_handover(
+    session: Session,
+    at: date,
+    actor: str,
+    choices: dict[str, str] | None = None,
+    only: set[str] | None = None,
+) -> list[tuple[Move, str]]:
+    """Move every planned task (or those whose key is in `only`) to its chosen successor
+    (`choices[move.key]`, else the default); returns (move, successor code). Caller commits."""
+    choices = choices or {}
+    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+    names = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.name)).all())
+    done: list[tuple[Move, str]] = []
+    for move in plan_handover(session, at):
+        if only is not None and move.key not in only:
+            continue
+        to = choices.get(move.key) or move.default
+        if to not in dict(move.options):
+            raise HandoverError(
+                f"nhiệm vụ {move.ref}: «{to}» không phải đơn vị kế thừa của «{move.from_name}»"
+            )
+        task = session.get(TaskRow, move.task_id)
+        assert task is not None
+        if move.role == "lead":
+            _pass_lead(session, task, ids[move.from_code], ids[to], move.on)
+        else:
+            _pass_coordinator(session, task, ids[move.from_code], ids[to])
+        task.next_reminder_on = min(task.next_reminder_on or at, at)
+        record(
+            session,
+            entity="task",
+            entity_id=task.id,
+            task_id=task.id,
+            action="handover",
+            actor=actor,
+            changes={
+                "reason": REASON,
+                "role": move.role,
+                "from": move.from_name,
+                "to": names[to],
+                "from_code": move.from_code,
+                "to_code": to,
+                "on": move.on,
+            },
+        )
+        done.append((move, to))
+    if only is None:
+        withdraw_mail(session, at)
+    session.flush()
+    return done
+
+
+WITHDRAWN = "Không gửi: cơ quan đã kết thúc hoạt động (chuyển giao do sắp xếp tổ chức bộ máy)"
+
+
+def withdraw_mail(session: Session, at: date) -> int:
+    """Pending mail to the addresses of agencies ended by `at` is not sent: marked failed with
+    the reason (their tasks' reminders go to the successors from the next sweep)."""
+    rows = session.execute(sa.select(AgencyRow.email, AgencyRow.head_email, AgencyRow.valid_to))
+    ended: set[str] = set()
+    alive: set[str] = set()
+    for email, head, valid_to in rows:
+        target = ended if valid_to is not None and valid_to < at else alive
+        target.update(a.strip().lower() for a in (email, head) if a)
+    gone = ended - alive
+    if not gone:
+        return 0
+    result = session.execute(
+        sa.update(OutboxRow)
+        .where(OutboxRow.status == "pending", sa.func.lower(OutboxRow.recipient).in_(gone))
+        .values(status="failed", last_error=WITHDRAWN)
+    )
+    return result.rowcount or 0
+
+
+def _pass_lead(session: Session, task: TaskRow, old_id: int, new_id: int, on: date) -> None:
+    rows = session.scalars(
+        sa.select(TaskLeadRow).where(TaskLeadRow.task_id == task.id, TaskLeadRow.valid_to.is_(None))
+    ).all()
+    if not rows:
+        session.add(TaskLeadRow(task_id=task.id, agency_id=old_id, valid_from=None))
+        session.flush()
+        rows = session.scalars(sa.select(TaskLeadRow).where(TaskLeadRow.task_id == task.id)).all()
+    for row in rows:
+        row.valid_to = date.fromordinal(on.toordinal() - 1)
+    session.add(TaskLeadRow(task_id=task.id, agency_id=new_id, valid_from=on))
+    task.lead_agency_id = new_id
+    session.execute(
+        sa.delete(TaskCoordinator).where(
+            TaskCoordinator.task_id == task.id, TaskCoordinator.agency_id == new_id
+        )
+    )
+
+
+def _pass_coordinator(session: Session, task: TaskRow, old_id: int, new_id: int) -> None:
+    session.execute(
+        sa.delete(TaskCoordinator).where(
+            TaskCoordinator.task_id == task.id, TaskCoordinator.agency_id == old_id
+        )
+    )
+    present = session.scalar(
+        sa.select(TaskCoordinator.task_id).where(
+            TaskCoordinator.task_id == task.id, TaskCoordinator.agency_id == new_id
+        )
+    )
+    if present is None and task.lead_agency_id != new_id:
+        session.add(TaskCoordinator(task_id=task.id, agency_id=new_id))
+
+
+def lead_on(session: Session, task_ids: list[int], on: date) -> dict[int, int]:
+    """The lead agency id of each task on `on`, from `task_leads` (tasks without rows: their
+    current lead)."""
+    found = dict(session.execute(
+        sa.select(TaskRow.id, TaskRow.lead_agency_id).where(TaskRow.id.in_(task_ids))
+    ).all())  # fmt: skip
+    rows = session.execute(
+        sa.select(TaskLeadRow.task_id, TaskLeadRow.agency_id).where(
+            TaskLeadRow.task_id.in_(task_ids),
+            sa.or_(TaskLeadRow.valid_from.is_(None), TaskLeadRow.valid_from <= on),
+            sa.or_(TaskLeadRow.valid_to.is_(None), TaskLeadRow.valid_to >= on),
+        )
+    ).all()
+    found.update(dict(rows))
+    return found
