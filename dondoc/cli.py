@@ -29,6 +29,7 @@ app.add_typer(agencies_app, name="agencies")
 CAPABILITY_MODULES = (
     "cli_parse",
     "cli_remind",
+    "cli_outbox",
     "cli_report",
     "cli_web",
     "cli_deploy",

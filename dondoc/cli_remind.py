@@ -120,5 +120,4 @@ def scheduler() -> None:
 def register_commands(app: typer.Typer) -> None:
     app.command("sweep")(sweep)
     app.command("deliver")(deliver)
-    app.command("outbox")(outbox)
     app.command("scheduler")(scheduler)

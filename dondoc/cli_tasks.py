@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from directives.collation import name_key
 from directives.labels import directive_label
 from directives.models import BUCKET_LABELS_VI, Bucket
 from dondoc.cli_common import agency_id_of, parse_as_of, print_json
@@ -21,7 +22,9 @@ from storage.queries import TaskFilter, list_tasks
 
 def print_agencies(db: Database, json_out: bool) -> None:
     with db.read() as session:
-        rows = session.scalars(sa.select(AgencyRow).order_by(AgencyRow.kind, AgencyRow.name)).all()
+        rows = sorted(
+            session.scalars(sa.select(AgencyRow)), key=lambda a: (a.kind, name_key(a.name))
+        )
         data = [
             {
                 "code": r.code,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+from directives.collation import name_key
 from directives.models import BUCKET_LABELS_VI
 from reports.charts import BUCKET_COLOURS, BUCKET_ORDER, percent
 from reports.model import GroupRow
@@ -54,7 +55,8 @@ def buckets_by_agency_png(rows: list[GroupRow], title: str, limit: int = 12) -> 
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    shown = sorted(rows, key=lambda r: (-r.counts.due, -r.counts.total, r.label))[:limit][::-1]
+    ordered = sorted(rows, key=lambda r: (-r.counts.due, -r.counts.total, name_key(r.label)))
+    shown = ordered[:limit][::-1]
     height = 0.42 * len(shown) + 1.9
     fig = Figure(figsize=(6.3, height), dpi=150)
     ax = fig.add_subplot()

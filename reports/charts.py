@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from directives.collation import name_key
 from directives.models import BUCKET_LABELS_VI, Bucket
 from reports.model import Counts, Rollup
 
@@ -142,7 +143,7 @@ def line_chart(points: Sequence[tuple[str, int]], title: str, colour: str = "#c6
 def rate_items(rollup: Rollup, limit: int = 15) -> list[tuple[str, float | None]]:
     """Agencies with the most tasks due, lowest on-time rate first."""
     due = sorted((r for r in rollup.by_agency if r.counts.due), key=lambda r: -r.counts.due)
-    shown = sorted(due[:limit], key=lambda r: (r.counts.on_time_rate or 0, r.label))
+    shown = sorted(due[:limit], key=lambda r: (r.counts.on_time_rate or 0, name_key(r.label)))
     return [(r.label, r.counts.on_time_rate) for r in shown]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.collation import name_key
 from directives.labels import directive_label
 from directives.models import Bucket
 from directives.normalize import key as normal_key
@@ -134,7 +135,7 @@ def periods_due(
 
 
 def _worst_first(rows: list[GroupRow]) -> list[GroupRow]:
-    return sorted(rows, key=lambda r: (-r.counts.open_overdue, -r.counts.total, r.label))
+    return sorted(rows, key=lambda r: (-r.counts.open_overdue, -r.counts.total, name_key(r.label)))
 
 
 def by_agency(

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
+from directives.collation import name_key
 from directives.models import Bucket
 from reports.model import Counts, Scope
 from storage.models import (
@@ -281,7 +282,7 @@ def coordinator_names(session: Session, task_ids: Sequence[int]) -> dict[int, li
         )
         for task_id, name in session.execute(stmt):
             names.setdefault(task_id, []).append(name)
-    return names
+    return {task_id: sorted(found, key=name_key) for task_id, found in names.items()}
 
 
 def end_of_day_utc(day: date) -> datetime:

@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from directives.collation import name_key
 from storage.models import (
     AgencyRow,
     DirectiveRow,
@@ -113,7 +114,7 @@ def agencies(
             sa.or_(AgencyRow.valid_to.is_(None), AgencyRow.valid_to >= on),
             sa.or_(AgencyRow.valid_from.is_(None), AgencyRow.valid_from <= on),
         )
-    return list(session.scalars(stmt))
+    return sorted(session.scalars(stmt), key=lambda a: name_key(a.name))  # Vietnamese order
 
 
 def agencies_by_id(session: Session, ids: set[int]) -> list[AgencyRow]:

@@ -261,7 +261,7 @@ def test_upload_notice_file(app, world) -> None:  # type: ignore[no-untyped-def]
     )
     assert r.status_code == 200 and "Xem lại đề xuất" in r.text
     bad = _post(client, "/secretariat/notices/parse", {}, files={"file": ("tb.odt", b"xx", "x/y")})
-    assert bad.status_code == 422 and "unsupported format" in bad.text
+    assert bad.status_code == 422 and "định dạng không hỗ trợ" in bad.text
     empty = _post(client, "/secretariat/notices/parse", {"text": ""})
     assert empty.status_code == 422 and "Dán nội dung" in empty.text
 

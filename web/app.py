@@ -17,11 +17,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dondoc.settings import Settings, check_secret_key
 from storage.db import Database, shared_database, utcnow
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
+from web import apidocs
 from web.db_errors import UNAVAILABLE_MESSAGE, unavailable
 from web.deps import LoginRequired, render
 from web.guards import ids_in_range
 from web.headers import SecurityHeaders
-from web.routes import agency, api, auth, ics, leader, registry, secretariat, tasks
+from web.routes import agency, api, auth, ics, leader, outbox, registry, secretariat, tasks
 from web.throttle import Clock, LoginThrottle
 
 
@@ -96,7 +97,7 @@ def create_app(
         db = shared_database(settings.database_url)
     app = FastAPI(
         title="dondoc — theo dõi, đôn đốc thực hiện nhiệm vụ",
-        docs_url="/api/docs",
+        docs_url=None,  # served offline by web.apidocs
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(ids_in_range)],
@@ -114,14 +115,13 @@ def create_app(
     )
     app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + 2 * 1024 * 1024)
     # Added last, so outermost: the 413 above, errors and static files get the headers too.
-    app.add_middleware(
-        SecurityHeaders, fastapi_app=app, https=settings.base_url.startswith("https://")
-    )
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # The API first: routes are matched in order, and programs' calls are the bulk of requests.
     # No page path starts with /api, so the order changes nothing else.
+    apidocs.install(app)
     app.include_router(api.router, prefix="/api")
-    for module in (auth, tasks, agency, registry, secretariat, leader, ics):
+    for module in (auth, tasks, agency, registry, secretariat, leader, ics, outbox):
         app.include_router(module.router)
     _install_handlers(app)
     return app

@@ -3,8 +3,8 @@ Policy, framing denied, nosniff, Referrer-Policy, and HSTS when the base URL is 
 
 Pages load scripts and styles from /static only. The few inline styles dondoc draws itself (the
 leader dashboard's <style> block, its SVG and tile `style` attributes) are allowed by their
-SHA-256 hashes on that one response (`with_style_hashes`); the Swagger UI at /api/docs gets the
-hash of its one inline script and its CDN. Nothing is allowed by 'unsafe-inline'.
+SHA-256 hashes on that one response (`with_style_hashes`); the API documentation pages
+(web.apidocs) get the hashes of their own inline scripts. Nothing is allowed by 'unsafe-inline'.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import base64
 import hashlib
 import re
 
-from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,10 +30,9 @@ BASE_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
 _STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
-_SCRIPT_BLOCK = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S)
+SCRIPT_BLOCK = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S)
 
 
 def sha256_source(text: str) -> str:
@@ -65,26 +62,10 @@ def with_style_hashes(response: Response, *fragments: str) -> Response:
     return response
 
 
-def _docs_policy(app: FastAPI) -> str:
-    """The Swagger UI page as FastAPI renders it: its inline script's hash, its CDN files."""
-    page = get_swagger_ui_html(
-        openapi_url=app.openapi_url or "",
-        title=f"{app.title} - Swagger UI",
-        oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
-        init_oauth=app.swagger_ui_init_oauth,
-        swagger_ui_parameters=app.swagger_ui_parameters,
-    ).body.decode()
-    policy = {k: list(v) for k, v in BASE_POLICY.items()}
-    policy["script-src"] += [SWAGGER_CDN, *(sha256_source(s) for s in _SCRIPT_BLOCK.findall(page))]
-    policy["style-src"] += [SWAGGER_CDN]
-    policy["img-src"] += ["https://fastapi.tiangolo.com"]
-    return policy_text(policy)
-
-
 class SecurityHeaders:
     """ASGI middleware, outermost: every answer gets the headers, even a 413 or a 500."""
 
-    def __init__(self, app: ASGIApp, fastapi_app: FastAPI, https: bool) -> None:
+    def __init__(self, app: ASGIApp, https: bool) -> None:
         self.app = app
         self.fixed = {
             "X-Frame-Options": "DENY",
@@ -96,13 +77,12 @@ class SecurityHeaders:
         if https:
             self.fixed["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         self.default_csp = policy_text(BASE_POLICY)
-        self.docs_url, self.docs_csp = fastapi_app.docs_url, _docs_policy(fastapi_app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = self.docs_csp if scope["path"] == self.docs_url else self.default_csp
+        csp = self.default_csp
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -12,6 +12,7 @@ from directives.calendar import DEFAULT_CALENDAR
 from directives.labels import directive_label
 from directives.models import OPEN_STATES, STATE_LABELS_VI, TaskState
 from storage.models import TaskRow
+from web import messages_vi
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SOON_WORKING_DAYS = 3  # ≤ 3 working days left shows orange, as Vietnamese trackers do
@@ -88,35 +89,9 @@ def task_json(
     }
 
 
-_WARNINGS_VI = (  # the parser writes its warnings in English; the office reads Vietnamese
-    ("lead implicit: taken from the section", "Chủ trì không ghi rõ: lấy theo tiêu đề mục"),
-    ("lead implicit: taken from the meeting", "Chủ trì không ghi rõ: lấy theo đơn vị làm việc"),
-    ("lead implicit: taken from", "Chủ trì không ghi rõ: lấy theo"),
-    ("unknown agency:", "Không có trong danh mục cơ quan:"),
-    ("event clause kept as a note:", "Thời hạn theo sự kiện, chỉ ghi chú:"),
-    ("several deadlines in the text: the latest was taken", "Có nhiều thời hạn: lấy hạn muộn nhất"),
-    ("no lead agency found", "Không tìm thấy cơ quan chủ trì"),
-    ("year not written: taken from the document", "Không ghi năm: lấy năm ban hành"),
-    ("year not written and the issue date is unknown", "Không ghi năm và chưa rõ ngày ban hành"),
-    ("issue date not filled in (blank draft)", "Chưa điền ngày ban hành"),
-    ("issue date unknown: next occurrence not computed", "Chưa rõ ngày ban hành: chưa tính hạn"),
-    ("numbering", "Đánh số bất thường:"),
-    (
-        "text read by OCR: check names, numbers and dates against the scan",
-        "Văn bản được nhận dạng từ ảnh quét (OCR): đối chiếu tên cơ quan, số và ngày với bản quét",
-    ),
-    ("OCR unsure of:", "OCR đọc chưa chắc:"),
-    ("OCR name repaired:", "Đã sửa tên cơ quan OCR đọc sai:"),
-    ("no text layer on pages", "Không có lớp chữ, đã nhận dạng OCR các trang"),
-    ("several leads in the lead column:", "Cột chủ trì có nhiều cơ quan:"),
-)
-
-
 def warning_vi(text: str) -> str:
-    for english, vietnamese in _WARNINGS_VI:
-        if text.startswith(english):
-            return vietnamese + text[len(english) :]
-    return text
+    """The parser writes its warnings in English; the office reads them in Vietnamese."""
+    return messages_vi.vietnamese(text)
 
 
 _FIELDS_VI = {

@@ -57,6 +57,7 @@ def browser() -> Iterator[Browser]:
 PAGES = {
     "vanphong": ["/secretariat", "/tasks", "/tasks/{task}", "/tasks/{task}/edit",
                  "/directives/{directive}", "/secretariat/notices/new", "/secretariat/agencies",
+                 "/secretariat/handover", "/secretariat/outbox", "/api/docs",
                  "/leader", "/khong-co-trang-nay"],
     "ngoaivu": ["/agency", "/tasks", "/tasks/{task}", "/me"],
     "lanhdao": ["/leader", "/tasks"],

@@ -20,6 +20,7 @@ from storage.registration import DuplicateDirective, RegistrationError, register
 from storage.task_ops import TaskOpError
 from web import access, notices
 from web.actions import ACTIONS, actor_of, decide
+from web.apidocs import ERROR_RESPONSES
 from web.deps import ApiUser, AppSettings, Db, require, today
 from web.periods import fresh_periods
 from web.routes.tasks import readable_task, visible_tasks
@@ -39,7 +40,7 @@ from web.schemas import (
 )
 from web.views import task_json
 
-router = APIRouter(tags=["nhiệm vụ"])
+router = APIRouter(tags=["nhiệm vụ"], responses=ERROR_RESPONSES)
 
 
 def _unprocessable(field: str | None, message: str) -> JSONResponse:
