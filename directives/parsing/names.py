@@ -130,9 +130,9 @@ def _to_place(tokens: list[tuple[str, int]], i: int) -> int | None:
     """Index of a level word ending a lower-case name that runs on from token `i`, if any."""
     for j in range(i, min(len(tokens), i + 14)):
         tok = tokens[j][0]
-        pair = f"{tok} {tokens[j + 1][0]}" if j + 1 < len(tokens) else tok
+        pair = f"{tok} {tokens[j + 1][0]}" if j + 1 < len(tokens) else ""
         if tok in _PLACE_END or pair in _PLACE_END:
-            return j + (pair in _PLACE_END)
+            return j + (pair in _PLACE_END)  # "thành phố": the level ends on its second word
         if _is_cap(tok) or not tok.isalpha() or (tok in _STOP and tok not in _INNER):
             return None
     return None

@@ -1,0 +1,144 @@
+"""The genre's hard cases (issue 11, item 4), one class at a time, from short examples.
+
+Each example is written from the genre (NĐ 30/2020 layout, how provinces, ministries and the
+VPCP word their TB/CT/KH/CV), not copied from one document: the parser must read the class,
+not the example.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from directives.agencies import AgencyRegistry
+from directives.drafts import DirectiveDraft, TaskDraft
+from directives.models import Agency
+from directives.normalize import key
+from directives.parsing import NoticeError, parse_notice
+from directives.parsing.names import _heuristic_end, agency_at
+
+HEAD = """UỶ BAN NHÂN DÂN
+TỈNH AN GIANG
+Số: 45/TB-UBND
+An Giang, ngày 10 tháng 3 năm 2026
+THÔNG BÁO
+Kết luận của Chủ tịch UBND tỉnh tại buổi làm việc với Sở Xây dựng
+
+Ngày 05/3/2026, đồng chí Nguyễn Văn An, Chủ tịch UBND tỉnh chủ trì buổi làm việc với Sở Xây \
+dựng. Sau khi nghe báo cáo, Chủ tịch UBND tỉnh kết luận như sau:
+
+"""
+FOOT = """
+
+Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+TL. CHỦ TỊCH
+CHÁNH VĂN PHÒNG
+
+Trần Văn Bình
+"""
+
+
+def _parse(body: str, head: str = HEAD, foot: str = FOOT, **kw: object) -> DirectiveDraft:
+    return parse_notice(head + body + foot, **kw)  # type: ignore[arg-type]
+
+
+def _tasks(body: str, **kw: object) -> list[TaskDraft]:
+    return _parse(body, **kw).tasks
+
+
+def _one(tasks: list[TaskDraft], start: str) -> TaskDraft:
+    found = [t for t in tasks if t.text.startswith(start)]
+    assert len(found) == 1, [t.text[:50] for t in tasks]
+    return found[0]
+
+
+# --- the known crash -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh",
+        "Giao Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng tỉnh",
+        "Ban An toàn giao thông tỉnh",
+    ],
+)
+def test_a_lower_case_unit_name_ending_the_text_on_its_level_does_not_crash(text: str) -> None:
+    pos = text.find("Ban")
+    assert _heuristic_end(text, pos) == len(text)
+    assert parse_notice(HEAD + f"1. {text} chủ trì rà soát hồ sơ các dự án.\n\n2. {text}")
+
+
+# --- a header laid out as a table; headerless web copies ------------------------------------
+
+TABLE_BODY = """1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát nguồn vốn, báo cáo UBND \
+tỉnh trước ngày 30/4/2026.
+
+2. Sở Nội vụ hướng dẫn sắp xếp bộ máy, hoàn thành trong tháng 5/2026.
+"""
+TABLE_HEADS = {
+    "two rows": """| ỦY BAN NHÂN DÂN TỈNH AN GIANG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |
+| --- | --- |
+| Số: 215/UBND-KT | Độc lập - Tự do - Hạnh phúc |
+| V/v triển khai thực hiện vốn đầu tư công | An Giang, ngày 12 tháng 3 năm 2026 |
+
+Kính gửi: Các sở, ban, ngành tỉnh.
+
+""",
+    "one row": """| UBND TỈNH AN GIANG Số: 215/UBND-KT V/v triển khai vốn đầu tư công | CỘNG HÒA XÃ \
+HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc An Giang, ngày 12 tháng 3 năm 2026 |
+
+Kính gửi: Các sở, ban, ngành tỉnh.
+
+""",
+    "no outer pipes": """ỦY BAN NHÂN DÂN TỈNH AN GIANG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+--- | ---
+Số: 215/UBND-KT | Độc lập - Tự do - Hạnh phúc
+V/v triển khai thực hiện vốn đầu tư công | An Giang, ngày 12 tháng 3 năm 2026
+
+Kính gửi: Các sở, ban, ngành tỉnh.
+
+""",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(TABLE_HEADS))
+def test_a_header_laid_out_as_a_table_is_read_as_a_header(layout: str) -> None:
+    draft = _parse(TABLE_BODY, head=TABLE_HEADS[layout], foot="")
+    assert (draft.number, draft.doc_type, draft.issued) == ("215/UBND-KT", "CV", date(2026, 3, 12))
+    assert [(t.ref, t.lead, t.deadline) for t in draft.tasks] == [
+        ("1", "Sở Tài chính", date(2026, 4, 30)),
+        ("2", "Sở Nội vụ", date(2026, 5, 31)),
+    ]
+
+
+WEB_COPY = """Chủ tịch UBND tỉnh chỉ đạo đẩy nhanh giải ngân vốn đầu tư công năm 2026
+
+Chủ tịch UBND tỉnh yêu cầu Sở Tài chính rà soát, tham mưu điều chuyển vốn của các dự án chậm \
+giải ngân, báo cáo trước ngày 15/4/2026.
+
+Giao Ban Quản lý dự án đầu tư xây dựng tỉnh đẩy nhanh tiến độ thi công các công trình trọng điểm.
+
+Sở Xây dựng tổ chức hội nghị tổng kết năm 2025 vào chiều 12/3.
+"""
+
+
+def test_a_headerless_web_copy_gives_its_assignments_with_a_warning() -> None:
+    draft = parse_notice(WEB_COPY)
+    assert [t.lead for t in draft.tasks] == [
+        "Sở Tài chính",
+        "Ban Quản lý dự án đầu tư xây dựng tỉnh",
+    ]
+    assert draft.tasks[0].deadline == date(2026, 4, 15)
+    assert any("web copy" in w for w in draft.warnings)
+
+
+def test_a_news_item_that_assigns_nothing_is_still_refused() -> None:
+    with pytest.raises(NoticeError, match="no task section"):
+        parse_notice("Chiều 17/1, Sở Ngoại vụ tổng kết công tác năm.\n\nHội nghị đã thành công.")
