@@ -142,3 +142,46 @@ def test_a_headerless_web_copy_gives_its_assignments_with_a_warning() -> None:
 def test_a_news_item_that_assigns_nothing_is_still_refused() -> None:
     with pytest.raises(NoticeError, match="no task section"):
         parse_notice("Chiều 17/1, Sở Ngoại vụ tổng kết công tác năm.\n\nHội nghị đã thành công.")
+
+
+# --- a section's period deadline is spread only where the section's words govern its items ---
+
+ITEMS = """
+1. Sở Y tế tăng cường kiểm tra an toàn thực phẩm tại các chợ.
+
+2. Sở Tài chính bố trí kinh phí, hoàn thành trước ngày 30/6/2026.
+"""
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "II. NHIỆM VỤ TRỌNG TÂM TRONG NĂM 2026\n",
+        "Trong năm 2026, đề nghị các sở, ngành thực hiện tốt các nhiệm vụ sau:\n",
+        "Nhiệm vụ trọng tâm trong năm 2026 như sau:\n",
+    ],
+)
+def test_a_year_that_is_the_sections_scope_is_not_each_items_deadline(opening: str) -> None:
+    tasks = _tasks(opening + ITEMS)
+    assert [(t.deadline, t.inherited_deadline) for t in tasks] == [
+        (None, False),
+        (date(2026, 6, 30), False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opening", "on"),
+    [
+        ("Các nhiệm vụ sau đây hoàn thành trong năm 2026:\n", date(2026, 12, 31)),
+        (
+            "Để hoàn thành các mục tiêu, nhiệm vụ trong năm 2026, đề nghị các sở, ngành thực "
+            "hiện các nhiệm vụ sau:\n",
+            date(2026, 12, 31),
+        ),
+        ("II. NHIỆM VỤ TRỌNG TÂM QUÝ IV/2026\n", date(2026, 12, 31)),
+        ("I. Chuẩn bị Tết (hoàn thành trong tháng 12/2026)\n", date(2026, 12, 31)),
+    ],
+)
+def test_a_term_said_for_the_sections_items_is_inherited(opening: str, on: date) -> None:
+    first = _tasks(opening + ITEMS)[0]
+    assert (first.deadline, first.inherited_deadline) == (on, True)

@@ -37,6 +37,26 @@ _ASSESSMENT = re.compile(
     r"|quý\s+[ivx\d]+)"
 )
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
+_WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
+_COMPLETION = re.compile(r"\b(?:hoàn thành|hoàn tất|xong|chậm nhất|thời hạn|kết thúc)\b")
+
+
+def governs(found: DeadlineFound, folded: str) -> bool:
+    """Whether a section's deadline (from its heading or opening) passes to its items.
+
+    The rule: a whole year said as the section's scope ("II. NHIỆM VỤ TRỌNG TÂM TRONG NĂM
+    2026", "Trong năm 2026, đề nghị các sở … thực hiện các nhiệm vụ sau:") is when the work
+    happens, not a term for each item, so items with no deadline of their own keep none.
+    It governs only when the same clause says the items finish by then ("Các nhiệm vụ sau hoàn
+    thành trong năm 2026", "Để hoàn thành các mục tiêu, nhiệm vụ trong năm 2024, đề nghị …").
+    Dates, months, quarters, half-years and "hết/cuối năm" are terms and always pass down.
+    """
+    words = fold(found.text or "").strip()
+    if not _WHOLE_YEAR.match(words):
+        return True
+    clause = folded[: found.start]
+    clause = clause[max(clause.rfind(";"), clause.rfind("."), len(clause) - 120) + 1 :]
+    return bool(_COMPLETION.search(clause))
 
 
 @dataclass(slots=True)
@@ -112,7 +132,7 @@ class Assembler:
             new.lead, new.lead_source = roles.lead, "section"
             new.coordinators = roles.coordinators
         found = find_deadline(folded, text, self.issued, self.calendar)
-        if found and found.on:
+        if found and found.on and governs(found, folded):
             new.deadline = found
         return new
 
