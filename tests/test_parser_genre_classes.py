@@ -185,3 +185,39 @@ def test_a_year_that_is_the_sections_scope_is_not_each_items_deadline(opening: s
 def test_a_term_said_for_the_sections_items_is_inherited(opening: str, on: date) -> None:
     first = _tasks(opening + ITEMS)[0]
     assert (first.deadline, first.inherited_deadline) == (on, True)
+
+
+# --- lines broken by PDF extraction --------------------------------------------------------
+
+BROKEN = """1. Sở Công Thương chủ trì, phối hợp với Cục Hải quan tỉnh đẩy nhanh thông quan hàng hóa \
+tại các cửa khẩu của
+Trung Quốc, hoàn thành trong tháng 6/2026.
+
+2. Sở Tài chính rà soát các khoản chi theo Thông tư số 12/2024/TT-BTC4, báo cáo trước ngày \
+15/5/2026.
+
+4 Thông tư số 12/2024/TT-BTC ngày 01/3/2024 của Bộ Tài chính hướng dẫn quản lý kinh phí.
+
+Trang 2/3
+
+3. Sở Xây dựng kiểm tra chất lượng công trình trên tuyến đường tỉnh 941 và
+Quốc lộ 91.
+
+- 2 -
+
+4. Công an tỉnh bảo đảm an ninh trật tự tại các điểm du lịch.
+"""
+
+
+def test_continuations_footnotes_and_page_numbers_are_no_tasks() -> None:
+    tasks = _tasks(BROKEN)
+    assert [(t.ref, t.lead) for t in tasks] == [
+        ("1", "Sở Công Thương"),
+        ("2", "Sở Tài chính"),
+        ("3", "Sở Xây dựng"),
+        ("4", "Công an tỉnh"),
+    ]
+    assert tasks[0].text.endswith("cửa khẩu của Trung Quốc, hoàn thành trong tháng 6/2026.")
+    assert tasks[0].deadline == date(2026, 6, 30)
+    assert tasks[2].text.endswith("941 và Quốc lộ 91.")
+    assert not any("Thông tư số 12/2024/TT-BTC ngày" in t.text for t in tasks)

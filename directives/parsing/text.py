@@ -33,7 +33,21 @@ _ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
 _SENTENCE_END = (".", ";", ":", "!", "?", "./.", ")")
 _NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
-_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–]?\s*\d{1,3}\s*[-–]?|[Tt]rang\s+\d{1,3}(?:\s*(?:/|trên)\s*\d{1,3})?)$"
+)
+# A PDF's footnote at the page foot: its number, then the document it cites ("4 Thông tư số …").
+_FOOTNOTE = re.compile(
+    r"^\d{1,2}\s+(?:Thông tư|Nghị định|Quyết định|Nghị quyết|Công văn|Kế hoạch|Chỉ thị|Luật"
+    r"|Thông báo|Văn bản|Báo cáo|Tờ trình|Công điện|Chương trình|Đề án|Theo|Tại|Xem)\b"
+)
+# A line cut after a word that cannot end a sentence ("… tại các cửa khẩu của" / "Trung Quốc"):
+# the next line continues it even when it starts with a capital (a proper name).
+_HANGING = re.compile(
+    r"(?:^|\s)(?:và|của|với|tại|các|cho|từ|đến|về|trên|theo|những|là|để|trong|thuộc|hoặc"
+    r"|cùng|như|số|ngày|tháng|nhằm|bằng)$"
+)
+_ITEM_START = re.compile(r"^(?:[IVXL]{1,6}\s*[.)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•|])")
 _SEPARATOR_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
 _HEAD_CUT = re.compile(r"\s+(?=Số\s*:|V/v\b)")
 _STAMP = re.compile(r"^(?:Ký bởi|Người ký|Ký số bởi|Được ký bởi|Signed by)\s*:", re.IGNORECASE)
@@ -238,14 +252,20 @@ def _continues(previous: str, line: str) -> bool:
         return not _NUMBERED.match(line) and not line[:1].isdigit()
     if previous.endswith(_SENTENCE_END):
         return False
-    return (line[0].islower() or line[0] == "(") and not _NUMBERED.match(line)
+    if line[0].islower() or line[0] == "(":
+        return not _NUMBERED.match(line)
+    return (
+        not previous.isupper()
+        and bool(_HANGING.search(previous[-12:].lower()))
+        and not _ITEM_START.match(line)
+    )
 
 
 def join_paragraphs(text: str) -> str:
     """Join lines broken by pages or wrapping; paragraphs end up one per line."""
     out: list[str] = []
     for line in text.split("\n"):
-        if not line or _PAGE_NUMBER.match(line):
+        if not line or _PAGE_NUMBER.match(line) or (_FOOTNOTE.match(line) and out):
             continue
         if out and _continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
