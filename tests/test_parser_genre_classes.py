@@ -221,3 +221,46 @@ def test_continuations_footnotes_and_page_numbers_are_no_tasks() -> None:
     assert tasks[0].deadline == date(2026, 6, 30)
     assert tasks[2].text.endswith("941 và Quốc lộ 91.")
     assert not any("Thông tư số 12/2024/TT-BTC ngày" in t.text for t in tasks)
+
+
+# --- leads that are no registry agency ------------------------------------------------------
+
+PARTIES = """1. Giao Công ty Cổ phần Cấp nước An Giang khẩn trương sửa chữa đường ống bị vỡ, hoàn \
+thành trong tháng 4/2026.
+
+2. Đề nghị chủ đầu tư dự án Khu đô thị mới Bình Khánh khẩn trương hoàn thiện hồ sơ pháp lý.
+
+3. Các đơn vị nêu trên báo cáo kết quả thực hiện trước ngày 30/4/2026.
+
+4. Đồng chí Nguyễn Văn Cường, Phó Giám đốc Sở Xây dựng trực tiếp chỉ đạo việc kiểm tra hồ sơ.
+
+5. Đoàn kiểm tra liên ngành hoàn thiện báo cáo kết quả kiểm tra, gửi UBND tỉnh trước ngày \
+20/4/2026.
+
+6. Các Bộ: Tài chính, Kế hoạch và Đầu tư, Xây dựng khẩn trương hướng dẫn các địa phương tháo \
+gỡ vướng mắc.
+"""
+
+
+def test_leads_that_are_no_agency_are_kept_as_written_with_a_warning() -> None:
+    tasks = _tasks(PARTIES)
+    assert [(t.ref, t.lead) for t in tasks] == [
+        ("1", "Công ty Cổ phần Cấp nước An Giang"),
+        ("2", "chủ đầu tư dự án Khu đô thị mới Bình Khánh"),
+        ("3", "Các đơn vị nêu trên"),
+        ("4", "Nguyễn Văn Cường"),
+        ("5", "Đoàn kiểm tra liên ngành"),
+        ("6", "Bộ Tài chính"),
+        ("6", "Bộ Kế hoạch và Đầu tư"),
+        ("6", "Bộ Xây dựng"),
+    ]
+    for task in tasks[1:5]:
+        assert any("not an agency" in w for w in task.warnings), task.lead
+    assert tasks[3].coordinators == []  # the person's own office is no coordinator
+    assert all(t.coordinators == [] for t in tasks[5:])
+    assert not any("addressee" in w for t in tasks for w in t.warnings)
+
+
+def test_a_ministry_list_as_coordinators_names_each_ministry() -> None:
+    task = _tasks("1. Sở Tài chính chủ trì, phối hợp với các Bộ: Tài chính, Xây dựng rà soát.\n")[0]
+    assert task.coordinators == ["Bộ Tài chính", "Bộ Xây dựng"]

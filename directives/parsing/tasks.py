@@ -16,7 +16,7 @@ from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
-from directives.parsing.names import Mention, agency_list
+from directives.parsing.names import Mention, agency_list, party_kind
 from directives.parsing.roles import Roles, read_roles
 from directives.parsing.sections import Mode, field_kind, is_closing, section_mode
 from directives.parsing.structure import Item
@@ -182,9 +182,21 @@ class Assembler:
         end = max([item.para.end, *(c.para.end for c in extra)])
         content = fields.get("content")
         body = f"{item.text.rstrip(' :')}: {content}" if content else item.text
-        draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
-        self._fill(draft, lead, coordinators, deadline, inherited, warnings + roles.warnings)
-        self.tasks.append(draft)
+        warnings += roles.warnings
+        kind = party_kind(lead) if lead else None
+        if kind and lead:
+            warnings.append(f"lead is not an agency ({kind}), kept as written: {lead.text}")
+        leads = [lead]
+        if lead is not None and len(lead.members) > 1:
+            named = {key(n) for n in lead.members}
+            coordinators = [c for c in coordinators if key(c.text) not in named]
+            leads = [Mention(n, lead.start, lead.end) for n in lead.members]
+            warnings = [w for w in warnings if "without 'chủ trì'" not in w]
+            warnings.append(f"one task for each of {len(leads)} agencies listed together")
+        for one in leads:
+            draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
+            self._fill(draft, one, coordinators, deadline, inherited, warnings)
+            self.tasks.append(draft)
 
     def _lead(
         self, roles: Roles, fields: dict[str, object], ctx: Context, item: Item
