@@ -264,3 +264,58 @@ def test_leads_that_are_no_agency_are_kept_as_written_with_a_warning() -> None:
 def test_a_ministry_list_as_coordinators_names_each_ministry() -> None:
     task = _tasks("1. Sở Tài chính chủ trì, phối hợp với các Bộ: Tài chính, Xây dựng rà soát.\n")[0]
     assert task.coordinators == ["Bộ Tài chính", "Bộ Xây dựng"]
+
+
+# --- task starts inside a paragraph, after a page break, requirements with no subject -------
+
+CV_HEAD = """UBND TỈNH AN GIANG
+Số: 215/UBND-KT
+V/v rà soát các dự án chậm tiến độ
+An Giang, ngày 12 tháng 3 năm 2026
+
+Kính gửi: Sở Xây dựng.
+
+"""
+
+
+def test_a_second_assignment_inside_a_paragraph_is_its_own_task() -> None:
+    tasks = _tasks(
+        "1. Sở Tài chính rà soát nguồn vốn, báo cáo UBND tỉnh trước ngày 30/4/2026; giao Sở Xây "
+        "dựng kiểm tra chất lượng công trình, hoàn thành trong tháng 6/2026.\n"
+    )
+    assert [(t.ref, t.lead, t.deadline) for t in tasks] == [
+        ("1", "Sở Tài chính", date(2026, 4, 30)),
+        ("1", "Sở Xây dựng", date(2026, 6, 30)),
+    ]
+    assert tasks[1].text.startswith("giao Sở Xây dựng kiểm tra")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. Sở Nội vụ chủ trì thẩm định đề án (Sở Tài chính; Sở Tư pháp phối hợp).\n",
+        "1. Sở Nội vụ chủ trì, phối hợp với Sở Tài chính; Sở Tư pháp phối hợp thẩm định đề án.\n",
+        "1. Sở Nội vụ, Sở Tài chính; Sở Tư pháp thẩm định đề án theo quy định.\n",
+    ],
+)
+def test_coordinators_and_lists_after_a_semicolon_are_no_second_task(text: str) -> None:
+    tasks = _tasks(text)
+    assert [t.lead for t in tasks] == ["Sở Nội vụ"]
+
+
+def test_a_page_break_starts_a_new_item() -> None:
+    tasks = _tasks(
+        "1. Sở Y tế tổ chức tiêm chủng mở rộng.\f2. Sở Du lịch xây dựng kế hoạch quảng bá.\n"
+    )
+    assert [(t.ref, t.lead) for t in tasks] == [("1", "Sở Y tế"), ("2", "Sở Du lịch")]
+
+
+def test_a_requirement_with_no_subject_goes_to_the_addressee_with_a_warning() -> None:
+    draft = _parse(
+        "UBND tỉnh yêu cầu khẩn trương rà soát hồ sơ các dự án chậm tiến độ, báo cáo trước ngày "
+        "20/4/2026.\n\nĐề nghị Quý Sở quan tâm, phối hợp thực hiện./.\n",
+        head=CV_HEAD,
+        foot="",
+    )
+    assert [(t.lead, t.deadline) for t in draft.tasks] == [("Sở Xây dựng", date(2026, 4, 20))]
+    assert any("addressee" in w for w in draft.tasks[0].warnings)

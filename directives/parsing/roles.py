@@ -106,11 +106,22 @@ def _assigned(roles: Roles, text: str, folded: str, registry: AgencyRegistry | N
     return _take_list(roles, found, "subject", folded)
 
 
+# A requirement with no subject ("UBND tỉnh yêu cầu khẩn trương rà soát …", "Đề nghị Quý Sở
+# …"): it is the addressee's (Kính gửi) or the meeting's agency, which the caller supplies.
+_BARE_REQUEST = re.compile(
+    r"^(?:(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh|thành phố)(?:\s+[^\s,]+)?\s+)?"
+    r"(?P<verb>yêu cầu|đề nghị)\s+(?:quý\s+(?:sở|cơ quan|đơn vị|ban|ủy ban|bộ)\s+)?"
+    r"(?!của|tại|theo|về|này|đó|trên)(?=[a-zà-ỹđ])"
+)
+
+
 def read_roles(text: str, folded: str, registry: AgencyRegistry | None) -> Roles:
     """Roles in one task text (`folded` is the same text folded, same length)."""
     roles = Roles()
     if not _heading(roles, text, folded, registry):
         _assigned(roles, text, folded, registry)
+    if roles.lead is None and not roles.how and (bare := _BARE_REQUEST.match(folded)):
+        roles.how = bare["verb"]
     roles.approval = bool(_APPROVAL.match(folded)) and roles.how not in ("giao", "chủ trì")
     lead_key = key(roles.lead.text) if roles.lead else None
     seen = {lead_key} | {key(m.text) for m in roles.coordinators}

@@ -41,7 +41,8 @@ _CLOSING = re.compile(
     # Generic last lines with no object: "Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.",
     # "… trân trọng đề nghị … quan tâm, chỉ đạo thực hiện./."
     r"|^.{0,80}\b(?:triển khai|tổ chức) thực hiện\s*\./\.$"
-    r"|\btrân trọng (?:đề nghị|cảm ơn)|quan tâm,? chỉ đạo,? (?:triển khai )?thực hiện\s*\./\.$"
+    r"|\btrân trọng (?:đề nghị|cảm ơn)|quan tâm,? (?:chỉ đạo|phối hợp),? (?:triển khai )?thực hiện"
+    r"\s*\./\.$"
 )
 
 

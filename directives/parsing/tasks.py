@@ -16,11 +16,11 @@ from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
-from directives.parsing.names import Mention, agency_list, party_kind
-from directives.parsing.roles import Roles, read_roles
+from directives.parsing.names import Mention, agency_at, agency_list, party_kind
+from directives.parsing.roles import Roles, is_issuer, read_roles
 from directives.parsing.sections import Mode, field_kind, is_closing, section_mode
 from directives.parsing.structure import Item
-from directives.parsing.text import key
+from directives.parsing.text import Paragraph, key
 
 _EXPLICIT = ("giao", "chủ trì", "đề nghị", "yêu cầu")
 _MEETING_NARRATIVE = ("chủ trì", "làm việc", "họp", "hội nghị", "nghe")
@@ -161,6 +161,12 @@ class Assembler:
         if cut is None:
             return
         text, folded = item.text[cut:], folded[cut:]
+        pieces = _pieces(text, folded, self.registry)
+        if len(pieces) > 1:
+            for n, (a, b) in enumerate(pieces):
+                sub = _sub_item(item, folded, cut + a, cut + b)
+                self._task(sub, sub.folded, ctx, extra if n == len(pieces) - 1 else [])
+            return
         roles = roles or read_roles(text, folded, self.registry)
         if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
             return
@@ -258,6 +264,54 @@ def _closing_prefix(text: str, folded: str) -> int | None:
             return start
         start = m.end() if m else end
     return None
+
+
+# Where a second assignment starts inside one paragraph: "…; giao Sở X …", "…; đồng thời Sở Y
+# …", "… . Sở Z …" (a clause led by another agency). Not inside a parenthesis, and not a clause
+# that only names coordinators or watchers ("…; Sở Y phối hợp", "…; Sở Nội vụ theo dõi").
+_SPLIT = re.compile(r"[;.]\s+(?:đồng thời\s+)?(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?")
+_NOT_A_LEAD = re.compile(r"\s*(?:,\s*)?(?:cùng\s+)?(?:phối hợp|theo dõi|đôn đốc|giám sát|tham gia)\b")
+
+
+def _pieces(text: str, folded: str, registry: AgencyRegistry | None) -> list[tuple[int, int]]:
+    """(start, end) of each assignment in a paragraph; one piece when it holds one."""
+    if ";" not in folded and ". " not in folded:
+        return [(0, len(text))]
+    cuts: list[int] = []
+    first: str | None = None
+    for m in _SPLIT.finditer(folded):
+        if folded.count("(", 0, m.start()) > folded.count(")", 0, m.start()):
+            continue
+        mention = agency_at(text, folded, m.end(), registry)
+        if mention is None or is_issuer(mention) or mention.vague:
+            continue
+        if _NOT_A_LEAD.match(folded, mention.end) or len(folded) - mention.end < 12:
+            continue
+        if first is None:
+            lead = read_roles(text[: m.start() + 1], folded[: m.start() + 1], registry).lead
+            # "Các sở, ban, ngành; UBND các huyện … xây dựng …" is one list, not two tasks.
+            names = agency_list(text, folded, lead.start, registry) if lead else []
+            last = names[-1].end if names else (lead.end if lead else 0)
+            first = key(lead.text) if lead and m.start() - last > 12 else ""
+        if not first or key(mention.text) == first:
+            continue
+        cuts.append(m.start() + 1)
+    bounds = [0, *cuts, len(text)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+
+
+_PIECE_START = re.compile(r"[\s;.]*(?:đồng thời\s*,?\s*)?")
+
+
+def _sub_item(item: Item, folded: str, a: int, b: int) -> Item:
+    """One assignment of an item's paragraph (`folded` is the item's), with its own offsets."""
+    a = _PIECE_START.match(_folded(item), a).end()
+    piece = item.text[a:b]
+    start = item.start + a
+    para = Paragraph(piece, start, start + len(piece))
+    sub = Item(item.style, item.label, piece, para, ref=item.ref, parent=item.parent)
+    sub.folded = _folded(item)[a:b]
+    return sub
 
 
 def _folded(item: Item) -> str:

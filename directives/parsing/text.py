@@ -27,7 +27,8 @@ _SPACES = re.compile(r" {2,}")
 # One pass for odd spaces (to " ") and control characters (dropped).
 _TRANSLATE: dict[int, str | None] = {c: " " for c in (0x09, 0xA0, 0x202F, 0x3000)}
 _TRANSLATE |= {c: " " for c in range(0x2000, 0x200B)}
-_TRANSLATE |= {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+_TRANSLATE |= {c: None for c in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F)}
+_TRANSLATE |= {0x0B: "\n", 0x0C: "\n"}  # Word's line break, a PDF's page break: a new line
 _TRANSLATE |= {0x200B: None, 0xFEFF: None, 0xFFFE: None}
 _ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
