@@ -319,3 +319,53 @@ def test_a_requirement_with_no_subject_goes_to_the_addressee_with_a_warning() ->
     )
     assert [(t.lead, t.deadline) for t in draft.tasks] == [("Sở Xây dựng", date(2026, 4, 20))]
     assert any("addressee" in w for w in draft.tasks[0].warnings)
+
+
+# --- plan content that assigns nothing; assessment sentences -----------------------------
+
+PLAN_ITEMS = """1. Sở Y tế tăng cường kiểm tra an toàn thực phẩm tại các chợ.
+
+Nhìn chung, công tác bảo đảm an toàn thực phẩm đã có chuyển biến tích cực.
+
+Tuy nhiên, vẫn còn một số hạn chế như: kiểm tra chưa thường xuyên, xử lý vi phạm chưa nghiêm.
+
+2. Thời gian: từ ngày 15/4/2026 đến ngày 30/5/2026.
+
+3. Địa điểm: tại các xã, phường trên địa bàn tỉnh.
+
+4. Kinh phí: từ nguồn ngân sách tỉnh năm 2026.
+
+5. Cách thức kiểm tra: kiểm tra trực tiếp tại cơ sở, kết hợp kiểm tra hồ sơ.
+
+6. Sở Tài chính tham mưu bố trí kinh phí thực hiện.
+"""
+PLAN_SECTIONS = """III. THỜI GIAN, ĐỊA ĐIỂM
+
+1. Từ ngày 15/4/2026 đến ngày 30/5/2026.
+
+2. Tại các xã, phường trên địa bàn tỉnh.
+
+IV. KINH PHÍ
+
+Kinh phí thực hiện từ nguồn ngân sách tỉnh năm 2026.
+
+Sở Tài chính tham mưu bố trí kinh phí thực hiện.
+
+V. PHƯƠNG PHÁP KIỂM TRA
+
+1. Kiểm tra trực tiếp tại cơ sở.
+
+VI. TỔ CHỨC THỰC HIỆN
+
+1. Sở Y tế chủ trì tổ chức kiểm tra.
+"""
+
+
+@pytest.mark.parametrize("body", [PLAN_ITEMS, PLAN_SECTIONS], ids=["items", "sections"])
+def test_plan_content_and_assessments_are_no_tasks(body: str) -> None:
+    draft = _parse(body)
+    assert [t.lead for t in draft.tasks] == [
+        "Sở Y tế" if body is PLAN_ITEMS else "Sở Tài chính",
+        "Sở Tài chính" if body is PLAN_ITEMS else "Sở Y tế",
+    ]
+    assert any("plan content" in w for w in draft.warnings)

@@ -46,11 +46,26 @@ _CLOSING = re.compile(
 )
 
 
+# Plan sections that describe the work rather than assign it (thời gian, địa điểm, kinh phí,
+# cách thức kiểm tra): only an agency named in an item makes it a task.
+_PLAN_CONTENT = re.compile(
+    r"^(?:thời gian(?!\s+tới)|địa điểm|(?:nguồn\s+)?kinh phí|cách thức|phương pháp|hình thức"
+    r"|thành phần|nội dung kiểm tra|phương thức)\b"
+)
+
+
+def is_plan_content(folded: str) -> bool:
+    """A plan's description of time, place, money or method ("Thời gian: từ …")."""
+    return bool(_PLAN_CONTENT.match(folded.strip()))
+
+
 def section_mode(heading_folded: str, inherited: Mode) -> Mode:
     """The mode of a section from its (folded) heading, else the parent's."""
     text = heading_folded.strip()
     if _SKIP_START.match(text):
         return Mode.SKIP
+    if _PLAN_CONTENT.match(text) and len(text) < 80 and ":" not in text[:-1]:
+        return Mode.PROPOSALS
     if _PROPOSAL.search(text, 0, 40) and not re.search(r"nhiệm vụ (?:của|thời gian)", text):
         return Mode.PROPOSALS
     if _TASK_WORDS.search(text):

@@ -18,7 +18,13 @@ from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
 from directives.parsing.names import Mention, agency_at, agency_list, party_kind
 from directives.parsing.roles import Roles, is_issuer, read_roles
-from directives.parsing.sections import Mode, field_kind, is_closing, section_mode
+from directives.parsing.sections import (
+    Mode,
+    field_kind,
+    is_closing,
+    is_plan_content,
+    section_mode,
+)
 from directives.parsing.structure import Item
 from directives.parsing.text import Paragraph, key
 
@@ -35,6 +41,11 @@ _ASSESSMENT = re.compile(
     r"\b(?:biểu dương|ghi nhận|đánh giá cao|hoan nghênh|khen ngợi)\b"
     r"|^(?:trong\s+)?(?:năm\s+\d{4}|thời gian qua|(?:\d{1,2}|những)\s+tháng (?:đầu năm|qua)"
     r"|quý\s+[ivx\d]+)"
+)
+# Sentences that judge rather than assign ("Nhìn chung, …", "Tuy nhiên, vẫn còn …").
+_JUDGEMENT = re.compile(
+    r"^(?:nhìn chung|tuy nhiên|bên cạnh (?:đó|những kết quả)|qua (?:kiểm tra|theo dõi|báo cáo)"
+    r"|đến nay|hiện nay|kết quả|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))\b"
 )
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 _WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
@@ -174,6 +185,10 @@ class Assembler:
             self.warnings.append(f"{item.ref}: watcher only ({roles.watchers[0].text}), no task")
             return
         fields = _read_fields(extra, self)
+        if roles.lead is None and "lead" not in fields and roles.how not in _EXPLICIT:
+            if is_plan_content(folded) or _JUDGEMENT.match(folded):
+                self.warnings.append(f"{item.ref}: plan content or assessment, no task")
+                return
         lead, coordinators, warnings = self._lead(roles, fields, ctx, item)
         if lead is None and _ASSESSMENT.search(folded):
             self.warnings.append(f"{item.ref}: assessment with no agency to act, no task")
