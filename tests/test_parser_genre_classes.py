@@ -369,3 +369,52 @@ def test_plan_content_and_assessments_are_no_tasks(body: str) -> None:
         "Sở Tài chính" if body is PLAN_ITEMS else "Sở Y tế",
     ]
     assert any("plan content" in w for w in draft.warnings)
+
+
+# --- closing formulas, signature and Nơi nhận rows, separators, topic headings ------------
+
+CLOSINGS = """1. Sở Y tế tăng cường kiểm tra an toàn thực phẩm tại các chợ.
+
+- Về công tác giải phóng mặt bằng:
+
+Sở Xây dựng phối hợp với UBND các xã đẩy nhanh tiến độ bồi thường.
+
+--- | ---
+
+---
+
+2. Sở Tài chính tham mưu bố trí kinh phí thực hiện.
+
+Trên đây là kết luận của Chủ tịch UBND tỉnh tại buổi làm việc với Sở Xây dựng.
+
+Căn cứ nội dung chỉ đạo trên, yêu cầu các sở, ban, ngành, UBND các xã, phường khẩn trương \
+triển khai thực hiện các nhiệm vụ được giao./.
+
+UBND tỉnh trân trọng cảm ơn sự phối hợp của Quý cơ quan.
+
+Như trên;
+
+Lưu: VT, KT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+(Đã ký)
+"""
+
+
+def test_closings_signature_rows_separators_and_topic_headings_are_no_tasks() -> None:
+    draft = _parse(CLOSINGS, foot="")
+    assert [(t.ref, t.lead) for t in draft.tasks] == [
+        ("1", "Sở Y tế"),
+        ("1", "Sở Xây dựng"),
+        ("2", "Sở Tài chính"),
+    ]
+
+
+def test_a_closing_that_still_assigns_real_work_stays_a_task() -> None:
+    tasks = _tasks(
+        "Căn cứ nội dung chỉ đạo trên, yêu cầu Sở Xây dựng tham mưu văn bản hướng dẫn, trình "
+        "UBND tỉnh trước ngày 30/4/2026.\n",
+        foot="",
+    )
+    assert [(t.lead, t.deadline) for t in tasks] == [("Sở Xây dựng", date(2026, 4, 30))]

@@ -43,6 +43,14 @@ _CLOSING = re.compile(
     r"|^.{0,80}\b(?:triển khai|tổ chức) thực hiện\s*\./\.$"
     r"|\btrân trọng (?:đề nghị|cảm ơn)|quan tâm,? (?:chỉ đạo|phối hợp),? (?:triển khai )?thực hiện"
     r"\s*\./\.$"
+    # "Trên đây là kết luận của …", "Căn cứ nội dung chỉ đạo trên, yêu cầu các … triển khai thực
+    # hiện.": the sum-up names no work of its own.
+    r"|^trên đây là (?:kết luận|ý kiến|nội dung|thông báo|chỉ đạo|kế hoạch|chỉ thị)"
+    r"|^căn cứ (?:các )?(?:nội dung|ý kiến)(?: chỉ đạo| kết luận)?(?: nêu)? trên\b[^.]{0,160}"
+    r"(?:triển khai|tổ chức) thực hiện(?: (?:các nhiệm vụ|nội dung|các nội dung)[^.;]{0,40})?"
+    r"\s*[./]*$"
+    # Rows of Nơi nhận and the signature block met in the body (web copies lose the layout).
+    r"|^(?:nơi nhận|như trên\s*[;.]|lưu\s*:|\(đã ký\)|(?:tm|kt|tl|tuq)\s*\.\s*(?:ủy|uỷ|ubnd|chủ))"
 )
 
 
@@ -75,7 +83,10 @@ def section_mode(heading_folded: str, inherited: Mode) -> Mode:
     return Mode.TASKS if inherited == Mode.PREAMBLE else inherited
 
 
-_CLOSING_WORDS = ("thông báo", "biết", "quá trình", "này", "thực hiện")
+_CLOSING_WORDS = (
+    "thông báo", "biết", "quá trình", "này", "thực hiện", "trên đây", "trân trọng", "nơi nhận",
+    "như trên", "lưu", "đã ký", "căn cứ", "tm.", "kt.", "tl.", "tuq.",
+)  # fmt: skip
 
 
 def is_closing(folded: str) -> bool:

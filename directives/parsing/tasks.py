@@ -47,6 +47,7 @@ _JUDGEMENT = re.compile(
     r"^(?:nhìn chung|tuy nhiên|bên cạnh (?:đó|những kết quả)|qua (?:kiểm tra|theo dõi|báo cáo)"
     r"|đến nay|hiện nay|kết quả|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))\b"
 )
+_TOPIC = re.compile(r"^(?:về|đối với)\s[^.;:]{0,150}:\s*$")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 _WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
 _COMPLETION = re.compile(r"\b(?:hoàn thành|hoàn tất|xong|chậm nhất|thời hạn|kết thúc)\b")
@@ -186,6 +187,8 @@ class Assembler:
             return
         fields = _read_fields(extra, self)
         if roles.lead is None and "lead" not in fields and roles.how not in _EXPLICIT:
+            if _TOPIC.match(folded):
+                return  # "Về công tác giải phóng mặt bằng:" heads the lines after it
             if is_plan_content(folded) or _JUDGEMENT.match(folded):
                 self.warnings.append(f"{item.ref}: plan content or assessment, no task")
                 return

@@ -37,6 +37,7 @@ _NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–]?\s*\d{1,3}\s*[-–]?|[Tt]rang\s+\d{1,3}(?:\s*(?:/|trên)\s*\d{1,3})?)$"
 )
+_RULE = re.compile(r"^[-–—_=*|:\s]{3,}$")
 # A PDF's footnote at the page foot: its number, then the document it cites ("4 Thông tư số …").
 _FOOTNOTE = re.compile(
     r"^\d{1,2}\s+(?:Thông tư|Nghị định|Quyết định|Nghị quyết|Công văn|Kế hoạch|Chỉ thị|Luật"
@@ -267,6 +268,8 @@ def join_paragraphs(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         if not line or _PAGE_NUMBER.match(line) or (_FOOTNOTE.match(line) and out):
+            continue
+        if _RULE.match(line):  # "--- | ---" left of a lost table, a markdown rule "---"
             continue
         if out and _continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
