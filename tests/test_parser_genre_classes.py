@@ -418,3 +418,81 @@ def test_a_closing_that_still_assigns_real_work_stays_a_task() -> None:
         foot="",
     )
     assert [(t.lead, t.deadline) for t in tasks] == [("Sở Xây dựng", date(2026, 4, 30))]
+
+
+# --- the item's own agency wins over the section's; two agencies in one paragraph ---------
+
+
+def test_the_items_own_agency_wins_over_the_headings() -> None:
+    tasks = _tasks(
+        """1. Đối với Sở Giao thông vận tải:
+
+a) Chủ trì rà soát các điểm đen tai nạn giao thông.
+
+b) Công an tỉnh tăng cường tuần tra, kiểm soát trên các tuyến quốc lộ.
+
+c) Phối hợp với Sở Tài chính bố trí kinh phí sửa chữa.
+
+2. Sở Xây dựng chủ trì thực hiện các nội dung sau:
+
+- Rà soát quy hoạch các khu dân cư;
+
+- UBND các xã, phường rà soát quỹ đất tái định cư;
+"""
+    )
+    assert [(t.ref, t.lead, t.coordinators) for t in tasks] == [
+        ("1.a", "Sở Giao thông vận tải", []),
+        ("1.b", "Công an tỉnh", []),
+        ("1.c", "Sở Giao thông vận tải", ["Sở Tài chính"]),
+        ("2", "Sở Xây dựng", []),
+        ("2", "UBND các xã, phường", []),
+    ]
+    assert not any("implicit" in w for w in tasks[1].warnings + tasks[4].warnings)
+
+
+def test_two_agencies_joined_by_dong_thoi_are_two_tasks_each_with_its_date() -> None:
+    tasks = _tasks(
+        "3. Sở Y tế chủ trì tổ chức tiêm chủng, hoàn thành trong tháng 5/2026; đồng thời Sở Giáo "
+        "dục và Đào tạo chỉ đạo các trường tuyên truyền, hoàn thành trong tháng 4/2026.\n"
+    )
+    assert [(t.lead, t.deadline) for t in tasks] == [
+        ("Sở Y tế", date(2026, 5, 31)),
+        ("Sở Giáo dục và Đào tạo", date(2026, 4, 30)),
+    ]
+    assert not any("several deadlines" in w for t in tasks for w in t.warnings)
+
+
+# --- periodic wording, ranges and the issue date (RECURRENCE.md) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule", "first"),
+    [
+        ("báo cáo tình hình định kỳ 02 tuần/lần về UBND tỉnh.", "weeks:2:fri", date(2026, 3, 20)),
+        ("báo cáo kết quả giải ngân hằng quý.", "quarterly:end", date(2026, 3, 31)),
+        ("báo cáo kết quả trước ngày 30 tháng 6 hằng năm.", "yearly:06-30", date(2026, 6, 30)),
+        ("báo cáo hằng tuần vào thứ Hai.", "weekly:mon", date(2026, 3, 16)),
+        ("báo cáo định kỳ 03 tháng/lần.", "quarterly:end", date(2026, 3, 31)),
+        ("báo cáo định kỳ hằng tháng, trước ngày 25 hằng tháng.", "monthly:25", date(2026, 3, 25)),
+    ],
+)
+def test_periodic_wording_gives_its_rule_and_first_date(
+    sentence: str, rule: str, first: date
+) -> None:
+    task = _tasks(f"1. Sở Y tế {sentence}\n")[0]
+    assert (task.recurring, task.recurrence, task.deadline) == (True, rule, first)
+
+
+def test_a_range_ends_on_its_last_day() -> None:
+    task = _tasks("1. Sở Xây dựng kiểm tra các công trình từ ngày 15/4/2026 đến ngày 30/5/2026.\n")[0]
+    assert task.deadline == date(2026, 5, 30) and not task.recurring
+
+
+def test_the_issue_date_in_a_table_header_is_no_deadline() -> None:
+    draft = _parse(
+        "1. Sở Nội vụ hướng dẫn sắp xếp bộ máy các cơ quan chuyên môn.\n",
+        head=TABLE_HEADS["two rows"],
+        foot="",
+    )
+    assert draft.issued == date(2026, 3, 12)
+    assert [(t.lead, t.deadline) for t in draft.tasks] == [("Sở Nội vụ", None)]
