@@ -496,3 +496,45 @@ def test_the_issue_date_in_a_table_header_is_no_deadline() -> None:
     )
     assert draft.issued == date(2026, 3, 12)
     assert [(t.lead, t.deadline) for t in draft.tasks] == [("Sở Nội vụ", None)]
+
+
+# --- agency names written another way than the registry's ---------------------------------
+
+REGISTRY = AgencyRegistry(
+    [
+        Agency(code="xa-phuong", name="Ủy ban nhân dân các xã, phường"),
+        Agency(code="tnmt", name="Sở Tài nguyên và Môi trường"),
+        Agency(code="tc", name="Sở Tài chính"),
+        Agency(code="vhttdl", name="Sở Văn hóa, Thể thao và Du lịch"),
+        Agency(code="p1", name="UBND phường 1"),
+    ]
+)
+
+
+def test_abbreviated_misspelled_and_differently_written_names_are_matched() -> None:
+    tasks = _tasks(
+        """1. UBND các xã, phường rà soát quỹ đất tái định cư.
+
+2. Sở TN&MT chủ trì, phối hợp với Sở Tài chánh xây dựng bảng giá đất.
+
+3. Sở Văn hoá, Thể thao và Du lich tổ chức lễ hội.
+""",
+        registry=REGISTRY,
+    )
+    assert [(t.lead_code, t.coordinator_codes) for t in tasks] == [
+        ("xa-phuong", []),
+        ("tnmt", ["tc"]),
+        ("vhttdl", []),
+    ]
+    assert "đã hiểu “Sở Tài chánh” là “Sở Tài chính” (khác 1 chữ)" in tasks[1].warnings
+    assert any(w.startswith("đã hiểu “Sở Văn hoá") for w in tasks[2].warnings)
+    assert not any("unknown agency" in w for t in tasks for w in t.warnings)
+
+
+def test_a_different_number_is_another_agency_not_a_typo() -> None:
+    from directives.parsing.matching import resolve
+
+    assert resolve("UBND phường 2", REGISTRY) == (None, None)
+    assert resolve("UBND phường 1", REGISTRY)[0].code == "p1"  # type: ignore[union-attr]
+    assert resolve("Ủy ban nhân dân phường 1", REGISTRY)[0].code == "p1"  # type: ignore[union-attr]
+    assert resolve("Sở Y tế", REGISTRY) == (None, None)

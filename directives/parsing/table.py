@@ -22,6 +22,7 @@ from directives.parsing.deadlines import DeadlineFound, find_deadline
 from directives.parsing.names import Mention, agency_list
 from directives.parsing.roles import read_roles
 from directives.parsing.text import Paragraph, cells, is_pipe_row, key
+from directives.parsing.matching import resolve
 
 _ROMAN = re.compile(r"^(?:[IVXL]{1,6}|[A-Z])\.?$")
 _PERIODIC = re.compile(r"^(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)\b")
@@ -199,7 +200,9 @@ class TableReader:
     def _code(self, name: str, warnings: list[str]) -> str | None:
         if self.registry is None:
             return None
-        agency = self.registry.match(name, self.issued)
+        agency, guess = resolve(name, self.registry, self.issued)
+        if guess:
+            warnings.append(guess)
         if agency is None:
             warnings.append(f"unknown agency: {name}")
         return agency.code if agency else None

@@ -16,6 +16,7 @@ from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
+from directives.parsing.matching import resolve
 from directives.parsing.names import Mention, agency_at, agency_list, party_kind
 from directives.parsing.roles import Roles, is_issuer, read_roles
 from directives.parsing.sections import (
@@ -261,7 +262,9 @@ class Assembler:
     def _code(self, name: str, warnings: list[str]) -> str | None:
         if self.registry is None:
             return None
-        agency = self.registry.match(name, self.issued)
+        agency, guess = resolve(name, self.registry, self.issued)
+        if guess:
+            warnings.append(guess)
         if agency is None:
             warnings.append(f"unknown agency: {name}")
         return agency.code if agency else None
