@@ -538,3 +538,29 @@ def test_a_different_number_is_another_agency_not_a_typo() -> None:
     assert resolve("UBND phường 1", REGISTRY)[0].code == "p1"  # type: ignore[union-attr]
     assert resolve("Ủy ban nhân dân phường 1", REGISTRY)[0].code == "p1"  # type: ignore[union-attr]
     assert resolve("Sở Y tế", REGISTRY) == (None, None)
+
+
+# --- the new readings keep the parser linear ----------------------------------------------
+
+UNIT = (
+    "Sở Tài chính rà soát nguồn vốn (đợt 1; đợt 2), báo cáo trước ngày 30/4/2026; giao Sở Xây "
+    "dựng kiểm tra công trình từ ngày 1/4/2026 đến ngày 30/5/2026; đồng thời Các Bộ: Tài chính, "
+    "Xây dựng hướng dẫn định kỳ 02 tuần/lần; "
+)
+
+
+def _seconds(n: int) -> float:
+    import time
+
+    text = HEAD + "1. " + UNIT * n + ".\n"
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        parse_notice(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_one_long_paragraph_of_split_assignments_parses_in_linear_time() -> None:
+    small, large = _seconds(60), _seconds(480)  # 8 times the text
+    assert large < 20 * max(small, 0.002), (small, large)

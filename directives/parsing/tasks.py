@@ -300,8 +300,11 @@ def _pieces(text: str, folded: str, registry: AgencyRegistry | None) -> list[tup
         return [(0, len(text))]
     cuts: list[int] = []
     first: str | None = None
+    depth, seen = 0, 0  # parenthesis depth at m.start(), counted once over the text (linear)
     for m in _SPLIT.finditer(folded):
-        if folded.count("(", 0, m.start()) > folded.count(")", 0, m.start()):
+        depth += folded.count("(", seen, m.start()) - folded.count(")", seen, m.start())
+        seen = m.start()
+        if depth > 0:
             continue
         mention = agency_at(text, folded, m.end(), registry)
         if mention is None or is_issuer(mention) or mention.vague:
