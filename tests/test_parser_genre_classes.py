@@ -14,9 +14,8 @@ import pytest
 from directives.agencies import AgencyRegistry
 from directives.drafts import DirectiveDraft, TaskDraft
 from directives.models import Agency
-from directives.normalize import key
 from directives.parsing import NoticeError, parse_notice
-from directives.parsing.names import _heuristic_end, agency_at
+from directives.parsing.names import _heuristic_end
 
 HEAD = """UỶ BAN NHÂN DÂN
 TỈNH AN GIANG
@@ -77,8 +76,8 @@ def test_a_lower_case_unit_name_ending_the_text_on_its_level_does_not_crash(text
 
 # --- a header laid out as a table; headerless web copies ------------------------------------
 
-TABLE_BODY = """1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát nguồn vốn, báo cáo UBND \
-tỉnh trước ngày 30/4/2026.
+TABLE_BODY = """1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát nguồn vốn, báo \
+cáo UBND tỉnh trước ngày 30/4/2026.
 
 2. Sở Nội vụ hướng dẫn sắp xếp bộ máy, hoàn thành trong tháng 5/2026.
 """
@@ -91,8 +90,8 @@ TABLE_HEADS = {
 Kính gửi: Các sở, ban, ngành tỉnh.
 
 """,
-    "one row": """| UBND TỈNH AN GIANG Số: 215/UBND-KT V/v triển khai vốn đầu tư công | CỘNG HÒA XÃ \
-HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc An Giang, ngày 12 tháng 3 năm 2026 |
+    "one row": """| UBND TỈNH AN GIANG Số: 215/UBND-KT V/v triển khai vốn đầu tư công | CỘNG \
+HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc An Giang, ngày 12 tháng 3 năm 2026 |
 
 Kính gửi: Các sở, ban, ngành tỉnh.
 
@@ -189,8 +188,8 @@ def test_a_term_said_for_the_sections_items_is_inherited(opening: str, on: date)
 
 # --- lines broken by PDF extraction --------------------------------------------------------
 
-BROKEN = """1. Sở Công Thương chủ trì, phối hợp với Cục Hải quan tỉnh đẩy nhanh thông quan hàng hóa \
-tại các cửa khẩu của
+BROKEN = """1. Sở Công Thương chủ trì, phối hợp với Cục Hải quan tỉnh đẩy nhanh thông quan hàng \
+hóa tại các cửa khẩu của
 Trung Quốc, hoàn thành trong tháng 6/2026.
 
 2. Sở Tài chính rà soát các khoản chi theo Thông tư số 12/2024/TT-BTC4, báo cáo trước ngày \
@@ -484,7 +483,9 @@ def test_periodic_wording_gives_its_rule_and_first_date(
 
 
 def test_a_range_ends_on_its_last_day() -> None:
-    task = _tasks("1. Sở Xây dựng kiểm tra các công trình từ ngày 15/4/2026 đến ngày 30/5/2026.\n")[0]
+    task = _tasks("1. Sở Xây dựng kiểm tra các công trình từ ngày 15/4/2026 đến ngày 30/5/2026.\n")[
+        0
+    ]
     assert task.deadline == date(2026, 5, 30) and not task.recurring
 
 

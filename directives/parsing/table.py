@@ -19,10 +19,10 @@ from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.parsing.columns import header_roles, is_numbering_row
 from directives.parsing.deadlines import DeadlineFound, find_deadline
+from directives.parsing.matching import resolve
 from directives.parsing.names import Mention, agency_list
 from directives.parsing.roles import read_roles
 from directives.parsing.text import Paragraph, cells, is_pipe_row, key
-from directives.parsing.matching import resolve
 
 _ROMAN = re.compile(r"^(?:[IVXL]{1,6}|[A-Z])\.?$")
 _PERIODIC = re.compile(r"^(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)\b")

@@ -291,7 +291,9 @@ def _closing_prefix(text: str, folded: str) -> int | None:
 # …", "… . Sở Z …" (a clause led by another agency). Not inside a parenthesis, and not a clause
 # that only names coordinators or watchers ("…; Sở Y phối hợp", "…; Sở Nội vụ theo dõi").
 _SPLIT = re.compile(r"[;.]\s+(?:đồng thời\s+)?(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?")
-_NOT_A_LEAD = re.compile(r"\s*(?:,\s*)?(?:cùng\s+)?(?:phối hợp|theo dõi|đôn đốc|giám sát|tham gia)\b")
+_NOT_A_LEAD = re.compile(
+    r"\s*(?:,\s*)?(?:cùng\s+)?(?:phối hợp|theo dõi|đôn đốc|giám sát|tham gia)\b"
+)
 
 
 def _pieces(text: str, folded: str, registry: AgencyRegistry | None) -> list[tuple[int, int]]:
