@@ -260,6 +260,23 @@ def test_leads_that_are_no_agency_are_kept_as_written_with_a_warning() -> None:
     assert not any("addressee" in w for t in tasks for w in t.warnings)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        ("Hội đồng thẩm định tỉnh hoàn thành thẩm định hồ sơ.", "Hội đồng thẩm định tỉnh"),
+        ("Ban tổ chức lễ hội chuẩn bị chu đáo các điều kiện.", "Ban tổ chức lễ hội"),
+        (
+            "Tổ công tác đặc biệt của tỉnh rà soát các dự án tồn đọng.",
+            "Tổ công tác đặc biệt của tỉnh",
+        ),
+        ("Nhà thầu thi công khắc phục các tồn tại về chất lượng.", "Nhà thầu"),
+    ],
+)
+def test_teams_and_contractors_lead_as_written(sentence: str, lead: str) -> None:
+    task = _tasks(f"1. {sentence}\n")[0]
+    assert task.lead == lead and any("not an agency" in w for w in task.warnings)
+
+
 def test_a_ministry_list_as_coordinators_names_each_ministry() -> None:
     task = _tasks("1. Sở Tài chính chủ trì, phối hợp với các Bộ: Tài chính, Xây dựng rà soát.\n")[0]
     assert task.coordinators == ["Bộ Tài chính", "Bộ Xây dựng"]

@@ -283,6 +283,8 @@ _PARTY = re.compile(
     r"\s+(?:nêu trên|nói trên|trên|được giao|được phân công|có tên (?:nêu )?trên)"
     r"|(?:đoàn|tổ)\s+(?:công tác|kiểm tra|thanh tra|giám sát|khảo sát|liên ngành|giúp việc)"
     r"(?:\s+(?:liên ngành|đặc biệt|của tỉnh|của ubnd tỉnh|số\s+\d+))*"
+    r"|(?:hội đồng|ban tổ chức|tiểu ban)(?:\s+(?:thẩm định|xét duyệt|tuyển dụng|thi đua"
+    r"|thi đua - khen thưởng|bồi thường|lễ hội|hội nghị|giải))?(?:\s+(?:tỉnh|cấp tỉnh|của tỉnh))?"
 )
 _PERSON = re.compile(r"(?:đồng chí|đ/c|ông|bà)\s+")
 _PERSON_NAME = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}")
