@@ -326,6 +326,19 @@ def test_a_page_break_starts_a_new_item() -> None:
     assert [(t.ref, t.lead) for t in tasks] == [("1", "Sở Y tế"), ("2", "Sở Du lịch")]
 
 
+def test_items_run_together_on_one_line_are_separated() -> None:
+    tasks = _tasks(
+        "1. Sở Y tế tổ chức tiêm chủng, hoàn thành trong tháng 5/2026. 2. Sở Du lịch xây dựng kế "
+        "hoạch quảng bá. 3. Công an tỉnh: a) Tăng cường tuần tra; b) Xử lý nghiêm vi phạm.\n"
+    )
+    assert [(t.ref, t.lead) for t in tasks] == [
+        ("1", "Sở Y tế"),
+        ("2", "Sở Du lịch"),
+        ("3.a", "Công an tỉnh"),
+        ("3.b", "Công an tỉnh"),
+    ]
+
+
 def test_a_requirement_with_no_subject_goes_to_the_addressee_with_a_warning() -> None:
     draft = _parse(
         "UBND tỉnh yêu cầu khẩn trương rà soát hồ sơ các dự án chậm tiến độ, báo cáo trước ngày "

@@ -278,9 +278,24 @@ def join_paragraphs(text: str) -> str:
     return "\n".join(out)
 
 
+# Items run together by a copy that lost its line breaks ("… thực hiện. 2. Sở Y tế …",
+# "…; b) Công an tỉnh …"): the marker after a sentence end starts a new line (same length).
+_INLINE_ITEM = re.compile(
+    r"(?<=[.;:])[ ](?=(?:[a-eg-ik-vxyđ]\)|\d{1,2}(?:\.\d{1,2}){0,2}\.)[ ][A-ZĐÀ-Ỹ])"
+)
+
+
+def _split_items(text: str) -> str:
+    if ") " not in text and ". " not in text:
+        return text
+    return "\n".join(
+        line if line.startswith("|") else _INLINE_ITEM.sub("\n", line) for line in text.split("\n")
+    )
+
+
 def normalise(text: str) -> str:
     """The text spans refer to: cleaned, one paragraph per line."""
-    return join_paragraphs(clean(text))
+    return _split_items(join_paragraphs(clean(text)))
 
 
 def paragraphs(text: str) -> list[Paragraph]:
