@@ -117,6 +117,13 @@ def test_a_header_laid_out_as_a_table_is_read_as_a_header(layout: str) -> None:
     ]
 
 
+def test_a_header_date_written_with_slashes_is_the_issue_date() -> None:
+    head = HEAD.replace("An Giang, ngày 10 tháng 3 năm 2026", "An Giang, ngày 10/3/2026")
+    draft = _parse("1. Sở Nội vụ rà soát, báo cáo chậm nhất ngày 30-4.\n", head=head)
+    assert draft.issued == date(2026, 3, 10)
+    assert draft.tasks[0].deadline == date(2026, 4, 30)
+
+
 WEB_COPY = """Chủ tịch UBND tỉnh chỉ đạo đẩy nhanh giải ngân vốn đầu tư công năm 2026
 
 Chủ tịch UBND tỉnh yêu cầu Sở Tài chính rà soát, tham mưu điều chuyển vốn của các dự án chậm \
