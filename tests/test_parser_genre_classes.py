@@ -284,6 +284,16 @@ def test_teams_and_contractors_lead_as_written(sentence: str, lead: str) -> None
     assert task.lead == lead and any("not an agency" in w for w in task.warnings)
 
 
+def test_a_list_of_departments_after_giao_gives_one_task_each() -> None:
+    tasks = _tasks(
+        "1. Giao các Sở: Tài chính, Nội vụ rà soát biên chế, báo cáo trước ngày 30/4/2026.\n"
+    )
+    assert [(t.lead, t.deadline) for t in tasks] == [
+        ("Sở Tài chính", date(2026, 4, 30)),
+        ("Sở Nội vụ", date(2026, 4, 30)),
+    ]
+
+
 def test_a_ministry_list_as_coordinators_names_each_ministry() -> None:
     task = _tasks("1. Sở Tài chính chủ trì, phối hợp với các Bộ: Tài chính, Xây dựng rà soát.\n")[0]
     assert task.coordinators == ["Bộ Tài chính", "Bộ Xây dựng"]

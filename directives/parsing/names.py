@@ -205,6 +205,8 @@ def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None)
     t = _TITLE.match(folded, pos)
     if t:
         pos = t.end()
+    if folded.startswith(("các", "bộ", "sở"), pos) and (listed := _members_at(text, folded, pos)):
+        return listed
     ends = [r.find_at(folded, pos) for r in (registry, _NATIONAL) if r is not None]
     # Registry aliases like "Xây dựng" are also verbs: a bare alias must be capitalised.
     end = (
@@ -219,8 +221,6 @@ def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None)
     if of:
         inner = agency_at(text, folded, of.end(), registry)
         end = inner.end if inner else end
-    if end < 0 and (listed := _members_at(text, folded, pos)):
-        return listed
     if end < 0:
         end = _heuristic_end(text, pos)
     if end < 0:
@@ -240,7 +240,7 @@ _LISTED = re.compile(r"(?:các\s+)?(?P<type>bộ|sở)\s*:\s*")
 _PIECES = {
     "bộ": sorted((key(n) for n in MINISTRIES), key=len, reverse=True),
     "sở": sorted(
-        (key(n[4:]) for n in NATIONAL_NAMES if n.startswith("Sở ")), key=len, reverse=True
+        (key(n[3:]) for n in NATIONAL_NAMES if n.startswith("Sở ")), key=len, reverse=True
     ),
 }
 _LIST_GLUE = re.compile(r"\s*(?:,|;|và)\s*")
