@@ -518,6 +518,7 @@ def test_two_agencies_joined_by_dong_thoi_are_two_tasks_each_with_its_date() -> 
         ("báo cáo kết quả giải ngân hằng quý.", "quarterly:end", date(2026, 3, 31)),
         ("báo cáo kết quả trước ngày 30 tháng 6 hằng năm.", "yearly:06-30", date(2026, 6, 30)),
         ("báo cáo hằng tuần vào thứ Hai.", "weekly:mon", date(2026, 3, 16)),
+        ("họp giao ban hằng tuần vào chiều thứ 5.", "weekly:thu", date(2026, 3, 12)),
         ("báo cáo định kỳ 03 tháng/lần.", "quarterly:end", date(2026, 3, 31)),
         ("báo cáo định kỳ hằng tháng, trước ngày 25 hằng tháng.", "monthly:25", date(2026, 3, 25)),
     ],

@@ -16,10 +16,13 @@ _RECUR = re.compile(
 _EVERY_N = re.compile(
     r"\b(?:định kỳ\s*,?\s*)?(?P<n>\d{1,2})\s*(?P<unit>tuần|tháng)\s*(?:/|một|1)\s*lần\b"
 )
-_WEEKDAY = re.compile(r"\b(?:vào\s+)?(?:ngày\s+)?(?P<day>thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b")
+_WEEKDAY = re.compile(
+    r"\b(?:vào\s+)?(?:ngày\s+)?(?P<day>thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\b"
+)
 _DAYS = {
     "thứ hai": "mon", "thứ ba": "tue", "thứ tư": "wed", "thứ năm": "thu", "thứ sáu": "fri",
-    "thứ bảy": "sat", "chủ nhật": "sun",
+    "thứ bảy": "sat", "chủ nhật": "sun", "thứ 2": "mon", "thứ 3": "tue", "thứ 4": "wed",
+    "thứ 5": "thu", "thứ 6": "fri", "thứ 7": "sat",
 }  # fmt: skip
 _WEEKDAY_NO = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 # "trước ngày 30 tháng 6 hằng năm", "ngày 15/12 hằng năm": the yearly date before the words.
@@ -78,7 +81,7 @@ def _every_n(folded: str, text: str, r: Reader) -> DeadlineFound | None:
 
 def _weekday(folded: str, at: int) -> str:
     w = _WEEKDAY.search(folded, at, at + 40)
-    return _DAYS[w["day"]] if w else "fri"
+    return _DAYS[re.sub(r"thứ\s*", "thứ ", w["day"])] if w else "fri"
 
 
 def find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
@@ -92,7 +95,8 @@ def find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
         day_m = _RECUR_DAY.search(folded, m.end(), limit) or _RECUR_DAY.search(
             folded, max(0, m.start() - 40), m.start()
         )
-        if not (m["dk"] or day_m or _REPORT.search(window)):
+        weekday = per == "tuần" and _WEEKDAY.search(folded, m.end(), m.end() + 40)
+        if not (m["dk"] or day_m or weekday or _REPORT.search(window)):
             continue
         day = int(day_m["day"]) if day_m and 1 <= int(day_m["day"]) <= 31 else None
         words = text[m.start() : m.end()].strip()
