@@ -613,3 +613,16 @@ def _seconds(n: int) -> float:
 def test_one_long_paragraph_of_split_assignments_parses_in_linear_time() -> None:
     small, large = _seconds(60), _seconds(480)  # 8 times the text
     assert large < 20 * max(small, 0.002), (small, large)
+
+
+def test_a_topic_before_a_colon_leaves_the_agency_after_it_the_lead() -> None:
+    draft = _parse(
+        """1. Về công tác giải phóng mặt bằng: Sở Tài chính phối hợp với UBND các xã đẩy nhanh \
+tiến độ bồi thường.
+
+2. Về đề nghị của Sở Tài chính: UBND tỉnh sẽ xem xét sau khi có báo cáo thẩm định.
+"""
+    )
+    assert [(t.ref, t.lead) for t in draft.tasks] == [("1", "Sở Tài chính")]
+    assert not any("implicit" in w for w in draft.tasks[0].warnings)
+    assert any("issuer's own undertaking" in w for w in draft.warnings)

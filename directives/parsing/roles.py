@@ -52,6 +52,7 @@ class Roles:
     watchers: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     heading_only: bool = False  # the text is nothing but "Sở X:"
+    issuer_subject: bool = False  # the subject is the issuer itself ("UBND tỉnh sẽ xem xét")
     approval: bool = False
 
 
@@ -102,8 +103,16 @@ def _assigned(roles: Roles, text: str, folded: str, registry: AgencyRegistry | N
     for m in _REQUEST.finditer(folded) if requested else ():
         if _take_list(roles, agency_list(text, folded, m.end(), registry), m["verb"], folded):
             return True
-    found = agency_list(text, folded, 0, registry)
+    topic = _TOPIC.match(folded)
+    at = topic.end() if topic else 0  # "Về kinh phí: Sở Tài chính tham mưu …"
+    found = agency_list(text, folded, at, registry)
+    if found and all(is_issuer(m) for m in found) and _OWN.match(folded, found[-1].end):
+        roles.issuer_subject = True  # "UBND tỉnh sẽ xem xét …": the issuer's own undertaking
     return _take_list(roles, found, "subject", folded)
+
+
+_TOPIC = re.compile(r"(?:về|đối với)\s[^:;.]{0,150}:\s*")
+_OWN = re.compile(r"\s+(?:sẽ|xem xét|đã|thống nhất|đồng ý|chấp thuận|ghi nhận)\b")
 
 
 # A requirement with no subject ("UBND tỉnh yêu cầu khẩn trương rà soát …", "Đề nghị Quý Sở

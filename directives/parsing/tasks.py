@@ -190,6 +190,9 @@ class Assembler:
         if roles.lead is None and "lead" not in fields and roles.how not in _EXPLICIT:
             if _TOPIC.match(folded):
                 return  # "Về công tác giải phóng mặt bằng:" heads the lines after it
+            if roles.issuer_subject:
+                self.warnings.append(f"{item.ref}: the issuer's own undertaking, no task")
+                return
             if is_plan_content(folded) or _JUDGEMENT.match(folded):
                 self.warnings.append(f"{item.ref}: plan content or assessment, no task")
                 return
