@@ -46,7 +46,8 @@ _ASSESSMENT = re.compile(
 # Sentences that judge rather than assign ("Nhìn chung, …", "Tuy nhiên, vẫn còn …").
 _JUDGEMENT = re.compile(
     r"^(?:nhìn chung|tuy nhiên|bên cạnh (?:đó|những kết quả)|qua (?:kiểm tra|theo dõi|báo cáo)"
-    r"|đến nay|hiện nay|kết quả|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))\b"
+    r"|(?:đến nay|hiện nay)\s*,|kết quả (?:đạt được|cho thấy|kiểm tra cho thấy)"
+    r"|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))"
 )
 _TOPIC = re.compile(r"^(?:về|đối với)\s[^.;:]{0,150}:\s*$")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
