@@ -626,3 +626,44 @@ tiến độ bồi thường.
     assert [(t.ref, t.lead) for t in draft.tasks] == [("1", "Sở Tài chính")]
     assert not any("implicit" in w for w in draft.tasks[0].warnings)
     assert any("issuer's own undertaking" in w for w in draft.warnings)
+
+
+# --- found on the blind corpus (round 2): general causes, own examples ---------------------
+
+
+def test_a_portal_report_of_a_directive_gives_its_assignments() -> None:
+    draft = parse_notice(
+        """Chỉ đạo mới nhất về phòng chống sạt lở
+
+Chủ tịch UBND tỉnh vừa có văn bản chỉ đạo Sở Nông nghiệp và Môi trường rà soát, khoanh vùng \
+các khu vực sạt lở.
+
+Sở Xây dựng tỉnh An Giang được yêu cầu chủ trì rà soát các công trình giao thông.
+
+Theo đó, Sở Tài chính có trách nhiệm bố trí kinh phí. Đồng thời, chủ đầu tư các dự án phải \
+hoàn tất thủ tục trong tháng 9/2026.
+"""
+    )
+    assert [t.lead for t in draft.tasks] == [
+        "Sở Nông nghiệp và Môi trường",
+        "Sở Xây dựng",
+        "Sở Tài chính",
+        "chủ đầu tư các dự án",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "lead"),
+    [
+        ("Sở NN&MT", "Sở Nông nghiệp và Môi trường"),
+        ("Sở GTVT", "Sở Giao thông vận tải"),
+        ("Sở Xây dưng", "Sở Xây dựng"),
+        ("Sở Nông nghiệp và PTNT", "Sở Nông nghiệp và PTNT"),
+        ("Cục Xúc tiến thương mại", "Cục Xúc tiến thương mại"),
+        ("Trung tâm Phát triển quỹ đất tỉnh", "Trung tâm Phát triển quỹ đất tỉnh"),
+    ],
+)
+def test_national_names_are_written_in_full_and_slips_put_right(written: str, lead: str) -> None:
+    task = _tasks(f"1. {written} chủ trì rà soát hồ sơ các dự án.\n")[0]
+    assert task.lead == lead
+    assert (written == "Sở Xây dưng") == any(w.startswith("đã hiểu") for w in task.warnings)

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 from directives.agencies import AgencyRegistry
 from directives.models import Agency
 from directives.normalize import key
+from directives.parsing.names import NATIONAL_NAMES
 
 # Abbreviations of the genre (NĐ 30/2020 Phụ lục III lists the symbols; offices write these).
 _ABBREVIATIONS = (
@@ -105,3 +106,30 @@ def resolve(
         if agency is not None:
             return agency, f"đã hiểu “{name}” là “{agency.name}” (khác {distance} chữ)"
     return None, None
+
+
+_SHORT = re.compile(r"^(?:Sở|Bộ)\s+[A-ZĐ][A-ZĐ&,\-]+$")  # "Sở NN&MT", "Sở GTVT"
+_FULL = {key(n): n for n in NATIONAL_NAMES}
+_BY_CANONICAL = {canonical(n): n for n in NATIONAL_NAMES if not _SHORT.match(n)}
+
+
+def spelled(name: str, warnings: list[str]) -> str:
+    """A name fixed nationally, written in full: "Sở NN&MT" → "Sở Nông nghiệp và Môi trường".
+
+    A name written out already stays as written ("Sở Nông nghiệp và PTNT" is a national form);
+    a pure abbreviation is spelled out; a one-letter slip ("Sở Xây dưng") is put right with the
+    warning "đã hiểu … là …". Other names (a province's units, companies) stay as written.
+    """
+    k = key(name)
+    if _SHORT.match(name):
+        return _BY_CANONICAL.get(canonical(name), name)
+    if k in _FULL or len(k) < 6:
+        return name
+    if any(c.isdigit() for c in k):
+        return name
+    found = process.extractOne(k, list(_FULL), scorer=Levenshtein.distance, score_cutoff=1)
+    if found and found[0].split()[0] == k.split()[0]:
+        right = _FULL[found[0]]
+        warnings.append(f"đã hiểu “{name}” là “{right}” (khác {found[1]} chữ)")
+        return right
+    return name

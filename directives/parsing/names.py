@@ -162,6 +162,21 @@ def _is_cap(token: str) -> bool:
     return token[:1].isupper()
 
 
+# Stop syllables that also open a name's words: "Cục Xúc tiến thương mại" but "… tiến hành".
+_NAME_SYLLABLES = {
+    "tiến": ("hành", "độ"),
+    "phát": ("hiện", "động", "huy", "hành"),
+    "triển": ("khai",),
+}
+
+
+def _stops(tok: str, nxt: str) -> bool:
+    if tok not in _STOP:
+        return False
+    verbs = _NAME_SYLLABLES.get(tok)
+    return verbs is None or nxt in verbs
+
+
 def _heuristic_end(text: str, pos: int) -> int:
     m = _TYPE.match(text, pos)
     if not m:
@@ -189,7 +204,7 @@ def _heuristic_end(text: str, pos: int) -> int:
             end = tokens[i][1]
         elif tok == "các" and _is_cap(nxt) and named:
             lower_run = 0
-        elif tok in _STOP or lower_run >= 4 or not named or place:
+        elif _stops(tok, nxt) or lower_run >= 4 or not named or place:
             j = _to_place(tokens, i) if named and not place else None
             if j is None:
                 break

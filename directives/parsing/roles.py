@@ -103,12 +103,30 @@ def _assigned(roles: Roles, text: str, folded: str, registry: AgencyRegistry | N
     for m in _REQUEST.finditer(folded) if requested else ():
         if _take_list(roles, agency_list(text, folded, m.end(), registry), m["verb"], folded):
             return True
-    topic = _TOPIC.match(folded)
+    directed = _DIRECTED.search(folded)
+    if directed and _take_list(
+        roles, agency_list(text, folded, directed.end(), registry), "giao", folded
+    ):
+        return True  # "Chủ tịch UBND tỉnh vừa có văn bản chỉ đạo Sở X …" (a portal's report)
+    topic = _TOPIC.match(folded) or _CONNECTOR.match(folded)
     at = topic.end() if topic else 0  # "Về kinh phí: Sở Tài chính tham mưu …"
     found = agency_list(text, folded, at, registry)
     if found and all(is_issuer(m) for m in found) and _OWN.match(folded, found[-1].end):
         roles.issuer_subject = True  # "UBND tỉnh sẽ xem xét …": the issuer's own undertaking
-    return _take_list(roles, found, "subject", folded)
+    passive = bool(found) and _PASSIVE.match(folded, found[-1].end)
+    return _take_list(roles, found, "giao" if passive else "subject", folded)
+
+
+# "Sở X được yêu cầu chủ trì …", "Sở X có trách nhiệm …", "chủ đầu tư … phải …": assigned.
+_PASSIVE = re.compile(
+    r"(?:\s+[\w.]+){0,3}?\s*,?\s*(?:được (?:yêu cầu|giao|đề nghị)"
+    r"|có (?:nhiệm vụ|trách nhiệm)|chịu trách nhiệm|phải)\b"
+)
+_DIRECTED = re.compile(
+    r"(?:ubnd|ủy ban nhân dân|chủ tịch|thủ tướng)[^.;]{0,60}?\b(?:có văn bản |có ý kiến )?"
+    r"chỉ đạo\s+(?=\S)"
+)
+_CONNECTOR = re.compile(r"(?:đồng thời|bên cạnh đó|ngoài ra|theo đó|mặt khác)\s*,?\s*")
 
 
 _TOPIC = re.compile(r"(?:về|đối với)\s[^:;.]{0,150}:\s*")

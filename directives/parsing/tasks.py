@@ -16,7 +16,7 @@ from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
-from directives.parsing.matching import resolve
+from directives.parsing.matching import resolve, spelled
 from directives.parsing.names import Mention, agency_at, agency_list, party_kind
 from directives.parsing.roles import Roles, is_issuer, read_roles
 from directives.parsing.sections import (
@@ -252,9 +252,9 @@ class Assembler:
         inherited: bool,
         warnings: list[str],
     ) -> None:
-        draft.lead = lead.text if lead else None
+        draft.lead = spelled(lead.text, warnings) if lead else None
         draft.lead_code = self._code(lead.text, warnings) if lead else None
-        draft.coordinators = [m.text for m in coordinators]
+        draft.coordinators = [spelled(m.text, warnings) for m in coordinators]
         draft.coordinator_codes = [self._code(m.text, warnings) for m in coordinators]
         if deadline:
             draft.deadline, draft.deadline_kind = deadline.on, deadline.kind
@@ -294,7 +294,7 @@ def _closing_prefix(text: str, folded: str) -> int | None:
 # Where a second assignment starts inside one paragraph: "…; giao Sở X …", "…; đồng thời Sở Y
 # …", "… . Sở Z …" (a clause led by another agency). Not inside a parenthesis, and not a clause
 # that only names coordinators or watchers ("…; Sở Y phối hợp", "…; Sở Nội vụ theo dõi").
-_SPLIT = re.compile(r"[;.]\s+(?:đồng thời\s+)?(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?")
+_SPLIT = re.compile(r"[;.]\s+(?:đồng thời\s*,?\s*)?(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?")
 _NOT_A_LEAD = re.compile(
     r"\s*(?:,\s*)?(?:cùng\s+)?(?:phối hợp|theo dõi|đôn đốc|giám sát|tham gia)\b"
 )
