@@ -667,3 +667,23 @@ def test_national_names_are_written_in_full_and_slips_put_right(written: str, le
     task = _tasks(f"1. {written} chủ trì rà soát hồ sơ các dự án.\n")[0]
     assert task.lead == lead
     assert (written == "Sở Xây dưng") == any(w.startswith("đã hiểu") for w in task.warnings)
+
+
+def test_a_month_range_ends_with_its_last_month() -> None:
+    task = _tasks("1. Chi cục Kiểm lâm tuần tra canh gác lửa rừng từ tháng 4 đến tháng 10/2026.\n")[
+        0
+    ]
+    assert task.deadline == date(2026, 10, 31)
+
+
+def test_a_task_table_whose_stt_header_is_broken_by_a_narrow_column_is_read() -> None:
+    table = """
+| ST<br>T | Nội dung nhiệm vụ | Cơ quan chủ trì | Thời hạn<br>hoàn thành |
+| 1 | Xây dựng cơ sở dữ liệu hộ tịch | Sở Tư pháp | 30/6/2026 |
+| 2 | Tập huấn kỹ năng quản trị dữ liệu | Sở Nội vụ | Quý III/2026 |
+"""
+    tasks = _tasks(table)
+    assert [(t.ref, t.lead, t.deadline) for t in tasks] == [
+        ("1", "Sở Tư pháp", date(2026, 6, 30)),
+        ("2", "Sở Nội vụ", date(2026, 9, 30)),
+    ]

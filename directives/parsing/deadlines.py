@@ -33,6 +33,10 @@ _RANGE_END = re.compile(
     r"\btừ\s+(?:ngày\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s*"
     rf"(?:đến|tới|[-–])\s*(?:hết\s+)?(?:ngày\s+)?{_DATE}"
 )
+_MONTH_RANGE = re.compile(
+    r"\btừ\s+tháng\s+\d{1,2}(?:\s*/\s*\d{4})?\s*(?:đến|tới|[-–])\s*(?P<cue>hết\s+)?tháng\s+"
+    r"(?P<m>\d{1,2})(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?(?![\d/])"
+)
 _BARE_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+(?P<y>\d{4})\b")
 _BARE_DATE = re.compile(rf"(?:ngày\s+)?{_DATE}")
 _MONTH = re.compile(
@@ -125,6 +129,7 @@ def _year(m: re.Match[str], r: Reader, w: list[str]) -> date | None:
 # (pattern, resolver, kind, a literal the text must hold for the pattern to be worth trying)
 _PERIODS = (
     (_RANGE_END, _fixed, DeadlineKind.FIXED, "từ"),
+    (_MONTH_RANGE, _month, DeadlineKind.PERIOD_END, "từ tháng"),
     (_FIXED, _fixed, DeadlineKind.FIXED, ""),
     (_MONTH, _month, DeadlineKind.PERIOD_END, "tháng"),
     (_QUARTER, _quarter, DeadlineKind.PERIOD_END, "quý"),
