@@ -687,3 +687,19 @@ def test_a_task_table_whose_stt_header_is_broken_by_a_narrow_column_is_read() ->
         ("1", "Sở Tư pháp", date(2026, 6, 30)),
         ("2", "Sở Nội vụ", date(2026, 9, 30)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        ("UBND các xã, phường ven sông rà soát các điểm sạt lở.", "UBND các xã, phường ven sông"),
+        (
+            "Các doanh nghiệp xuất khẩu cà phê trên địa bàn tỉnh chủ động xây dựng vùng trồng.",
+            "Các doanh nghiệp xuất khẩu cà phê trên địa bàn tỉnh",
+        ),
+        ("UBND các xã, phường triển khai ngay phương án.", "UBND các xã, phường"),
+        ("Ủy ban MTTQ Việt Nam tỉnh vận động Nhân dân.", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+    ],
+)
+def test_a_collective_keeps_its_qualifier_up_to_the_verb(sentence: str, lead: str) -> None:
+    assert _tasks(f"1. {sentence}\n")[0].lead == lead

@@ -125,6 +125,8 @@ def spelled(name: str, warnings: list[str]) -> str:
         return _BY_CANONICAL.get(canonical(name), name)
     if k in _FULL or len(k) < 6:
         return name
+    if _ABBREVIATION.search(k) and (full := _BY_CANONICAL.get(canonical(name))):
+        return full  # "Ủy ban MTTQ Việt Nam tỉnh" → "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
     if any(c.isdigit() for c in k):
         return name
     found = process.extractOne(k, list(_FULL), scorer=Levenshtein.distance, score_cutoff=1)

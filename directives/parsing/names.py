@@ -215,6 +215,33 @@ def _heuristic_end(text: str, pos: int) -> int:
     return end if (named or place) else -1
 
 
+# A collective narrowed by a qualifier keeps it: "UBND các xã, phường ven sông", "các doanh
+# nghiệp xuất khẩu cà phê trên địa bàn tỉnh", "UBND các huyện có khu công nghiệp". The qualifier
+# runs to the verb (a few words at most) and never into a list or a new clause.
+_QUALIFIER_START = re.compile(
+    r"\s+(?=(?:có\s+(?!liên quan|trách nhiệm|nhiệm vụ)|ven\s|trong\s+các\s|thuộc\s"
+    r"|cấp\s+(?:tỉnh|huyện|xã)"
+    r"|xuất khẩu|nhập khẩu|lữ hành|vận tải|kinh doanh|sản xuất|hành khách|khu vực)\b)"
+)
+_QUALIFIER_WORD = re.compile(r"\s+([^\s,;.:()]+)")
+_VERBS = frozenset(
+    "rà chủ khẩn tăng tổ thực triển xây phối tham báo kiểm chỉ hướng theo bố đẩy tập tiếp "
+    "nghiêm bảo chịu quản thống cập xử lập hoàn nâng đôn giám là phải cần được sớm kịp "
+    "nghiên đề trình gửi tuyên vận thường".split()
+)
+
+
+def _qualified(folded: str, end: int) -> int:
+    if not _QUALIFIER_START.match(folded, end):
+        return end
+    at = end
+    for n, m in enumerate(_QUALIFIER_WORD.finditer(folded, end, min(len(folded), end + 80))):
+        if m.start() != at or (n and m.group(1) in _VERBS) or n >= 8:
+            break
+        at = m.end()
+    return at
+
+
 def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None) -> Mention | None:
     """The agency named at `pos` (after an optional title such as "Giám đốc"), if any."""
     t = _TITLE.match(folded, pos)
@@ -231,7 +258,7 @@ def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None)
     )
     c = _COLLECTIVE.match(folded, pos)
     if c and c.end() > end:
-        end = c.end()
+        end = _qualified(folded, c.end())
     of = _COLLECTIVE_OF.match(folded, pos)
     if of:
         inner = agency_at(text, folded, of.end(), registry)
