@@ -55,6 +55,19 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      r"\g<r>: chỉ theo dõi (\g<a>), không phải nhiệm vụ"),
     (r"(?P<r>[^:]*): assessment with no agency to act, no task$",
      r"\g<r>: nội dung đánh giá, không có cơ quan thực hiện, không phải nhiệm vụ"),
+    (r"(?P<r>[^:]*): the issuer's own undertaking, no task$",
+     r"\g<r>: việc của chính cơ quan ban hành, không phải nhiệm vụ giao"),
+    (r"(?P<r>[^:]*): plan content or assessment, no task$",
+     r"\g<r>: nội dung kế hoạch hoặc đánh giá, không phải nhiệm vụ"),
+    (r"lead is not an agency \((?P<k>[^)]*)\), kept as written: (?P<a>.*)$",
+     r"Chủ trì không phải cơ quan trong danh mục, giữ nguyên như văn bản ghi: \g<a>"),
+    (r"no document number, type or date found \(a web copy\?\): tasks read from the body only, "
+     r"check the header fields$",
+     "Không thấy số, loại hay ngày văn bản (bản sao từ trang tin?): nhiệm vụ chỉ đọc từ nội dung,"
+     " kiểm tra lại các ô thông tin văn bản"),
+    (r"one task for each of (?P<n>\d+) agencies listed together$",
+     r"Tách thành một nhiệm vụ cho mỗi cơ quan trong \g<n> cơ quan được liệt kê cùng nhau"),
+    (r"(?P<all>đã hiểu .*)$", r"\g<all>"),  # written in Vietnamese by the parser already
     # refusals of the parser (NoticeError)
     (r"expected text$", "Cần nội dung văn bản."),
     (r"empty text: nothing to parse$", "Văn bản trống: không có gì để phân tích."),

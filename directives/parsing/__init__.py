@@ -31,6 +31,12 @@ _APPENDIX_NOTE = re.compile(r"(?i)\b(?:tại|theo|trong)\s+(?:các\s+)?(?:phụ 
 _ANCHOR = re.compile(r"(?:kết luận|chỉ đạo|yêu cầu|ý kiến|giao)[^.:]{0,80}(?:như sau|sau)\s*:")
 
 
+HEADERLESS = (
+    "no document number, type or date found (a web copy?): tasks read from the body only, "
+    "check the header fields"
+)
+
+
 class NoticeError(ValueError):
     """The text cannot be read as a directive: empty, binary junk, or no task section."""
 
@@ -93,14 +99,16 @@ def parse_notice(
     if h.doc_type in NOT_DIRECTIVES:
         raise NoticeError(f"no task section: this is a {h.doc_type}, not a directive")
     body = paras[h.body[0] : h.body[1]]
+    warnings = list(h.warnings)
     if (
         h.number is None
         and h.doc_type is None
         and not tables
         and not any(_ANCHOR.search(p.text) for p in body)
     ):
-        raise NoticeError("no task section: no document number, type or conclusions found")
-    warnings = list(h.warnings)
+        # A portal's copy keeps only the title and the body: read its explicit assignments
+        # anyway and say so; a text with none (a news item) is still refused below.
+        warnings.append(HEADERLESS)
     root = build_tree(body, warnings, fold(clean))
     lead = _default_lead(h, paras, registry)
     ctx = Context(lead=lead, lead_source="meeting" if lead else "")

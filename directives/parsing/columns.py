@@ -36,6 +36,8 @@ def column_role(label: str) -> str | None:
     k = key(label).strip(" .:*")
     if not k or len(k) > 60:
         return None
+    if len(k) <= 5 and k.replace(" ", "") in ("stt", "tt"):
+        return "ref"  # "ST<br>T": a narrow PDF column broke the word
     return next((role for role, pattern in _ROLES if pattern.search(k)), None)
 
 

@@ -28,6 +28,15 @@ _CUE = (
     r"trong|xong|hoàn thành|thời hạn|hạn)"
 )
 _FIXED = re.compile(rf"\b{_CUE}\s*:?\s*(?:ngày\s+)?{_TIME}(?:ngày\s+)?{_DATE}")
+# "từ ngày 15/4/2026 đến ngày 30/5/2026": the work runs until the range's end, its deadline.
+_RANGE_END = re.compile(
+    r"\btừ\s+(?:ngày\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s*"
+    rf"(?:đến|tới|[-–])\s*(?:hết\s+)?(?:ngày\s+)?{_DATE}"
+)
+_MONTH_RANGE = re.compile(
+    r"\btừ\s+tháng\s+\d{1,2}(?:\s*/\s*\d{4})?\s*(?:đến|tới|[-–])\s*(?P<cue>hết\s+)?tháng\s+"
+    r"(?P<m>\d{1,2})(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?(?![\d/])"
+)
 _BARE_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+(?P<y>\d{4})\b")
 _BARE_DATE = re.compile(rf"(?:ngày\s+)?{_DATE}")
 _MONTH = re.compile(
@@ -119,6 +128,8 @@ def _year(m: re.Match[str], r: Reader, w: list[str]) -> date | None:
 
 # (pattern, resolver, kind, a literal the text must hold for the pattern to be worth trying)
 _PERIODS = (
+    (_RANGE_END, _fixed, DeadlineKind.FIXED, "từ"),
+    (_MONTH_RANGE, _month, DeadlineKind.PERIOD_END, "từ tháng"),
     (_FIXED, _fixed, DeadlineKind.FIXED, ""),
     (_MONTH, _month, DeadlineKind.PERIOD_END, "tháng"),
     (_QUARTER, _quarter, DeadlineKind.PERIOD_END, "quý"),
@@ -225,7 +236,7 @@ def find_deadline(
     r = Reader(issued, calendar or DEFAULT_CALENDAR)
     recurring = (
         find_recurring(folded, text, r)
-        if ("hằng" in folded or "hàng" in folded or "định kỳ" in folded)
+        if ("hằng" in folded or "hàng" in folded or "định kỳ" in folded or "lần" in folded)
         else None
     )
     if recurring:

@@ -18,8 +18,8 @@ _NUMBER = re.compile(
     r"(?:\s*/\s*[A-ZĐa-zđ][\w&.\-]*)?)"
 )
 _PLACE_DATE = re.compile(
-    r"(?P<place>[A-ZĐÀ-Ỹ][^,\d]{1,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?"
-    r"\s*năm\s*(?P<y>\d{4})"
+    r"(?P<place>[A-ZĐÀ-Ỹ][^,\d]{1,40}),\s*ngày\s*(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?"
+    r"\s*năm\s*(?P<y>\d{4})|(?P<d2>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m2>\d{1,2})\s*(?P=sep)\s*(?P<y2>\d{4}))"
 )
 _TITLES = {
     "THÔNG BÁO": "TB",
@@ -147,8 +147,12 @@ def _head_block(paras: list[Paragraph], h: Header) -> int:
         text = _NATIONAL.sub("", p.text).strip()
         if m := _NUMBER.match(text):
             h.number = (m["n"] + re.sub(r"\s+", "", m["rest"])).rstrip(".")
-        if (m := _PLACE_DATE.search(text)) and h.place is None:
-            h.place, h.issued = m["place"].strip(), _date(m["d"], m["m"], m["y"])
+        m = _PLACE_DATE.search(text)
+        if m and m["d2"] and m.start() > 0:
+            m = None  # "…, ngày 5/3/2026" inside a sentence cites a document; a header's is alone
+        if m and h.place is None:
+            h.place = m["place"].strip()
+            h.issued = _date(m["d"], m["m"], m["y"]) or _date(m["d2"], m["m2"], m["y2"])
             if h.issued is None:
                 h.warnings.append("issue date not filled in (blank draft)")
         if text.upper() in _TITLES and title < 0:

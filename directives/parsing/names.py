@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from directives.agencies import AgencyRegistry
+from directives.agencies import AgencyRegistry, fold
 from directives.models import Agency
 from directives.parsing.text import key
 
@@ -130,9 +130,9 @@ def _to_place(tokens: list[tuple[str, int]], i: int) -> int | None:
     """Index of a level word ending a lower-case name that runs on from token `i`, if any."""
     for j in range(i, min(len(tokens), i + 14)):
         tok = tokens[j][0]
-        pair = f"{tok} {tokens[j + 1][0]}" if j + 1 < len(tokens) else tok
+        pair = f"{tok} {tokens[j + 1][0]}" if j + 1 < len(tokens) else ""
         if tok in _PLACE_END or pair in _PLACE_END:
-            return j + (pair in _PLACE_END)
+            return j + (pair in _PLACE_END)  # "thành phố": the level ends on its second word
         if _is_cap(tok) or not tok.isalpha() or (tok in _STOP and tok not in _INNER):
             return None
     return None
@@ -140,11 +140,16 @@ def _to_place(tokens: list[tuple[str, int]], i: int) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """An agency named in the text, with offsets into the text it was found in."""
+    """An agency named in the text, with offsets into the text it was found in.
+
+    `members` holds the agencies of a list written after its type ("Các Bộ: Tài chính, Xây
+    dựng" → "Bộ Tài chính", "Bộ Xây dựng"); `text` is then the first of them.
+    """
 
     text: str
     start: int
     end: int
+    members: tuple[str, ...] = ()
 
     @property
     def vague(self) -> bool:
@@ -155,6 +160,21 @@ class Mention:
 
 def _is_cap(token: str) -> bool:
     return token[:1].isupper()
+
+
+# Stop syllables that also open a name's words: "Cục Xúc tiến thương mại" but "… tiến hành".
+_NAME_SYLLABLES = {
+    "tiến": ("hành", "độ"),
+    "phát": ("hiện", "động", "huy", "hành"),
+    "triển": ("khai",),
+}
+
+
+def _stops(tok: str, nxt: str) -> bool:
+    if tok not in _STOP:
+        return False
+    verbs = _NAME_SYLLABLES.get(tok)
+    return verbs is None or nxt in verbs
 
 
 def _heuristic_end(text: str, pos: int) -> int:
@@ -184,7 +204,7 @@ def _heuristic_end(text: str, pos: int) -> int:
             end = tokens[i][1]
         elif tok == "các" and _is_cap(nxt) and named:
             lower_run = 0
-        elif tok in _STOP or lower_run >= 4 or not named or place:
+        elif _stops(tok, nxt) or lower_run >= 4 or not named or place:
             j = _to_place(tokens, i) if named and not place else None
             if j is None:
                 break
@@ -195,11 +215,40 @@ def _heuristic_end(text: str, pos: int) -> int:
     return end if (named or place) else -1
 
 
+# A collective narrowed by a qualifier keeps it: "UBND các xã, phường ven sông", "các doanh
+# nghiệp xuất khẩu cà phê trên địa bàn tỉnh", "UBND các huyện có khu công nghiệp". The qualifier
+# runs to the verb (a few words at most) and never into a list or a new clause.
+_QUALIFIER_START = re.compile(
+    r"\s+(?=(?:có\s+(?!liên quan|trách nhiệm|nhiệm vụ)|ven\s|trong\s+các\s|thuộc\s"
+    r"|cấp\s+(?:tỉnh|huyện|xã)"
+    r"|xuất khẩu|nhập khẩu|lữ hành|vận tải|kinh doanh|sản xuất|hành khách|khu vực)\b)"
+)
+_QUALIFIER_WORD = re.compile(r"\s+([^\s,;.:()]+)")
+_VERBS = frozenset(
+    "rà chủ khẩn tăng tổ thực triển xây phối tham báo kiểm chỉ hướng theo bố đẩy tập tiếp "
+    "nghiêm bảo chịu quản thống cập xử lập hoàn nâng đôn giám là phải cần được sớm kịp "
+    "nghiên đề trình gửi tuyên vận thường".split()
+)
+
+
+def _qualified(folded: str, end: int) -> int:
+    if not _QUALIFIER_START.match(folded, end):
+        return end
+    at = end
+    for n, m in enumerate(_QUALIFIER_WORD.finditer(folded, end, min(len(folded), end + 80))):
+        if m.start() != at or (n and m.group(1) in _VERBS) or n >= 8:
+            break
+        at = m.end()
+    return at
+
+
 def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None) -> Mention | None:
     """The agency named at `pos` (after an optional title such as "Giám đốc"), if any."""
     t = _TITLE.match(folded, pos)
     if t:
         pos = t.end()
+    if folded.startswith(("các", "bộ", "sở"), pos) and (listed := _members_at(text, folded, pos)):
+        return listed
     ends = [r.find_at(folded, pos) for r in (registry, _NATIONAL) if r is not None]
     # Registry aliases like "Xây dựng" are also verbs: a bare alias must be capitalised.
     end = (
@@ -209,14 +258,118 @@ def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None)
     )
     c = _COLLECTIVE.match(folded, pos)
     if c and c.end() > end:
-        end = c.end()
+        end = _qualified(folded, c.end())
     of = _COLLECTIVE_OF.match(folded, pos)
     if of:
         inner = agency_at(text, folded, of.end(), registry)
         end = inner.end if inner else end
     if end < 0:
         end = _heuristic_end(text, pos)
+    if end < 0:
+        return _party_at(text, folded, pos)
     return Mention(text[pos:end].rstrip(" ,"), pos, end) if end > pos else None
+
+
+# Ministries (Luật Tổ chức Chính phủ; NĐ 2025 names too), for lists written "Các Bộ: A, B, C".
+MINISTRIES = (
+    "Kế hoạch và Đầu tư", "Tài chính", "Xây dựng", "Công Thương", "Nội vụ", "Tư pháp", "Y tế",
+    "Ngoại giao", "Quốc phòng", "Công an", "Giao thông vận tải", "Khoa học và Công nghệ",
+    "Giáo dục và Đào tạo", "Tài nguyên và Môi trường", "Nông nghiệp và Phát triển nông thôn",
+    "Nông nghiệp và Môi trường", "Lao động - Thương binh và Xã hội", "Thông tin và Truyền thông",
+    "Văn hóa, Thể thao và Du lịch", "Dân tộc và Tôn giáo",
+)  # fmt: skip
+_LISTED = re.compile(r"(?:các\s+)?(?P<type>bộ|sở)\s*:\s*")
+_PIECES = {
+    "bộ": sorted((key(n) for n in MINISTRIES), key=len, reverse=True),
+    "sở": sorted(
+        (key(n[3:]) for n in NATIONAL_NAMES if n.startswith("Sở ")), key=len, reverse=True
+    ),
+}
+_LIST_GLUE = re.compile(r"\s*(?:,|;|và)\s*")
+
+
+def _members_at(text: str, folded: str, pos: int) -> Mention | None:
+    """ "Các Bộ: Tài chính, Kế hoạch và Đầu tư, Xây dựng" → one mention naming three members."""
+    m = _LISTED.match(folded, pos)
+    if not m:
+        return None
+    kind, at, names, end = m["type"], m.end(), [], m.end()
+    while True:
+        piece = next((p for p in _PIECES[kind] if key(folded[at : at + len(p) + 2]).startswith(p)
+                      and _word_end(folded, at + len(p))), None)  # fmt: skip
+        if piece is None:
+            break
+        stop = at + len(piece)
+        names.append(f"{kind.capitalize()} {text[at:stop]}")
+        end = stop
+        glue = _LIST_GLUE.match(folded, stop)
+        if not glue or glue.end() == stop:
+            break
+        at = glue.end()
+    if not names:
+        return None
+    return Mention(names[0], pos, end, tuple(names))
+
+
+def _word_end(folded: str, at: int) -> bool:
+    return at >= len(folded) or not folded[at].isalnum()
+
+
+# Leads that are no registry agency (issue 11): investors, contractors, teams, the units named
+# above, a named person. They are kept as written; the task warns (see `party_kind`).
+_PARTY = re.compile(
+    r"(?:các\s+)?(?:chủ đầu tư|nhà đầu tư|nhà thầu|đơn vị thi công|đơn vị tư vấn(?: giám sát)?)"
+    r"(?:\s+(?:các\s+)?(?:dự án|công trình))?"
+    r"|(?:các\s+)?(?:cơ quan|đơn vị|địa phương|sở|ngành|bộ|doanh nghiệp)"
+    r"(?:\s*,\s*(?:cơ quan|đơn vị|địa phương|sở|ngành|bộ|doanh nghiệp))*"
+    r"\s+(?:nêu trên|nói trên|trên|được giao|được phân công|có tên (?:nêu )?trên)"
+    r"|(?:đoàn|tổ)\s+(?:công tác|kiểm tra|thanh tra|giám sát|khảo sát|liên ngành|giúp việc)"
+    r"(?:\s+(?:liên ngành|đặc biệt|của tỉnh|của ubnd tỉnh|số\s+\d+))*"
+    r"|(?:hội đồng|ban tổ chức|tiểu ban)(?:\s+(?:thẩm định|xét duyệt|tuyển dụng|thi đua"
+    r"|thi đua - khen thưởng|bồi thường|lễ hội|hội nghị|giải))?(?:\s+(?:tỉnh|cấp tỉnh|của tỉnh))?"
+)
+_PERSON = re.compile(r"(?:đồng chí|đ/c|ông|bà)\s+")
+_PERSON_NAME = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}")
+
+
+def _party_at(text: str, folded: str, pos: int) -> Mention | None:
+    m = _PARTY.match(folded, pos)
+    if m:
+        end = m.end()
+        if folded[pos:end].endswith(("dự án", "công trình")):
+            end = _proper_end(text, end)  # "chủ đầu tư dự án Khu đô thị mới Bình Khánh"
+        return Mention(text[pos:end], pos, end)
+    p = _PERSON.match(folded, pos)
+    if p and (name := _PERSON_NAME.match(text, p.end())):
+        end = name.end()
+        title = _APPOSITION.match(folded, end)
+        agency = agency_at(text, folded, title.end(), None) if title else None
+        return Mention(name.group(), name.start(), agency.end if agency else end)
+    return None
+
+
+_APPOSITION = re.compile(r"\s*,\s*(?=(?:phó\s+)?(?:giám đốc|chủ tịch|trưởng|chánh|thủ trưởng))")
+
+
+def _proper_end(text: str, end: int) -> int:
+    """The end of a project's proper name after "dự án": capitals and a few words between."""
+    last, lower = end, 0
+    for t in _TOKEN.finditer(text, end, min(len(text), end + 120)):
+        tok = t.group(1)
+        if _is_cap(tok) or tok.isdigit():
+            last, lower = t.end(), 0
+        elif tok in _STOP or not tok.isalpha() or lower >= 3:
+            break
+        else:
+            lower += 1
+    return last
+
+
+def party_kind(mention: Mention) -> str | None:
+    """Why a lead is no registry agency: "person", "party" (investor, team, units above)."""
+    if _PERSON_NAME.fullmatch(mention.text) and not _TYPE.match(mention.text):
+        return "person"
+    return "party" if _PARTY.fullmatch(fold(mention.text).split(" dự án ")[0]) else None
 
 
 _SEPARATOR = re.compile(r"\s*(?:,|;|\s+và|,\s*và|\s+cùng)\s*(?:với\s+)?")
@@ -230,6 +383,8 @@ def agency_list(text: str, folded: str, pos: int, registry: AgencyRegistry | Non
         if mention is None:
             break
         found.append(mention)
+        if len(mention.members) > 1:  # the first keeps the list: a lead fans out over it
+            found += [Mention(n, mention.start, mention.end) for n in mention.members[1:]]
         sep = _SEPARATOR.match(folded, mention.end)
         if not sep or sep.end() == mention.end:
             break

@@ -12,6 +12,23 @@ _RECUR = re.compile(
     r"\b(?P<dk>định kỳ\s*,?\s*)?(?:(?:hằng|hàng)\s+(?P<per>tuần|tháng|quý|năm)|"
     r"(?<=định kỳ )(?P<per2>6 tháng|tháng|quý|năm))"
 )
+# "định kỳ 02 tuần/lần", "03 tháng một lần": a period of N weeks or months.
+_EVERY_N = re.compile(
+    r"\b(?:định kỳ\s*,?\s*)?(?P<n>\d{1,2})\s*(?P<unit>tuần|tháng)\s*(?:/|một|1)\s*lần\b"
+)
+_WEEKDAY = re.compile(
+    r"\b(?:vào\s+)?(?:ngày\s+)?(?P<day>thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\b"
+)
+_DAYS = {
+    "thứ hai": "mon", "thứ ba": "tue", "thứ tư": "wed", "thứ năm": "thu", "thứ sáu": "fri",
+    "thứ bảy": "sat", "chủ nhật": "sun", "thứ 2": "mon", "thứ 3": "tue", "thứ 4": "wed",
+    "thứ 5": "thu", "thứ 6": "fri", "thứ 7": "sat",
+}  # fmt: skip
+_WEEKDAY_NO = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+# "trước ngày 30 tháng 6 hằng năm", "ngày 15/12 hằng năm": the yearly date before the words.
+_YEAR_DATE = re.compile(
+    r"(?<![\d/])(?P<d>\d{1,2})\s*(?:/|\s+tháng\s+)\s*(?P<m>\d{1,2})\b(?!\s*(?:/|năm)\s*\d)"
+)
 _RECUR_DAY = re.compile(
     r"(?:trước|vào|chậm nhất|trước ngày|ngày)\s*(?:ngày\s+)?(?P<day>\d{1,2})\b(?!\s*[/.\-]\s*\d)"
 )
@@ -40,7 +57,36 @@ def _next_quarterly(after: date, day: int | None) -> date:
     return after
 
 
+def _every_n(folded: str, text: str, r: Reader) -> DeadlineFound | None:
+    """ "định kỳ 02 tuần/lần" → weeks:2:fri; "03 tháng/lần" → the quarter's rule, and so on."""
+    m = _EVERY_N.search(folded)
+    if not m:
+        return None
+    n, words = int(m["n"]), text[m.start() : m.end()].strip()
+    found = DeadlineFound(DeadlineKind.RECURRING, None, words, None, [], m.start())
+    if m["unit"] == "tuần":
+        day = _weekday(folded, m.end())
+        found.recurrence = f"weekly:{day}" if n == 1 else f"weeks:{n}:{day}"
+        if r.issued:
+            first = r.issued + timedelta(days=7 * (n - 1))
+            ahead = (_WEEKDAY_NO[day] - first.weekday()) % 7 or 7
+            found.on = first + timedelta(days=ahead)
+        return found
+    per = {1: "tháng", 3: "quý", 6: "6 tháng", 12: "năm"}.get(n)
+    if per is None:
+        return None
+    _fill_recurrence(found, per, None, folded[m.end() : m.end() + 80], r)
+    return found
+
+
+def _weekday(folded: str, at: int) -> str:
+    w = _WEEKDAY.search(folded, at, at + 40)
+    return _DAYS[re.sub(r"thứ\s*", "thứ ", w["day"])] if w else "fri"
+
+
 def find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
+    if "lần" in folded and (every := _every_n(folded, text, r)):
+        return every
     for m in _RECUR.finditer(folded):
         per = m["per"] or m["per2"]
         window = folded[max(0, m.start() - 60) : m.end() + 80]
@@ -49,7 +95,8 @@ def find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
         day_m = _RECUR_DAY.search(folded, m.end(), limit) or _RECUR_DAY.search(
             folded, max(0, m.start() - 40), m.start()
         )
-        if not (m["dk"] or day_m or _REPORT.search(window)):
+        weekday = per == "tuần" and _WEEKDAY.search(folded, m.end(), m.end() + 40)
+        if not (m["dk"] or day_m or weekday or _REPORT.search(window)):
             continue
         day = int(day_m["day"]) if day_m and 1 <= int(day_m["day"]) <= 31 else None
         words = text[m.start() : m.end()].strip()
@@ -59,7 +106,18 @@ def find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
             joined = " … " if gap > 3 else text[before[1] : after[0]]
             words = f"{text[before[0] : before[1]]}{joined}{text[after[0] : after[1]]}".strip()
         found = DeadlineFound(DeadlineKind.RECURRING, None, words, None, [], m.start())
-        _fill_recurrence(found, per, day, folded[m.end() : limit], r)
+        if per == "năm" and not _RECUR_DATE.search(folded, m.end(), limit):
+            before = folded[max(0, m.start() - 40) : m.start()]
+            dates = [(d["m"], d["d"]) for d in _YEAR_DATE.finditer(before)]
+            rest = " ".join(f"{d}/{mo}" for mo, d in dates) + " " + folded[m.end() : limit]
+        else:
+            rest = folded[m.end() : limit]
+        _fill_recurrence(found, per, day if per != "năm" else None, rest, r)
+        if per == "tuần":
+            found.recurrence = f"weekly:{_weekday(folded, m.end())}"
+            if r.issued:
+                ahead = (_WEEKDAY_NO[found.recurrence[7:]] - r.issued.weekday()) % 7 or 7
+                found.on = r.issued + timedelta(days=ahead)
         return found
     return None
 

@@ -52,6 +52,7 @@ class Roles:
     watchers: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     heading_only: bool = False  # the text is nothing but "Sở X:"
+    issuer_subject: bool = False  # the subject is the issuer itself ("UBND tỉnh sẽ xem xét")
     approval: bool = False
 
 
@@ -102,8 +103,43 @@ def _assigned(roles: Roles, text: str, folded: str, registry: AgencyRegistry | N
     for m in _REQUEST.finditer(folded) if requested else ():
         if _take_list(roles, agency_list(text, folded, m.end(), registry), m["verb"], folded):
             return True
-    found = agency_list(text, folded, 0, registry)
-    return _take_list(roles, found, "subject", folded)
+    directed = _DIRECTED.search(folded)
+    if directed and _take_list(
+        roles, agency_list(text, folded, directed.end(), registry), "giao", folded
+    ):
+        return True  # "Chủ tịch UBND tỉnh vừa có văn bản chỉ đạo Sở X …" (a portal's report)
+    topic = _TOPIC.match(folded) or _CONNECTOR.match(folded)
+    at = topic.end() if topic else 0  # "Về kinh phí: Sở Tài chính tham mưu …"
+    found = agency_list(text, folded, at, registry)
+    if found and all(is_issuer(m) for m in found) and _OWN.match(folded, found[-1].end):
+        roles.issuer_subject = True  # "UBND tỉnh sẽ xem xét …": the issuer's own undertaking
+    passive = bool(found) and _PASSIVE.match(folded, found[-1].end)
+    return _take_list(roles, found, "giao" if passive else "subject", folded)
+
+
+# "Sở X được yêu cầu chủ trì …", "Sở X có trách nhiệm …", "chủ đầu tư … phải …": assigned.
+_PASSIVE = re.compile(
+    r"(?:\s+[\w.]+){0,3}?\s*,?\s*(?:được (?:yêu cầu|giao|đề nghị)"
+    r"|có (?:nhiệm vụ|trách nhiệm)|chịu trách nhiệm|phải)\b"
+)
+_DIRECTED = re.compile(
+    r"(?:ubnd|ủy ban nhân dân|chủ tịch|thủ tướng)[^.;]{0,60}?\b(?:có văn bản |có ý kiến )?"
+    r"chỉ đạo\s+(?=\S)"
+)
+_CONNECTOR = re.compile(r"(?:đồng thời|bên cạnh đó|ngoài ra|theo đó|mặt khác)\s*,?\s*")
+
+
+_TOPIC = re.compile(r"(?:về|đối với)\s[^:;.]{0,150}:\s*")
+_OWN = re.compile(r"\s+(?:sẽ|xem xét|đã|thống nhất|đồng ý|chấp thuận|ghi nhận)\b")
+
+
+# A requirement with no subject ("UBND tỉnh yêu cầu khẩn trương rà soát …", "Đề nghị Quý Sở
+# …"): it is the addressee's (Kính gửi) or the meeting's agency, which the caller supplies.
+_BARE_REQUEST = re.compile(
+    r"^(?:(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh|thành phố)(?:\s+[^\s,]+)?\s+)?"
+    r"(?P<verb>yêu cầu|đề nghị)\s+(?:quý\s+(?:sở|cơ quan|đơn vị|ban|ủy ban|bộ)\s+)?"
+    r"(?!của|tại|theo|về|này|đó|trên)(?=[a-zà-ỹđ])"
+)
 
 
 def read_roles(text: str, folded: str, registry: AgencyRegistry | None) -> Roles:
@@ -111,6 +147,8 @@ def read_roles(text: str, folded: str, registry: AgencyRegistry | None) -> Roles
     roles = Roles()
     if not _heading(roles, text, folded, registry):
         _assigned(roles, text, folded, registry)
+    if roles.lead is None and not roles.how and (bare := _BARE_REQUEST.match(folded)):
+        roles.how = bare["verb"]
     roles.approval = bool(_APPROVAL.match(folded)) and roles.how not in ("giao", "chủ trì")
     lead_key = key(roles.lead.text) if roles.lead else None
     seen = {lead_key} | {key(m.text) for m in roles.coordinators}

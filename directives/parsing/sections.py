@@ -41,8 +41,30 @@ _CLOSING = re.compile(
     # Generic last lines with no object: "Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.",
     # "… trân trọng đề nghị … quan tâm, chỉ đạo thực hiện./."
     r"|^.{0,80}\b(?:triển khai|tổ chức) thực hiện\s*\./\.$"
-    r"|\btrân trọng (?:đề nghị|cảm ơn)|quan tâm,? chỉ đạo,? (?:triển khai )?thực hiện\s*\./\.$"
+    r"|\btrân trọng (?:đề nghị|cảm ơn)|quan tâm,? (?:chỉ đạo|phối hợp),? (?:triển khai )?thực hiện"
+    r"\s*\./\.$"
+    # "Trên đây là kết luận của …", "Căn cứ nội dung chỉ đạo trên, yêu cầu các … triển khai thực
+    # hiện.": the sum-up names no work of its own.
+    r"|^trên đây là (?:kết luận|ý kiến|nội dung|thông báo|chỉ đạo|kế hoạch|chỉ thị)"
+    r"|^căn cứ (?:các )?(?:nội dung|ý kiến)(?: chỉ đạo| kết luận)?(?: nêu)? trên\b[^.]{0,160}"
+    r"(?:triển khai|tổ chức) thực hiện(?: (?:các nhiệm vụ|nội dung|các nội dung)[^.;]{0,40})?"
+    r"\s*[./]*$"
+    # Rows of Nơi nhận and the signature block met in the body (web copies lose the layout).
+    r"|^(?:nơi nhận|như trên\s*[;.]|lưu\s*:|\(đã ký\)|(?:tm|kt|tl|tuq)\s*\.\s*(?:ủy|uỷ|ubnd|chủ))"
 )
+
+
+# Plan sections that describe the work rather than assign it (thời gian, địa điểm, kinh phí,
+# cách thức kiểm tra): only an agency named in an item makes it a task.
+_PLAN_CONTENT = re.compile(
+    r"^(?:thời gian(?!\s+tới)|địa điểm|(?:nguồn\s+)?kinh phí|cách thức|phương pháp|hình thức"
+    r"|thành phần|nội dung kiểm tra|phương thức)\b"
+)
+
+
+def is_plan_content(folded: str) -> bool:
+    """A plan's description of time, place, money or method ("Thời gian: từ …")."""
+    return bool(_PLAN_CONTENT.match(folded.strip()))
 
 
 def section_mode(heading_folded: str, inherited: Mode) -> Mode:
@@ -50,6 +72,8 @@ def section_mode(heading_folded: str, inherited: Mode) -> Mode:
     text = heading_folded.strip()
     if _SKIP_START.match(text):
         return Mode.SKIP
+    if _PLAN_CONTENT.match(text) and len(text) < 80 and ":" not in text[:-1]:
+        return Mode.PROPOSALS
     if _PROPOSAL.search(text, 0, 40) and not re.search(r"nhiệm vụ (?:của|thời gian)", text):
         return Mode.PROPOSALS
     if _TASK_WORDS.search(text):
@@ -59,7 +83,10 @@ def section_mode(heading_folded: str, inherited: Mode) -> Mode:
     return Mode.TASKS if inherited == Mode.PREAMBLE else inherited
 
 
-_CLOSING_WORDS = ("thông báo", "biết", "quá trình", "này", "thực hiện")
+_CLOSING_WORDS = (
+    "thông báo", "biết", "quá trình", "này", "thực hiện", "trên đây", "trân trọng", "nơi nhận",
+    "như trên", "lưu", "đã ký", "căn cứ", "tm.", "kt.", "tl.", "tuq.",
+)  # fmt: skip
 
 
 def is_closing(folded: str) -> bool:

@@ -19,6 +19,7 @@ from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.parsing.columns import header_roles, is_numbering_row
 from directives.parsing.deadlines import DeadlineFound, find_deadline
+from directives.parsing.matching import resolve
 from directives.parsing.names import Mention, agency_list
 from directives.parsing.roles import read_roles
 from directives.parsing.text import Paragraph, cells, is_pipe_row, key
@@ -199,9 +200,9 @@ class TableReader:
     def _code(self, name: str, warnings: list[str]) -> str | None:
         if self.registry is None:
             return None
-        found = self.registry.resolve(name, self.issued)
-        if found.agency is None:
+        agency, guess = resolve(name, self.registry, self.issued)
+        if guess:
+            warnings.append(guess)
+        if agency is None:
             warnings.append(f"unknown agency: {name}")
-        elif found.warning:
-            warnings.append(found.warning)
-        return found.agency.code if found.agency else None
+        return agency.code if agency else None

@@ -16,11 +16,18 @@ from directives.calendar import WorkCalendar
 from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
-from directives.parsing.names import Mention, agency_list
-from directives.parsing.roles import Roles, read_roles
-from directives.parsing.sections import Mode, field_kind, is_closing, section_mode
+from directives.parsing.matching import resolve, spelled
+from directives.parsing.names import Mention, agency_at, agency_list, party_kind
+from directives.parsing.roles import Roles, is_issuer, read_roles
+from directives.parsing.sections import (
+    Mode,
+    field_kind,
+    is_closing,
+    is_plan_content,
+    section_mode,
+)
 from directives.parsing.structure import Item
-from directives.parsing.text import key
+from directives.parsing.text import Paragraph, key
 
 _EXPLICIT = ("giao", "chủ trì", "đề nghị", "yêu cầu")
 _MEETING_NARRATIVE = ("chủ trì", "làm việc", "họp", "hội nghị", "nghe")
@@ -36,7 +43,34 @@ _ASSESSMENT = re.compile(
     r"|^(?:trong\s+)?(?:năm\s+\d{4}|thời gian qua|(?:\d{1,2}|những)\s+tháng (?:đầu năm|qua)"
     r"|quý\s+[ivx\d]+)"
 )
+# Sentences that judge rather than assign ("Nhìn chung, …", "Tuy nhiên, vẫn còn …").
+_JUDGEMENT = re.compile(
+    r"^(?:nhìn chung|tuy nhiên|bên cạnh (?:đó|những kết quả)|qua (?:kiểm tra|theo dõi|báo cáo)"
+    r"|(?:đến nay|hiện nay)\s*,|kết quả (?:đạt được|cho thấy|kiểm tra cho thấy)"
+    r"|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))"
+)
+_TOPIC = re.compile(r"^(?:về|đối với)\s[^.;:]{0,150}:\s*$")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
+_WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
+_COMPLETION = re.compile(r"\b(?:hoàn thành|hoàn tất|xong|chậm nhất|thời hạn|kết thúc)\b")
+
+
+def governs(found: DeadlineFound, folded: str) -> bool:
+    """Whether a section's deadline (from its heading or opening) passes to its items.
+
+    The rule: a whole year said as the section's scope ("II. NHIỆM VỤ TRỌNG TÂM TRONG NĂM
+    2026", "Trong năm 2026, đề nghị các sở … thực hiện các nhiệm vụ sau:") is when the work
+    happens, not a term for each item, so items with no deadline of their own keep none.
+    It governs only when the same clause says the items finish by then ("Các nhiệm vụ sau hoàn
+    thành trong năm 2026", "Để hoàn thành các mục tiêu, nhiệm vụ trong năm 2024, đề nghị …").
+    Dates, months, quarters, half-years and "hết/cuối năm" are terms and always pass down.
+    """
+    words = fold(found.text or "").strip()
+    if not _WHOLE_YEAR.match(words):
+        return True
+    clause = folded[: found.start]
+    clause = clause[max(clause.rfind(";"), clause.rfind("."), len(clause) - 120) + 1 :]
+    return bool(_COMPLETION.search(clause))
 
 
 @dataclass(slots=True)
@@ -112,7 +146,7 @@ class Assembler:
             new.lead, new.lead_source = roles.lead, "section"
             new.coordinators = roles.coordinators
         found = find_deadline(folded, text, self.issued, self.calendar)
-        if found and found.on:
+        if found and found.on and governs(found, folded):
             new.deadline = found
         return new
 
@@ -141,6 +175,12 @@ class Assembler:
         if cut is None:
             return
         text, folded = item.text[cut:], folded[cut:]
+        pieces = _pieces(text, folded, self.registry)
+        if len(pieces) > 1:
+            for n, (a, b) in enumerate(pieces):
+                sub = _sub_item(item, folded, cut + a, cut + b)
+                self._task(sub, sub.folded, ctx, extra if n == len(pieces) - 1 else [])
+            return
         roles = roles or read_roles(text, folded, self.registry)
         if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
             return
@@ -148,6 +188,15 @@ class Assembler:
             self.warnings.append(f"{item.ref}: watcher only ({roles.watchers[0].text}), no task")
             return
         fields = _read_fields(extra, self)
+        if roles.lead is None and "lead" not in fields and roles.how not in _EXPLICIT:
+            if _TOPIC.match(folded):
+                return  # "Về công tác giải phóng mặt bằng:" heads the lines after it
+            if roles.issuer_subject:
+                self.warnings.append(f"{item.ref}: the issuer's own undertaking, no task")
+                return
+            if is_plan_content(folded) or _JUDGEMENT.match(folded):
+                self.warnings.append(f"{item.ref}: plan content or assessment, no task")
+                return
         lead, coordinators, warnings = self._lead(roles, fields, ctx, item)
         if lead is None and _ASSESSMENT.search(folded):
             self.warnings.append(f"{item.ref}: assessment with no agency to act, no task")
@@ -162,9 +211,21 @@ class Assembler:
         end = max([item.para.end, *(c.para.end for c in extra)])
         content = fields.get("content")
         body = f"{item.text.rstrip(' :')}: {content}" if content else item.text
-        draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
-        self._fill(draft, lead, coordinators, deadline, inherited, warnings + roles.warnings)
-        self.tasks.append(draft)
+        warnings += roles.warnings
+        kind = party_kind(lead) if lead else None
+        if kind and lead:
+            warnings.append(f"lead is not an agency ({kind}), kept as written: {lead.text}")
+        leads = [lead]
+        if lead is not None and len(lead.members) > 1:
+            named = {key(n) for n in lead.members}
+            coordinators = [c for c in coordinators if key(c.text) not in named]
+            leads = [Mention(n, lead.start, lead.end) for n in lead.members]
+            warnings = [w for w in warnings if "without 'chủ trì'" not in w]
+            warnings.append(f"one task for each of {len(leads)} agencies listed together")
+        for one in leads:
+            draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
+            self._fill(draft, one, coordinators, deadline, inherited, warnings)
+            self.tasks.append(draft)
 
     def _lead(
         self, roles: Roles, fields: dict[str, object], ctx: Context, item: Item
@@ -191,9 +252,9 @@ class Assembler:
         inherited: bool,
         warnings: list[str],
     ) -> None:
-        draft.lead = lead.text if lead else None
+        draft.lead = spelled(lead.text, warnings) if lead else None
         draft.lead_code = self._code(lead.text, warnings) if lead else None
-        draft.coordinators = [m.text for m in coordinators]
+        draft.coordinators = [spelled(m.text, warnings) for m in coordinators]
         draft.coordinator_codes = [self._code(m.text, warnings) for m in coordinators]
         if deadline:
             draft.deadline, draft.deadline_kind = deadline.on, deadline.kind
@@ -205,12 +266,12 @@ class Assembler:
     def _code(self, name: str, warnings: list[str]) -> str | None:
         if self.registry is None:
             return None
-        found = self.registry.resolve(name, self.issued)
-        if found.agency is None:
+        agency, guess = resolve(name, self.registry, self.issued)
+        if guess:
+            warnings.append(guess)
+        if agency is None:
             warnings.append(f"unknown agency: {name}")
-        elif found.warning:
-            warnings.append(found.warning)
-        return found.agency.code if found.agency else None
+        return agency.code if agency else None
 
 
 def _closing_prefix(text: str, folded: str) -> int | None:
@@ -228,6 +289,59 @@ def _closing_prefix(text: str, folded: str) -> int | None:
             return start
         start = m.end() if m else end
     return None
+
+
+# Where a second assignment starts inside one paragraph: "…; giao Sở X …", "…; đồng thời Sở Y
+# …", "… . Sở Z …" (a clause led by another agency). Not inside a parenthesis, and not a clause
+# that only names coordinators or watchers ("…; Sở Y phối hợp", "…; Sở Nội vụ theo dõi").
+_SPLIT = re.compile(r"[;.]\s+(?:đồng thời\s*,?\s*)?(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?")
+_NOT_A_LEAD = re.compile(
+    r"\s*(?:,\s*)?(?:cùng\s+)?(?:phối hợp|theo dõi|đôn đốc|giám sát|tham gia)\b"
+)
+
+
+def _pieces(text: str, folded: str, registry: AgencyRegistry | None) -> list[tuple[int, int]]:
+    """(start, end) of each assignment in a paragraph; one piece when it holds one."""
+    if ";" not in folded and ". " not in folded:
+        return [(0, len(text))]
+    cuts: list[int] = []
+    first: str | None = None
+    depth, seen = 0, 0  # parenthesis depth at m.start(), counted once over the text (linear)
+    for m in _SPLIT.finditer(folded):
+        depth += folded.count("(", seen, m.start()) - folded.count(")", seen, m.start())
+        seen = m.start()
+        if depth > 0:
+            continue
+        mention = agency_at(text, folded, m.end(), registry)
+        if mention is None or is_issuer(mention) or mention.vague:
+            continue
+        if _NOT_A_LEAD.match(folded, mention.end) or len(folded) - mention.end < 12:
+            continue
+        if first is None:
+            lead = read_roles(text[: m.start() + 1], folded[: m.start() + 1], registry).lead
+            # "Các sở, ban, ngành; UBND các huyện … xây dựng …" is one list, not two tasks.
+            names = agency_list(text, folded, lead.start, registry) if lead else []
+            last = names[-1].end if names else (lead.end if lead else 0)
+            first = key(lead.text) if lead and m.start() - last > 12 else ""
+        if not first or key(mention.text) == first:
+            continue
+        cuts.append(m.start() + 1)
+    bounds = [0, *cuts, len(text)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+
+
+_PIECE_START = re.compile(r"[\s;.]*(?:đồng thời\s*,?\s*)?")
+
+
+def _sub_item(item: Item, folded: str, a: int, b: int) -> Item:
+    """One assignment of an item's paragraph (`folded` is the item's), with its own offsets."""
+    a = _PIECE_START.match(_folded(item), a).end()
+    piece = item.text[a:b]
+    start = item.start + a
+    para = Paragraph(piece, start, start + len(piece))
+    sub = Item(item.style, item.label, piece, para, ref=item.ref, parent=item.parent)
+    sub.folded = _folded(item)[a:b]
+    return sub
 
 
 def _folded(item: Item) -> str:

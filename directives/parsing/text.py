@@ -27,13 +27,29 @@ _SPACES = re.compile(r" {2,}")
 # One pass for odd spaces (to " ") and control characters (dropped).
 _TRANSLATE: dict[int, str | None] = {c: " " for c in (0x09, 0xA0, 0x202F, 0x3000)}
 _TRANSLATE |= {c: " " for c in range(0x2000, 0x200B)}
-_TRANSLATE |= {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+_TRANSLATE |= {c: None for c in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F)}
+_TRANSLATE |= {0x0B: "\n", 0x0C: "\n"}  # Word's line break, a PDF's page break: a new line
 _TRANSLATE |= {0x200B: None, 0xFEFF: None, 0xFFFE: None}
 _ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _DASHES = re.compile(r"^[\u2010-\u2015\u2212•·▪●◦*]\s*", re.MULTILINE)
 _SENTENCE_END = (".", ";", ":", "!", "?", "./.", ")")
 _NUMBERED = re.compile(r"^(?:[a-zđ]\)|[-+•])")
-_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–]?\s*\d{1,3}\s*[-–]?|[Tt]rang\s+\d{1,3}(?:\s*(?:/|trên)\s*\d{1,3})?)$"
+)
+_RULE = re.compile(r"^[-–—_=*|:\s]{3,}$")
+# A PDF's footnote at the page foot: its number, then the document it cites ("4 Thông tư số …").
+_FOOTNOTE = re.compile(
+    r"^\d{1,2}\s+(?:Thông tư|Nghị định|Quyết định|Nghị quyết|Công văn|Kế hoạch|Chỉ thị|Luật"
+    r"|Thông báo|Văn bản|Báo cáo|Tờ trình|Công điện|Chương trình|Đề án|Theo|Tại|Xem)\b"
+)
+# A line cut after a word that cannot end a sentence ("… tại các cửa khẩu của" / "Trung Quốc"):
+# the next line continues it even when it starts with a capital (a proper name).
+_HANGING = re.compile(
+    r"(?:^|\s)(?:và|của|với|tại|các|cho|từ|đến|về|trên|theo|những|là|để|trong|thuộc|hoặc"
+    r"|cùng|như|số|ngày|tháng|nhằm|bằng)$"
+)
+_ITEM_START = re.compile(r"^(?:[IVXL]{1,6}\s*[.)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•|])")
 _SEPARATOR_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
 _HEAD_CUT = re.compile(r"\s+(?=Số\s*:|V/v\b)")
 _STAMP = re.compile(r"^(?:Ký bởi|Người ký|Ký số bởi|Được ký bởi|Signed by)\s*:", re.IGNORECASE)
@@ -238,14 +254,22 @@ def _continues(previous: str, line: str) -> bool:
         return not _NUMBERED.match(line) and not line[:1].isdigit()
     if previous.endswith(_SENTENCE_END):
         return False
-    return (line[0].islower() or line[0] == "(") and not _NUMBERED.match(line)
+    if line[0].islower() or line[0] == "(":
+        return not _NUMBERED.match(line)
+    return (
+        not previous.isupper()
+        and bool(_HANGING.search(previous[-12:].lower()))
+        and not _ITEM_START.match(line)
+    )
 
 
 def join_paragraphs(text: str) -> str:
     """Join lines broken by pages or wrapping; paragraphs end up one per line."""
     out: list[str] = []
     for line in text.split("\n"):
-        if not line or _PAGE_NUMBER.match(line):
+        if not line or _PAGE_NUMBER.match(line) or (_FOOTNOTE.match(line) and out):
+            continue
+        if _RULE.match(line):  # "--- | ---" left of a lost table, a markdown rule "---"
             continue
         if out and _continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
@@ -254,9 +278,24 @@ def join_paragraphs(text: str) -> str:
     return "\n".join(out)
 
 
+# Items run together by a copy that lost its line breaks ("… thực hiện. 2. Sở Y tế …",
+# "…; b) Công an tỉnh …"): the marker after a sentence end starts a new line (same length).
+_INLINE_ITEM = re.compile(
+    r"(?<=[.;:])[ ](?=(?:[a-eg-ik-vxyđ]\)|\d{1,2}(?:\.\d{1,2}){0,2}\.)[ ][A-ZĐÀ-Ỹ])"
+)
+
+
+def _split_items(text: str) -> str:
+    if ") " not in text and ". " not in text:
+        return text
+    return "\n".join(
+        line if line.startswith("|") else _INLINE_ITEM.sub("\n", line) for line in text.split("\n")
+    )
+
+
 def normalise(text: str) -> str:
     """The text spans refer to: cleaned, one paragraph per line."""
-    return join_paragraphs(clean(text))
+    return _split_items(join_paragraphs(clean(text)))
 
 
 def paragraphs(text: str) -> list[Paragraph]:
