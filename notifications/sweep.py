@@ -3,7 +3,7 @@
 `plan` runs the reminder policy inside the database, set-based: the SQL generated from the
 `ReminderPolicy` (notifications/sweep_sql.py, mirroring the pure `plan_task`) computes every due
 task's events of the day and next date by joins on `calendar_day`, inserts the reminders
-insert-if-absent by (task, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
+insert-if-absent by (task, period, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
 does it in one statement (data-modifying CTEs, due rows locked SKIP LOCKED); SQLite in four,
 around a temporary table of the due rows. No task row travels to Python.
 
@@ -127,9 +127,10 @@ def _text(sql: str, names: set[str]) -> sa.TextClause:
     return sa.text(sql).bindparams(*(b for b in _TYPES if b.key in names))
 
 
-_INSERT = """INSERT INTO reminder (task_id, recipient, kind, slot, role, agency_id, created_at)
-    SELECT task_id, recipient, kind, slot, role, agency_id, :now FROM ({recipients}) r
-    WHERE true ON CONFLICT (task_id, recipient, kind, slot) DO NOTHING RETURNING id"""
+_INSERT = """INSERT INTO reminder
+      (task_id, period_seq, recipient, kind, slot, role, agency_id, created_at)
+    SELECT task_id, period_seq, recipient, kind, slot, role, agency_id, :now FROM ({recipients}) r
+    WHERE true ON CONFLICT (task_id, period_seq, recipient, kind, slot) DO NOTHING RETURNING id"""
 
 
 @lru_cache(maxsize=16)
@@ -141,8 +142,11 @@ def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
     ins AS ({_INSERT.format(recipients=recipients)}),
     moved AS (UPDATE task SET next_reminder_on = due.next_day FROM due
               -- the indexed condition again: else a hash join reads the whole task table
-              WHERE task.id = due.id AND task.next_reminder_on <= :today RETURNING task.id)
-    SELECT (SELECT count(*) FROM moved), ({q.unaddressed_count(dialect)}),
+              WHERE task.id = due.id AND due.pid IS NULL AND task.next_reminder_on <= :today
+              RETURNING task.id),
+    moved_p AS (UPDATE task_periods SET next_reminder_on = due.next_day FROM due
+                WHERE task_periods.id = due.pid RETURNING task_periods.id)
+    SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM moved_p), ({q.unaddressed_count(dialect)}),
            (SELECT array_agg(id ORDER BY id) FROM ins)"""
     return _text(sql, {"today", "first", "last", "p_day", "now"})
 
@@ -163,6 +167,7 @@ class _SqliteStatements:
     insert: sa.TextClause
     count: sa.TextClause
     advance: sa.TextClause
+    advance_periods: sa.TextClause
 
 
 @lru_cache(maxsize=16)
@@ -182,7 +187,12 @@ def _sqlite_statements(policy: ReminderPolicy) -> _SqliteStatements:
         ),
         # Bookkeeping, not an edit: updated_at and version stay as they are.
         advance=sa.text(
-            f"UPDATE task SET next_reminder_on = d.next_day FROM {due} d WHERE task.id = d.id"
+            f"UPDATE task SET next_reminder_on = d.next_day FROM {due} d"
+            " WHERE task.id = d.id AND d.pid IS NULL"
+        ),
+        advance_periods=sa.text(
+            f"UPDATE task_periods SET next_reminder_on = d.next_day FROM {due} d"
+            " WHERE task_periods.id = d.pid"
         ),
     )
 
@@ -196,6 +206,7 @@ def _plan_sqlite(
     ids = list(session.execute(st.insert, params).scalars())
     tasks_read, no_address = session.execute(st.count, params).one()
     session.execute(st.advance)
+    session.execute(st.advance_periods)
     session.execute(sa.text("DROP TABLE temp.sweep_due"))
     return tasks_read, no_address, ids
 

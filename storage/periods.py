@@ -82,6 +82,7 @@ def materialise(
             deadline=span.deadline,
             state=TaskState.NEW.value,
             progress=0,
+            next_reminder_on=span.starts,
         )
         session.add(row)
         rows.append(row)
