@@ -67,6 +67,11 @@ class TaskInfo:
     agency: str
     directive: str
     issued_on: date | None
+    period_seq: int = 0  # kỳ: the period of a recurring task the line is about (0: none)
+    period: str | None = None  # how the digest names it: "kỳ 4, hạn 26/04/2027"
+
+
+Lines = dict[tuple[int, int], "TaskInfo"]  # digest lines by (task id, period seq)
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,12 @@ class NewReminder:
     kind: str
     slot: date
     role: str
+    period_seq: int = 0
+
+    @property
+    def subject(self) -> tuple[int, int]:
+        """The digest line it belongs to: (task, period)."""
+        return self.task_id, self.period_seq
 
 
 @dataclass
@@ -88,7 +99,8 @@ class PlanResult:
     no_address: int = 0  # events with nobody to send to (no e-mail on file)
     anchors: Anchors | None = None  # the day's working-day constants (None: a day off)
     reminders: list[NewReminder] = field(default_factory=list)  # filled by `describe`
-    tasks: dict[int, TaskInfo] = field(default_factory=dict)  # filled by `describe`
+    # filled by `describe`, by (task id, period seq)
+    tasks: Lines = field(default_factory=dict)
 
 
 def load_days(session: Session) -> DayIndex:
