@@ -232,7 +232,13 @@ def _sections(
         for k, v in SECTIONS.items()
     }
     return [
-        (title[s], sorted(grouped[s], key=lambda ln: (ln.task.deadline or date.max, ln.task.id, ln.task.period_seq)))
+        (
+            title[s],
+            sorted(
+                grouped[s],
+                key=lambda ln: (ln.task.deadline or date.max, ln.task.id, ln.task.period_seq),
+            ),
+        )
         for s in order
         if grouped[s]
     ]

@@ -2,8 +2,9 @@
 
 `plan` runs the reminder policy inside the database, set-based: the SQL generated from the
 `ReminderPolicy` (notifications/sweep_sql.py, mirroring the pure `plan_task`) computes every due
-task's events of the day and next date by joins on `calendar_day`, inserts the reminders
-insert-if-absent by (task, period, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
+subject's events of the day and next date by joins on `calendar_day` (a subject is a task row,
+or an open period begun after its task's current one), inserts the reminders insert-if-absent
+by (task, period, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
 does it in one statement (data-modifying CTEs, due rows locked SKIP LOCKED); SQLite in four,
 around a temporary table of the due rows. No task row travels to Python.
 
@@ -158,7 +159,8 @@ def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
               RETURNING task.id),
     moved_p AS (UPDATE task_periods SET next_reminder_on = due.next_day FROM due
                 WHERE task_periods.id = due.pid RETURNING task_periods.id)
-    SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM moved_p), ({q.unaddressed_count(dialect)}),
+    SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM moved_p),
+           ({q.unaddressed_count(dialect)}),
            (SELECT array_agg(id ORDER BY id) FROM ins)"""
     return _text(sql, {"today", "first", "last", "p_day", "now"})
 

@@ -62,8 +62,9 @@ def _described(
     rows = [
         row
         for row in session.execute(
-            sa.select(r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id,
-                      r.period_seq)
+            sa.select(
+                r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id, r.period_seq
+            )
             .where(where)
             .order_by(r.id)
         )
@@ -154,8 +155,9 @@ def _with_periods(
         else_=tp.deadline,
     )
     stmt = (
-        sa.select(tp.task_id, tp.seq, tp.deadline, tp.last_progress_at, dl.work_index,
-                  dl.is_working)  # fmt: skip
+        sa.select(
+            tp.task_id, tp.seq, tp.deadline, tp.last_progress_at, dl.work_index, dl.is_working
+        )  # fmt: skip
         .outerjoin(dl, dl.day == clamped)
         .where(tp.task_id.in_({i for i, _ in wanted}))
     )

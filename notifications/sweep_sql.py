@@ -151,8 +151,8 @@ def _subjects(sql: _Sql, lock: str) -> str:
         {sql.local_date("t.created_at")} AS created_on, t.last_progress_at
       FROM task t WHERE t.next_reminder_on <= :today {lock}) tr
       UNION ALL
-      SELECT * FROM (SELECT t.id, p.id, p.seq, t.lead_agency_id, t.directive_id, p.state, p.deadline,
-        {_q("fixed")}, p.starts, p.last_progress_at
+      SELECT * FROM (SELECT t.id, p.id, p.seq, t.lead_agency_id, t.directive_id, p.state,
+        p.deadline, {_q("fixed")}, p.starts, p.last_progress_at
       FROM task_periods p JOIN task t ON t.id = p.task_id
       WHERE p.next_reminder_on <= :today AND p.starts <= :today
         AND p.seq > {current.format(task="p.task_id")} {pg_lock}) pr"""
@@ -257,7 +257,8 @@ def event_ctes(due: str, dialect: str) -> str:
         WHERE tc.task_id = e.task_id OFFSET 0) tc"""
     else:
         source = "ev e JOIN task_coordinator tc ON tc.task_id = e.task_id"
-    coordinators = f"""SELECT e.task_id, e.period_seq, e.kind, e.slot, e.lead_agency_id, tc.agency_id
+    coordinators = f"""SELECT e.task_id, e.period_seq, e.kind, e.slot, e.lead_agency_id,
+        tc.agency_id
       FROM {source}
       WHERE e.audience = {_q(p.Audience.AGENCY)}"""
     return (
@@ -280,7 +281,8 @@ def recipients_select(dialect: str) -> str:
     sql, a = _Sql(dialect), p.Audience
     lead_mail, coord_mail = sql.address("a.email"), sql.address("c.email")
     return f"""
-    SELECT e.task_id, e.period_seq, {lead_mail} AS recipient, e.kind, e.slot, 'lead' AS role, a.id AS agency_id
+    SELECT e.task_id, e.period_seq, {lead_mail} AS recipient, e.kind, e.slot, 'lead' AS role,
+      a.id AS agency_id
     FROM ev e JOIN agency a ON a.id = e.lead_agency_id
     WHERE e.audience IN ({_q(a.AGENCY)}, {_q(a.LEAD)}) AND {sql.usable("a.email")}
     UNION ALL

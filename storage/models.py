@@ -201,9 +201,7 @@ class ReminderRow(Base):
     """Lời nhắc: one line of a digest; unique per (task, period, recipient, kind, slot)."""
 
     __tablename__ = "reminder"
-    __table_args__ = (
-        sa.UniqueConstraint("task_id", "period_seq", "recipient", "kind", "slot"),
-    )
+    __table_args__ = (sa.UniqueConstraint("task_id", "period_seq", "recipient", "kind", "slot"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"))
     period_seq: Mapped[int] = mapped_column(default=0, server_default="0")  # 0: not recurring

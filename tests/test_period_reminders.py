@@ -87,7 +87,9 @@ def test_a_later_period_is_reminded_while_the_earlier_is_open_and_after_it_is_co
     assert "Đến hạn hôm nay" in digest and "Quá hạn 21 ngày làm việc" in digest
     before = work(APRIL, -5)  # April's first reminder, while March is open, names April
     with db.read() as s:
-        stmt = sa.select(OutboxRow.message_id).join(ReminderRow, ReminderRow.outbox_id == OutboxRow.id)
+        stmt = sa.select(OutboxRow.message_id).join(
+            ReminderRow, ReminderRow.outbox_id == OutboxRow.id
+        )
         first = s.execute(stmt.where(ReminderRow.task_id == task_id, ReminderRow.period_seq == 4,
                                      ReminderRow.slot == before, ReminderRow.recipient == SNGV)
                           ).scalar_one()  # fmt: skip

@@ -180,8 +180,15 @@ def _people(audience: Audience, v: dict, leader: str | None) -> list[tuple[str, 
 
 def _wipe(db: Database) -> None:
     with db.write() as s:
-        for table in (ReminderRow, TaskPeriodRow, TaskCoordinator, TaskRow, DirectiveRow,
-                      UserRow, AgencyRow):
+        for table in (
+            ReminderRow,
+            TaskPeriodRow,
+            TaskCoordinator,
+            TaskRow,
+            DirectiveRow,
+            UserRow,
+            AgencyRow,
+        ):
             s.execute(sa.delete(table))
 
 
@@ -329,7 +336,12 @@ def test_sql_plan_equals_the_python_policy_for_every_open_period(
                               last_progress_on=local(v["last_progress_at"]))  # fmt: skip
             subjects.append((current, facts, None))
         for r in mine:
-            if not open_seqs or r["seq"] <= current or r["starts"] > today or r["next_reminder_on"] > today:
+            if (
+                not open_seqs
+                or r["seq"] <= current
+                or r["starts"] > today
+                or r["next_reminder_on"] > today
+            ):
                 next_days[n, r["seq"]] = r["next_reminder_on"]
                 continue
             facts = TaskFacts(state=r["state"], deadline=r["deadline"], deadline_kind="fixed",
