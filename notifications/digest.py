@@ -20,7 +20,7 @@ from directives.calendar import TIMEZONE
 from notifications import policy as p
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
-from notifications.sweep import NewReminder, PlanResult, TaskInfo
+from notifications.sweep import Lines, NewReminder, PlanResult, TaskInfo
 from notifications.sweep_details import describe_digest
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
 
@@ -131,7 +131,7 @@ def _locked(session: Session, key: str) -> sa.Row | None:
 
 
 def _render(
-    key: str, recipient: str, reminders: list[NewReminder], tasks: dict[int, TaskInfo],
+    key: str, recipient: str, reminders: list[NewReminder], tasks: Lines,
     send_day: date, cfg: MailConfig,
 ) -> tuple[bytes, str, str]:  # fmt: skip
     """(MIME bytes, Message-ID, subject) of the digest; the Message-ID follows from `key`."""
@@ -161,7 +161,7 @@ def _render(
 
 def _insert(
     session: Session, key: str, recipient: str, reminders: list[NewReminder],
-    tasks: dict[int, TaskInfo], send_day: date, cfg: MailConfig, now: datetime,
+    tasks: Lines, send_day: date, cfg: MailConfig, now: datetime,
 ) -> int | None:  # fmt: skip
     message, message_id, subject = _render(key, recipient, reminders, tasks, send_day, cfg)
     return enqueue(
@@ -214,15 +214,15 @@ def _section(reminder: NewReminder) -> str:
 
 
 def _sections(
-    reminders: list[NewReminder], tasks: dict[int, TaskInfo], cfg: MailConfig
+    reminders: list[NewReminder], tasks: Lines, cfg: MailConfig
 ) -> list[tuple[str, list[Line]]]:
     order = list(SECTIONS)
-    per_task: dict[int, list[NewReminder]] = defaultdict(list)
+    per_task: dict[tuple[int, int], list[NewReminder]] = defaultdict(list)
     for reminder in reminders:
-        per_task[reminder.task_id].append(reminder)
+        per_task[reminder.subject].append(reminder)
     grouped: dict[str, list[Line]] = defaultdict(list)
-    for task_id, items in per_task.items():
-        task = tasks[task_id]
+    for (task_id, seq), items in per_task.items():
+        task = tasks[task_id, seq]
         section = min((_section(r) for r in items), key=order.index)
         notes = tuple(sorted({_note(r, task) for r in items} - {""}))
         url = f"{cfg.base_url.rstrip('/')}/tasks/{task_id}"
@@ -232,7 +232,13 @@ def _sections(
         for k, v in SECTIONS.items()
     }
     return [
-        (title[s], sorted(grouped[s], key=lambda ln: (ln.task.deadline or date.max, ln.task.id)))
+        (
+            title[s],
+            sorted(
+                grouped[s],
+                key=lambda ln: (ln.task.deadline or date.max, ln.task.id, ln.task.period_seq),
+            ),
+        )
         for s in order
         if grouped[s]
     ]

@@ -2,8 +2,9 @@
 
 `plan` runs the reminder policy inside the database, set-based: the SQL generated from the
 `ReminderPolicy` (notifications/sweep_sql.py, mirroring the pure `plan_task`) computes every due
-task's events of the day and next date by joins on `calendar_day`, inserts the reminders
-insert-if-absent by (task, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
+subject's events of the day and next date by joins on `calendar_day` (a subject is a task row,
+or an open period begun after its task's current one), inserts the reminders insert-if-absent
+by (task, period, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
 does it in one statement (data-modifying CTEs, due rows locked SKIP LOCKED); SQLite in four,
 around a temporary table of the due rows. No task row travels to Python.
 
@@ -67,6 +68,11 @@ class TaskInfo:
     agency: str
     directive: str
     issued_on: date | None
+    period_seq: int = 0  # kỳ: the period of a recurring task the line is about (0: none)
+    period: str | None = None  # how the digest names it: "kỳ 4, hạn 26/04/2027"
+
+
+Lines = dict[tuple[int, int], "TaskInfo"]  # digest lines by (task id, period seq)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,12 @@ class NewReminder:
     kind: str
     slot: date
     role: str
+    period_seq: int = 0
+
+    @property
+    def subject(self) -> tuple[int, int]:
+        """The digest line it belongs to: (task, period)."""
+        return self.task_id, self.period_seq
 
 
 @dataclass
@@ -88,7 +100,8 @@ class PlanResult:
     no_address: int = 0  # events with nobody to send to (no e-mail on file)
     anchors: Anchors | None = None  # the day's working-day constants (None: a day off)
     reminders: list[NewReminder] = field(default_factory=list)  # filled by `describe`
-    tasks: dict[int, TaskInfo] = field(default_factory=dict)  # filled by `describe`
+    # filled by `describe`, by (task id, period seq)
+    tasks: Lines = field(default_factory=dict)
 
 
 def load_days(session: Session) -> DayIndex:
@@ -127,9 +140,10 @@ def _text(sql: str, names: set[str]) -> sa.TextClause:
     return sa.text(sql).bindparams(*(b for b in _TYPES if b.key in names))
 
 
-_INSERT = """INSERT INTO reminder (task_id, recipient, kind, slot, role, agency_id, created_at)
-    SELECT task_id, recipient, kind, slot, role, agency_id, :now FROM ({recipients}) r
-    WHERE true ON CONFLICT (task_id, recipient, kind, slot) DO NOTHING RETURNING id"""
+_INSERT = """INSERT INTO reminder
+      (task_id, period_seq, recipient, kind, slot, role, agency_id, created_at)
+    SELECT task_id, period_seq, recipient, kind, slot, role, agency_id, :now FROM ({recipients}) r
+    WHERE true ON CONFLICT (task_id, period_seq, recipient, kind, slot) DO NOTHING RETURNING id"""
 
 
 @lru_cache(maxsize=16)
@@ -141,8 +155,12 @@ def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
     ins AS ({_INSERT.format(recipients=recipients)}),
     moved AS (UPDATE task SET next_reminder_on = due.next_day FROM due
               -- the indexed condition again: else a hash join reads the whole task table
-              WHERE task.id = due.id AND task.next_reminder_on <= :today RETURNING task.id)
-    SELECT (SELECT count(*) FROM moved), ({q.unaddressed_count(dialect)}),
+              WHERE task.id = due.id AND due.pid IS NULL AND task.next_reminder_on <= :today
+              RETURNING task.id),
+    moved_p AS (UPDATE task_periods SET next_reminder_on = due.next_day FROM due
+                WHERE task_periods.id = due.pid RETURNING task_periods.id)
+    SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM moved_p),
+           ({q.unaddressed_count(dialect)}),
            (SELECT array_agg(id ORDER BY id) FROM ins)"""
     return _text(sql, {"today", "first", "last", "p_day", "now"})
 
@@ -163,6 +181,7 @@ class _SqliteStatements:
     insert: sa.TextClause
     count: sa.TextClause
     advance: sa.TextClause
+    advance_periods: sa.TextClause
 
 
 @lru_cache(maxsize=16)
@@ -182,7 +201,12 @@ def _sqlite_statements(policy: ReminderPolicy) -> _SqliteStatements:
         ),
         # Bookkeeping, not an edit: updated_at and version stay as they are.
         advance=sa.text(
-            f"UPDATE task SET next_reminder_on = d.next_day FROM {due} d WHERE task.id = d.id"
+            f"UPDATE task SET next_reminder_on = d.next_day FROM {due} d"
+            " WHERE task.id = d.id AND d.pid IS NULL"
+        ),
+        advance_periods=sa.text(
+            f"UPDATE task_periods SET next_reminder_on = d.next_day FROM {due} d"
+            " WHERE task_periods.id = d.pid"
         ),
     )
 
@@ -196,6 +220,7 @@ def _plan_sqlite(
     ids = list(session.execute(st.insert, params).scalars())
     tasks_read, no_address = session.execute(st.count, params).one()
     session.execute(st.advance)
+    session.execute(st.advance_periods)
     session.execute(sa.text("DROP TABLE temp.sweep_due"))
     return tasks_read, no_address, ids
 

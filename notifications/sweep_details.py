@@ -6,6 +6,8 @@ only for the tasks that got a new reminder.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -13,8 +15,16 @@ from sqlalchemy.orm import Session, aliased
 
 from directives.calendar import TIMEZONE
 from directives.labels import directive_label
-from notifications.sweep import NewReminder, PlanResult, TaskInfo
-from storage.models import AgencyRow, CalendarDay, DirectiveRow, ReminderRow, TaskRow, UserRow
+from notifications.sweep import Lines, NewReminder, PlanResult, TaskInfo
+from storage.models import (
+    AgencyRow,
+    CalendarDay,
+    DirectiveRow,
+    ReminderRow,
+    TaskPeriodRow,
+    TaskRow,
+    UserRow,
+)
 
 
 def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> PlanResult:
@@ -33,7 +43,7 @@ def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> P
 
 def describe_digest(
     session: Session, outbox_id: int, result: PlanResult, tz: ZoneInfo = TIMEZONE
-) -> tuple[list[NewReminder], dict[int, TaskInfo]]:
+) -> tuple[list[NewReminder], Lines]:
     """The reminders already in digest `outbox_id` (not yet sent), read as of `result`'s day:
     what a digest merged with this sweep's new reminders shows again."""
     if result.anchors is None:
@@ -47,12 +57,14 @@ def _described(
     result: PlanResult,
     tz: ZoneInfo,
     keep: set[int] | None = None,
-) -> tuple[list[NewReminder], dict[int, TaskInfo]]:
+) -> tuple[list[NewReminder], Lines]:
     r = ReminderRow
     rows = [
         row
         for row in session.execute(
-            sa.select(r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id)
+            sa.select(
+                r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id, r.period_seq
+            )
             .where(where)
             .order_by(r.id)
         )
@@ -74,10 +86,10 @@ def _described(
             name = f"Thủ trưởng {agencies[row.agency_id]}"
         else:
             name = agencies[row.agency_id]
-        reminders.append(
-            NewReminder(row.id, row.task_id, row.recipient, name, row.kind, row.slot, row.role)
-        )
-    return reminders, {i: tasks[i] for i in {row.task_id for row in rows}}
+        reminders.append(NewReminder(row.id, row.task_id, row.recipient, name, row.kind,
+                                     row.slot, row.role, row.period_seq))  # fmt: skip
+    subjects = {(row.task_id, row.period_seq) for row in rows}
+    return reminders, _with_periods(session, tasks, subjects, result)
 
 
 def _tasks(
@@ -123,6 +135,47 @@ def _tasks(
         )  # fmt: skip
         leaders[row.id] = row.leader
     return tasks, leaders
+
+
+def _with_periods(
+    session: Session, tasks: dict[int, TaskInfo], subjects: set[tuple[int, int]],
+    result: PlanResult,
+) -> Lines:  # fmt: skip
+    """One line per (task, period): a period's line shows its own deadline and label."""
+    lines: Lines = {(i, 0): tasks[i] for i, seq in subjects if seq == 0}
+    wanted = {(i, seq) for i, seq in subjects if seq}
+    if not wanted:
+        return lines
+    anchors = result.anchors
+    assert anchors is not None
+    tp, dl = TaskPeriodRow, aliased(CalendarDay)
+    clamped = sa.case(
+        (tp.deadline < anchors.first, anchors.first),
+        (tp.deadline > anchors.last, anchors.last),
+        else_=tp.deadline,
+    )
+    stmt = (
+        sa.select(
+            tp.task_id, tp.seq, tp.deadline, tp.last_progress_at, dl.work_index, dl.is_working
+        )  # fmt: skip
+        .outerjoin(dl, dl.day == clamped)
+        .where(tp.task_id.in_({i for i, _ in wanted}))
+    )
+    for row in session.execute(stmt):
+        if (row.task_id, row.seq) not in wanted:
+            continue
+        d = None if row.work_index is None else row.work_index + (not row.is_working)
+        lines[row.task_id, row.seq] = replace(
+            tasks[row.task_id], deadline=row.deadline,
+            delta=None if d is None else anchors.t - d,
+            period_seq=row.seq, period=period_label(row.seq, row.deadline),
+        )  # fmt: skip
+    return lines
+
+
+def period_label(seq: int, deadline: date) -> str:
+    """Tên kỳ in a digest line: "kỳ 4, hạn 26/04/2027"."""
+    return f"kỳ {seq}, hạn {deadline:%d/%m/%Y}"
 
 
 def _leader_names(session: Session, leaders: set[str | None]) -> dict[tuple[str, str], str]:

@@ -127,7 +127,7 @@ def _tracks(policy: p.ReminderPolicy, sql: _Sql) -> str:
         cols.append("CAST(NULL AS integer) AS stale_i")
     nxt = sql.least(*nexts) if len(nexts) > 1 else nexts[0]
     return f"""
-    SELECT id, lead_agency_id, leader, live, d, {", ".join(cols)},
+    SELECT id, pid, period_seq, lead_agency_id, leader, live, d, {", ".join(cols)},
       CASE WHEN live = 1 AND :p_ok = 1 AND ongoing = 1 AND created_on < :p_day THEN 1 END
         AS progress,
       CASE WHEN live = 0 THEN NULL WHEN d IS NOT NULL THEN {nxt}
@@ -135,23 +135,44 @@ def _tracks(policy: p.ReminderPolicy, sql: _Sql) -> str:
     FROM (SELECT b.*, :t - d AS x FROM ({{tasks}}) b) c"""
 
 
-def _task_rows(sql: _Sql, lock: str) -> str:
-    """Level A, materialized: the due tasks with what every track reads, each computed once."""
-    reminded = ", ".join(_q(s) for s in sorted(p.REMINDED_STATES))
-    created = sql.local_date("t.created_at")
-    base = f"COALESCE({sql.local_date('t.last_progress_at')}, {created})"
+def _subjects(sql: _Sql, lock: str) -> str:
+    """The due reminder subjects: task rows (each mirroring its current period, whose seq it
+    carries; 0 when not recurring) and the open periods begun after a task's current one."""
+    closed = ", ".join(_q(s) for s in ("done", "cancelled"))
+    current = (
+        "(SELECT min(cp.seq) FROM task_periods cp WHERE cp.task_id = {task}"
+        f" AND cp.state NOT IN ({closed}))"
+    )
+    pg_lock = "FOR UPDATE OF p SKIP LOCKED" if lock else ""
     return f"""
-      SELECT t.id, t.lead_agency_id,
+      SELECT * FROM (SELECT t.id, CAST(NULL AS integer) AS pid,
+        COALESCE({current.format(task="t.id")}, 0) AS period_seq,
+        t.lead_agency_id, t.directive_id, t.state, t.deadline, t.deadline_kind,
+        {sql.local_date("t.created_at")} AS created_on, t.last_progress_at
+      FROM task t WHERE t.next_reminder_on <= :today {lock}) tr
+      UNION ALL
+      SELECT * FROM (SELECT t.id, p.id, p.seq, t.lead_agency_id, t.directive_id, p.state,
+        p.deadline, {_q("fixed")}, p.starts, p.last_progress_at
+      FROM task_periods p JOIN task t ON t.id = p.task_id
+      WHERE p.next_reminder_on <= :today AND p.starts <= :today
+        AND p.seq > {current.format(task="p.task_id")} {pg_lock}) pr"""
+
+
+def _task_rows(sql: _Sql, lock: str) -> str:
+    """Level A, materialized: the due subjects with what every track reads, each computed once."""
+    reminded = ", ".join(_q(s) for s in sorted(p.REMINDED_STATES))
+    base = f"COALESCE({sql.local_date('t.last_progress_at')}, t.created_on)"
+    return f"""
+      SELECT t.id, t.pid, t.period_seq, t.lead_agency_id,
         (SELECT dr.leader FROM directive dr WHERE dr.id = t.directive_id) AS leader,
         CASE WHEN t.state IN ({reminded}) THEN 1 ELSE 0 END AS live,
         CASE WHEN t.deadline IS NULL AND t.deadline_kind <> {_q("event")} THEN 1 ELSE 0 END
           AS ongoing,
-        {_index("dl")} AS d, {created} AS created_on, {base} AS base_on,
+        {_index("dl")} AS d, t.created_on, {base} AS base_on,
         {sql.days_between(base, ":today")} AS age
-      FROM task t
+      FROM ({_subjects(sql, lock)}) t
       LEFT JOIN calendar_day dl
-        ON t.deadline IS NOT NULL AND dl.day = {sql.day_clamped("t.deadline")}
-      WHERE t.next_reminder_on <= :today {lock}"""
+        ON t.deadline IS NOT NULL AND dl.day = {sql.day_clamped("t.deadline")}"""
 
 
 def _stale_marks(policy: p.ReminderPolicy, sql: _Sql) -> str:
@@ -184,7 +205,7 @@ def due_select(policy: p.ReminderPolicy, dialect: str) -> str:
     # column many times; this level holds the costly ones (dates in the zone, calendar joins).
     return f"""
     WITH a AS MATERIALIZED ({_task_rows(sql, lock)})
-    SELECT c.id, c.lead_agency_id, c.leader,
+    SELECT c.id, c.pid, c.period_seq, c.lead_agency_id, c.leader,
       CASE WHEN c.next_i IS NOT NULL THEN {_day_of(sql.index_clamped("c.next_i"))} END
         AS next_day,
       CASE WHEN c.live = 1 AND c.dl_i {window} THEN c.dl_i END AS dl_i, c.dl_kind,
@@ -206,17 +227,19 @@ def events_select(due: str, dialect: str) -> str:
         (_q(p.STALE), a.LEAD, "stale_i"),
     ]
     parts = [
-        f"SELECT id, lead_agency_id, leader, {kind} AS kind, {_q(aud)} AS audience, {col} AS i"
+        f"SELECT id, period_seq, lead_agency_id, leader, {kind} AS kind, {_q(aud)} AS audience,"
+        f" {col} AS i"
         f" FROM {due} WHERE {col} IS NOT NULL"
         for kind, aud, col in branches
     ]
     parts.append(
-        f"SELECT id, lead_agency_id, leader, {_q(p.PROGRESS_REQUEST)}, {_q(a.LEAD)}, :p_i"
+        f"SELECT id, period_seq, lead_agency_id, leader, {_q(p.PROGRESS_REQUEST)}, {_q(a.LEAD)},"
+        " :p_i"
         f" FROM {due} WHERE progress = 1"
     )
     union = "\n      UNION ALL ".join(parts)
     return f"""
-    SELECT e.id AS task_id, e.lead_agency_id, e.leader, e.kind, e.audience,
+    SELECT e.id AS task_id, e.period_seq, e.lead_agency_id, e.leader, e.kind, e.audience,
       {_day_of(_Sql(dialect).index_clamped("e.i"))} AS slot
     FROM ({union}) e"""
 
@@ -234,7 +257,8 @@ def event_ctes(due: str, dialect: str) -> str:
         WHERE tc.task_id = e.task_id OFFSET 0) tc"""
     else:
         source = "ev e JOIN task_coordinator tc ON tc.task_id = e.task_id"
-    coordinators = f"""SELECT e.task_id, e.kind, e.slot, e.lead_agency_id, tc.agency_id
+    coordinators = f"""SELECT e.task_id, e.period_seq, e.kind, e.slot, e.lead_agency_id,
+        tc.agency_id
       FROM {source}
       WHERE e.audience = {_q(p.Audience.AGENCY)}"""
     return (
@@ -249,7 +273,7 @@ def _leader_accounts(sql: _Sql) -> str:  # the accounts of the directive's leade
 
 @lru_cache(maxsize=8)
 def recipients_select(dialect: str) -> str:
-    """(task_id, recipient, kind, slot, role, agency_id) for every addressed event.
+    """(task_id, period_seq, recipient, kind, slot, role, agency_id) for every addressed event.
 
     The lead is addressed before its coordinators, so a coordinator sharing the lead's address
     adds no row (the old per-task loop kept the first row per key). Blank addresses count as none.
@@ -257,21 +281,22 @@ def recipients_select(dialect: str) -> str:
     sql, a = _Sql(dialect), p.Audience
     lead_mail, coord_mail = sql.address("a.email"), sql.address("c.email")
     return f"""
-    SELECT e.task_id, {lead_mail} AS recipient, e.kind, e.slot, 'lead' AS role, a.id AS agency_id
+    SELECT e.task_id, e.period_seq, {lead_mail} AS recipient, e.kind, e.slot, 'lead' AS role,
+      a.id AS agency_id
     FROM ev e JOIN agency a ON a.id = e.lead_agency_id
     WHERE e.audience IN ({_q(a.AGENCY)}, {_q(a.LEAD)}) AND {sql.usable("a.email")}
     UNION ALL
-    SELECT e.task_id, {coord_mail}, e.kind, e.slot, 'coordinator', c.id
+    SELECT e.task_id, e.period_seq, {coord_mail}, e.kind, e.slot, 'coordinator', c.id
     FROM ev_coordinator e JOIN agency c ON c.id = e.agency_id
     JOIN agency a ON a.id = e.lead_agency_id
     WHERE {sql.usable("c.email")}
       AND NOT ({sql.usable("a.email")} AND {lead_mail} = {coord_mail})
     UNION ALL
-    SELECT e.task_id, {sql.address("a.head_email")}, e.kind, e.slot, 'head', a.id
+    SELECT e.task_id, e.period_seq, {sql.address("a.head_email")}, e.kind, e.slot, 'head', a.id
     FROM ev e JOIN agency a ON a.id = e.lead_agency_id
     WHERE e.audience = {_q(a.HEAD)} AND {sql.usable("a.head_email")}
     UNION ALL
-    SELECT e.task_id, {sql.address("u.email")}, e.kind, e.slot, 'leader', NULL
+    SELECT e.task_id, e.period_seq, {sql.address("u.email")}, e.kind, e.slot, 'leader', NULL
     FROM ev e JOIN app_user u ON u.leader_name = e.leader
     WHERE e.audience = {_q(a.LEADER)} AND {_leader_accounts(sql)}"""
 

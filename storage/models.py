@@ -135,6 +135,8 @@ class TaskPeriodRow(Base):
     confirmed_by: Mapped[str | None] = mapped_column(sa.String(100))
     confirmed_at: Mapped[datetime | None]
     last_progress_at: Mapped[datetime | None]
+    # A later period begun while the current one is open is reminded on its own (the sweep).
+    next_reminder_on: Mapped[date | None] = mapped_column(index=True)
 
 
 class TaskCoordinator(Base):
@@ -196,12 +198,13 @@ class HistoryRow(Base):
 
 
 class ReminderRow(Base):
-    """Lời nhắc: one line of a digest; unique per (task, recipient, kind, slot)."""
+    """Lời nhắc: one line of a digest; unique per (task, period, recipient, kind, slot)."""
 
     __tablename__ = "reminder"
-    __table_args__ = (sa.UniqueConstraint("task_id", "recipient", "kind", "slot"),)
+    __table_args__ = (sa.UniqueConstraint("task_id", "period_seq", "recipient", "kind", "slot"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"))
+    period_seq: Mapped[int] = mapped_column(default=0, server_default="0")  # 0: not recurring
     recipient: Mapped[str] = mapped_column(sa.String(200))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
     role: Mapped[str] = mapped_column(sa.String(20))  # lead, coordinator, head, leader

@@ -2,8 +2,10 @@
 
 A recurring task (`task.recurrence` holds a rule, see directives.recurrence) has one row per
 period in `task_periods`. The task row mirrors its *current* period, the earliest one not done:
-its deadline, state, progress and completion. So the reminder sweep, the task actions (progress,
-completion, confirmation, extension) and the task list work on the current period unchanged;
+its deadline, state, progress and completion. So the task actions (progress, completion,
+confirmation, extension) and the task list work on the current period unchanged; the reminder
+sweep reminds the task row and, besides, every open period begun after the current one (each
+period has its own `next_reminder_on`; reminders carry the period's seq);
 after every change `after_change` writes the task's values back into that period and moves the
 task on to the next period that has begun. `materialise` is idempotent: it adds the periods that
 have begun by `as_of` and re-mirrors; the sweep, registration and reads call it.
@@ -82,6 +84,7 @@ def materialise(
             deadline=span.deadline,
             state=TaskState.NEW.value,
             progress=0,
+            next_reminder_on=span.starts,
         )
         session.add(row)
         rows.append(row)

@@ -24,6 +24,10 @@ OUTBOX_0001 = sa.table(
     *(sa.column(c.name, c.type) for c in OutboxRow.__table__.columns),
     sa.column("message", sa.LargeBinary()),
 )
+REMINDER_0001 = sa.table(
+    "reminder",
+    *(sa.column(c.name, c.type) for c in ReminderRow.__table__.columns if c.name != "period_seq"),
+)
 
 
 def _mail(key: str, *attachments: Attachment) -> tuple[bytes, str]:
@@ -79,8 +83,9 @@ def test_upgrade_from_0001_keeps_every_stored_message(blank_db: Database, small_
                         _row("leader_weekly:b", "leader_weekly", "sent", weekly, weekly_id),
                         _row("digest:legacy", "digest", "pending", None, "<legacy@x>"))
         ]  # fmt: skip
-        s.add(ReminderRow(task_id=task_id, recipient="so@langson.example.org", role="lead",
-                          kind="due", slot=date(2026, 1, 12), outbox_id=ids[0]))  # fmt: skip
+        s.execute(sa.insert(REMINDER_0001).values(  # the head's model has period_seq (0007)
+            task_id=task_id, recipient="so@langson.example.org", role="lead", kind="due",
+            slot=date(2026, 1, 12), outbox_id=ids[0], created_at=NOW))  # fmt: skip
 
     upgrade(db)  # outbox is rebuilt on SQLite while reminder rows point at it
 

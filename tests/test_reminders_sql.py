@@ -25,6 +25,7 @@ from storage.models import (
     DirectiveRow,
     ReminderRow,
     TaskCoordinator,
+    TaskPeriodRow,
     TaskRow,
     UserRow,
 )
@@ -179,7 +180,15 @@ def _people(audience: Audience, v: dict, leader: str | None) -> list[tuple[str, 
 
 def _wipe(db: Database) -> None:
     with db.write() as s:
-        for table in (ReminderRow, TaskCoordinator, TaskRow, DirectiveRow, UserRow, AgencyRow):
+        for table in (
+            ReminderRow,
+            TaskPeriodRow,
+            TaskCoordinator,
+            TaskRow,
+            DirectiveRow,
+            UserRow,
+            AgencyRow,
+        ):
             s.execute(sa.delete(table))
 
 
@@ -248,3 +257,114 @@ def test_sql_plan_equals_the_python_policy(
     assert got.no_address == unaddressed
     hypothesis.event(f"reminders: {min(len(expected), 5)}, ids: {min(len(got.reminder_ids), 5)}")
     hypothesis.event(f"tracks: {sorted({k.split('_')[0] for _, _, k, *_ in expected})}")
+
+
+@dataclass(frozen=True)
+class FakePeriod:
+    """A period of a recurring task (kỳ), placed around the sweep day."""
+
+    state: str
+    starts_back: int  # calendar days before the sweep day (negative: not begun yet)
+    deadline_work: int  # working days from the sweep day
+    progress_back: int | None
+    due: bool
+
+
+periods_st = st.lists(
+    st.builds(
+        FakePeriod,
+        state=st.sampled_from(["new", "in_progress"] * 3 + STATES),
+        starts_back=st.integers(-5, 60),
+        deadline_work=st.integers(-25, 25),
+        progress_back=st.none() | st.integers(0, 60),
+        due=st.booleans() | st.just(True),
+    ),
+    max_size=4,
+)
+
+
+def _seed_periods(db: Database, today: date, periods: dict[int, list[FakePeriod]]) -> list[dict]:
+    rows = []
+    with db.write() as s:
+        for task_id, spans in periods.items():
+            for seq, fp in enumerate(spans, start=1):
+                values = {
+                    "task_id": task_id, "seq": seq, "state": fp.state, "progress": 0,
+                    "starts": today - timedelta(days=fp.starts_back),
+                    "deadline": DAYS.day(DAYS.index(today) + fp.deadline_work),
+                    "next_reminder_on": today if fp.due else today + timedelta(days=1),
+                    "last_progress_at": None if fp.progress_back is None else datetime.combine(
+                        today - timedelta(days=fp.progress_back), time(10), TIMEZONE),
+                }  # fmt: skip
+                values["original_deadline"] = values["deadline"]
+                s.execute(sa.insert(TaskPeriodRow), values)
+                rows.append(values)
+    return rows
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    today=st.sampled_from(SWEEP_DAYS[20:-20]),
+    policy=policies_st,
+    tasks=st.lists(tasks_st, min_size=1, max_size=6),
+    spans=st.lists(periods_st, min_size=6, max_size=6),
+)
+def test_sql_plan_equals_the_python_policy_for_every_open_period(
+    db: Database, today: date, policy: ReminderPolicy, tasks: list[FakeTask],
+    spans: list[list[FakePeriod]],
+) -> None:  # fmt: skip
+    """Periods after a task's current one (its earliest open) that have begun are subjects of
+    their own: the same policy, created on the period's start, reminders keyed by period."""
+    _wipe(db)
+    stored = _seed(db, today, tasks)
+    period_rows = _seed_periods(db, today, dict(zip(stored, spans, strict=False)))
+    with db.read() as s:
+        days = load_days(s)
+    expected: set[tuple] = set()
+    next_days: dict[tuple[int, int], date | None] = {}
+    local = lambda moment: moment and moment.astimezone(TIMEZONE).date()  # noqa: E731
+    for n, (task, v) in stored.items():
+        mine = [r for r in period_rows if r["task_id"] == n]
+        open_seqs = [r["seq"] for r in mine if r["state"] not in ("done", "cancelled")]
+        current = min(open_seqs, default=0)
+        subjects = []
+        if task.due:
+            facts = TaskFacts(state=v["state"], deadline=v["deadline"],
+                              deadline_kind=v["deadline_kind"], created_on=local(v["created_at"]),
+                              last_progress_on=local(v["last_progress_at"]))  # fmt: skip
+            subjects.append((current, facts, None))
+        for r in mine:
+            if (
+                not open_seqs
+                or r["seq"] <= current
+                or r["starts"] > today
+                or r["next_reminder_on"] > today
+            ):
+                next_days[n, r["seq"]] = r["next_reminder_on"]
+                continue
+            facts = TaskFacts(state=r["state"], deadline=r["deadline"], deadline_kind="fixed",
+                              created_on=r["starts"],
+                              last_progress_on=local(r["last_progress_at"]))  # fmt: skip
+            subjects.append((r["seq"], facts, r["seq"]))
+        for seq, facts, period in subjects:
+            result = plan_task(facts, today, days, policy)
+            if period is not None:
+                next_days[n, period] = result.next_day
+            for event in result.events:
+                people = _people(event.audience, v, LEADERS[task.leader])
+                expected |= {(n, seq, a, event.kind, event.day, role, aid)
+                             for a, role, aid in people}  # fmt: skip
+    with db.write() as s:
+        got = plan(s, datetime.combine(today, time(7, 30), TIMEZONE), policy)
+    r = ReminderRow
+    with db.read() as s:
+        rows = s.execute(sa.select(r.task_id, r.period_seq, r.recipient, r.kind, r.slot, r.role,
+                                   r.agency_id)).all()  # fmt: skip
+        nexts = {(t, q): d for t, q, d in s.execute(sa.select(
+            TaskPeriodRow.task_id, TaskPeriodRow.seq, TaskPeriodRow.next_reminder_on))}  # fmt: skip
+    assert {tuple(row) for row in rows} == expected
+    assert len(rows) == len(expected) == len(got.reminder_ids)
+    assert nexts == next_days
+    hypothesis.event(f"period reminders: {min(sum(1 for e in expected if e[1]), 5)}")
