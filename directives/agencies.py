@@ -241,6 +241,22 @@ class AgencyRegistry:
                 + (f" (đơn vị kế thừa khác: {', '.join(others)})" if others else "")
             )
             return Resolution(first, old, warning, tuple(heirs))
+        return self._ended_without_successor(name, on)
+
+    def _ended_without_successor(self, name: str, on: date) -> Resolution:
+        """A name of an agency or group that had ended by `on` with no successor declared (the
+        border districts' group "UBND các huyện biên giới", 30/6/2025): no agency, a warning."""
+        for candidate in _candidates(key(name)):
+            for old in self._by_key.get(candidate, []):
+                if old.valid_to is None or old.valid_to >= on:
+                    continue
+                end = f"{old.valid_to.day}/{old.valid_to.month}/{old.valid_to.year}"
+                what = f"nhóm «{old.name}»" if old.is_group else f"«{old.name}»"
+                warning = (
+                    f"{what[0].upper()}{what[1:]} đã kết thúc ngày {end}; chọn cơ quan thay "
+                    "thế (danh mục không có đơn vị kế thừa)"
+                )
+                return Resolution(None, old, warning)
         return Resolution(None)
 
     def _ended_before(self, name: str, on: date) -> list[Agency]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+_AS_IS = ""  # a wording already in Vietnamese: shown as it is
 _FILE = r"(?P<f>[^:\n]+?): "  # "scan.pdf: …": the file name stays in front
 _MESSAGES: tuple[tuple[str, str], ...] = (
     # the parser's warnings (directives.parsing)
@@ -55,6 +56,8 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      r"\g<r>: chỉ theo dõi (\g<a>), không phải nhiệm vụ"),
     (r"(?P<r>[^:]*): assessment with no agency to act, no task$",
      r"\g<r>: nội dung đánh giá, không có cơ quan thực hiện, không phải nhiệm vụ"),
+    # the parser's warnings over the 2025 reorganisation (directives.agencies), already Vietnamese
+    (r"(?:Nhóm )?«[^»]*» đã kết thúc .*$", _AS_IS),
     # refusals of the parser (NoticeError)
     (r"expected text$", "Cần nội dung văn bản."),
     (r"empty text: nothing to parse$", "Văn bản trống: không có gì để phân tích."),
@@ -145,6 +148,8 @@ def vietnamese(text: str) -> str:
     if found is None:
         return text
     m, wording = found
+    if wording == _AS_IS:
+        return text
     parts = {k: _inner(v) for k, v in m.groupdict().items()}
     return _GROUP.sub(lambda g: parts[g.group(1)], wording)
 

@@ -201,7 +201,7 @@ class TableReader:
             return None
         found = self.registry.resolve(name, self.issued)
         if found.agency is None:
-            warnings.append(f"unknown agency: {name}")
+            warnings.append(found.warning or f"unknown agency: {name}")
         elif found.warning:
             warnings.append(found.warning)
         return found.agency.code if found.agency else None
