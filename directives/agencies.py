@@ -178,6 +178,26 @@ class AgencyRegistry:
         for nxt in succession.to:
             self._follow(Successor(nxt.code, nxt.work or s.work), on, found, seen)
 
+    def chain(self, code: str, to: str, on: date) -> list[tuple[Succession, str]] | None:
+        """The steps by which the work of `code` reached `to` by `on` (each a succession in
+        force by then and the successor it passed to), [] if `to` is `code`, None if never."""
+        return self._chain(code, to, on, set())
+
+    def _chain(
+        self, code: str, to: str, on: date, seen: set[str]
+    ) -> list[tuple[Succession, str]] | None:
+        if code == to:
+            return []
+        succession = self.successions.get(code)
+        if code in seen or succession is None or succession.on > on:
+            return None
+        seen.add(code)
+        for heir in succession.to:
+            rest = self._chain(heir.code, to, on, seen)
+            if rest is not None:
+                return [(succession, heir.code), *rest]
+        return None
+
     def default_successor(self, code: str, on: date, text: str = "") -> Successor | None:
         """The successor that takes a task by default: the one whose `work` words the task's
         text uses, else the first one named."""
@@ -206,14 +226,37 @@ class AgencyRegistry:
             first = self.agencies[self.default_successor(old.code, on, "").code]  # type: ignore[union-attr]
             succession = self.successions[old.code]
             others = [h.name for h in heirs if h.code != first.code]
+            steps = self.chain(old.code, first.code, on) or []
+            via = "".join(
+                f"chuyển cho «{self.agencies[c].name}», cơ quan này kết thúc ngày "
+                f"{self.successions[c].ends_on:%d/%m/%Y}; "
+                for _, c in steps[:-1]
+            )
             warning = (
                 f"«{old.name}» đã kết thúc hoạt động ngày {succession.ends_on:%d/%m/%Y}; "
                 f"từ {succession.on:%d/%m/%Y} ({KIND_VI.get(succession.kind, succession.kind)}"
                 f"{', theo ' + succession.source if succession.source else ''}) "
-                f"đề xuất giao «{first.name}»"
+                + via
+                + f"đề xuất giao «{first.name}»"
                 + (f" (đơn vị kế thừa khác: {', '.join(others)})" if others else "")
             )
             return Resolution(first, old, warning, tuple(heirs))
+        return self._ended_without_successor(name, on)
+
+    def _ended_without_successor(self, name: str, on: date) -> Resolution:
+        """A name of an agency or group that had ended by `on` with no successor declared (the
+        border districts' group "UBND các huyện biên giới", 30/6/2025): no agency, a warning."""
+        for candidate in _candidates(key(name)):
+            for old in self._by_key.get(candidate, []):
+                if old.valid_to is None or old.valid_to >= on:
+                    continue
+                end = f"{old.valid_to.day}/{old.valid_to.month}/{old.valid_to.year}"
+                what = f"nhóm «{old.name}»" if old.is_group else f"«{old.name}»"
+                warning = (
+                    f"{what[0].upper()}{what[1:]} đã kết thúc ngày {end}; chọn cơ quan thay "
+                    "thế (danh mục không có đơn vị kế thừa)"
+                )
+                return Resolution(None, old, warning)
         return Resolution(None)
 
     def _ended_before(self, name: str, on: date) -> list[Agency]:

@@ -20,6 +20,7 @@ from reports.charts import BUCKET_COLOURS, dashboard_charts, percent
 from reports.labels import change, date_vi, num, state_vi
 from reports.model import RATE_FORMULA_VI, Rollup
 from reports.output import atomic_write
+from reports.succession import NOTE_VI
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 OVERDUE_SHOWN = 100
@@ -75,6 +76,7 @@ def dashboard_context(rollup: Rollup, overdue_shown: int = OVERDUE_SHOWN) -> dic
         "charts": dashboard_charts(rollup),
         "overdue": rollup.overdue[:overdue_shown],
         "formula": RATE_FORMULA_VI,
+        "agency_note": NOTE_VI[rollup.scope.agency_at],
     }
 
 

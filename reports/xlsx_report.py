@@ -16,6 +16,7 @@ from directives.models import BUCKET_LABELS_VI, Bucket
 from reports.labels import date_vi, state_vi
 from reports.model import RATE_FORMULA_VI, GroupRow, Rollup
 from reports.output import atomic_write
+from reports.succession import NOTE_VI
 
 FONT = "Times New Roman"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -130,6 +131,9 @@ def _group_sheet(
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{max(last, 5)}"
     note = ws.cell(row=last + 2, column=1, value=f"(*) {RATE_FORMULA_VI}")
     note.font = Font(name=FONT, italic=True, size=10)
+    if previous:  # the summary sheet (by agency) says how tasks are counted over a reorganisation
+        mode = ws.cell(row=last + 3, column=1, value=f"(**) {NOTE_VI[rollup.scope.agency_at]}")
+        mode.font = Font(name=FONT, italic=True, size=10)
 
 
 PERIOD_HEADERS = ("STT", "Văn bản", "Mục", "Nhiệm vụ định kỳ", "Chủ trì", "Kỳ", "Hạn",

@@ -3,8 +3,10 @@
 On the day a succession takes effect, every open task led by the ended agency passes to one of
 its successors as lead (the lead interval is kept in `task_leads`), and every open task it
 coordinated gets the successor as coordinator. Each move is one history row with the old and the
-new agency. Where several successors exist the secretariat chooses per task; the default is the
-successor whose `work` words the task uses, else the first one the act names.
+new agency; a chain (A renamed B, B later merged into C) handed over after its last step moves the
+task straight to C, with one history row and one lead interval per step (A → B, then B → C).
+Where several successors exist the secretariat chooses per task; the default is the successor
+whose `work` words the task uses, else the first one the act names.
 """
 
 from __future__ import annotations
@@ -56,12 +58,18 @@ def plan_handover(session: Session, at: date) -> list[Move]:
     for succession in sorted(registry.successions.values(), key=lambda s: (s.on, s.from_code)):
         if succession.on > at or succession.from_code not in ids:
             continue
-        moves += _moves(session, registry, succession, ids[succession.from_code])
+        moves += _moves(session, registry, succession, ids[succession.from_code], at)
     return moves
 
 
-def _moves(session: Session, registry: AgencyRegistry, s: Succession, old_id: int) -> list[Move]:
-    heirs = registry.successors_on(s.from_code, s.on)
+def _moves(
+    session: Session, registry: AgencyRegistry, s: Succession, old_id: int, at: date
+) -> list[Move]:
+    # Chains (renamed, later merged): the heirs in being on `at`, else those of the act itself.
+    day = at
+    heirs = registry.successors_on(s.from_code, at)
+    if not heirs:
+        day, heirs = s.on, registry.successors_on(s.from_code, s.on)
     if not heirs:
         return []
     options = tuple((h.code, registry.agencies[h.code].name) for h in heirs)
@@ -88,7 +96,7 @@ def _moves(session: Session, registry: AgencyRegistry, s: Succession, old_id: in
             from_name=old_name,
             on=s.on,
             options=options,
-            default=registry.default_successor(s.from_code, s.on, content).code,  # type: ignore[union-attr]
+            default=registry.default_successor(s.from_code, day, content).code,  # type: ignore[union-attr]
         )
         for role, rows in (("lead", led), ("coordinator", helped))
         for tid, ref, content in rows
@@ -107,6 +115,7 @@ def apply_handover(
     choices = choices or {}
     ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
     names = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.name)).all())
+    registry = registry_from_db(session)
     done: list[tuple[Move, str]] = []
     for move in plan_handover(session, at):
         if only is not None and move.key not in only:
@@ -118,33 +127,48 @@ def apply_handover(
             )
         task = session.get(TaskRow, move.task_id)
         assert task is not None
-        if move.role == "lead":
-            _pass_lead(session, task, ids[move.from_code], ids[to], move.on)
-        else:
-            _pass_coordinator(session, task, ids[move.from_code], ids[to])
+        for step_from, step_to, on in _steps(registry, move, to, at):
+            if move.role == "lead":
+                _pass_lead(session, task, ids[step_from], ids[step_to], on)
+            else:
+                _pass_coordinator(session, task, ids[step_from], ids[step_to])
+            record(
+                session,
+                entity="task",
+                entity_id=task.id,
+                task_id=task.id,
+                action="handover",
+                actor=actor,
+                changes={
+                    "reason": REASON,
+                    "role": move.role,
+                    "from": names[step_from],
+                    "to": names[step_to],
+                    "from_code": step_from,
+                    "to_code": step_to,
+                    "on": on,
+                },
+            )
         task.next_reminder_on = min(task.next_reminder_on or at, at)
-        record(
-            session,
-            entity="task",
-            entity_id=task.id,
-            task_id=task.id,
-            action="handover",
-            actor=actor,
-            changes={
-                "reason": REASON,
-                "role": move.role,
-                "from": move.from_name,
-                "to": names[to],
-                "from_code": move.from_code,
-                "to_code": to,
-                "on": move.on,
-            },
-        )
         done.append((move, to))
     if only is None:
         withdraw_mail(session, at)
     session.flush()
     return done
+
+
+def _steps(registry: AgencyRegistry, move: Move, to: str, at: date) -> list[tuple[str, str, date]]:
+    """(from, to, on) of each succession between the ended agency and the chosen successor:
+    a chain (A renamed B on d1, B merged into C on d2) is passed on one step at a time, so the
+    lead intervals and the history show B between A and C."""
+    chain = registry.chain(move.from_code, to, at)
+    if not chain:
+        return [(move.from_code, to, move.on)]
+    steps, current = [], move.from_code
+    for succession, heir in chain:
+        steps.append((current, heir, succession.on))
+        current = heir
+    return steps
 
 
 WITHDRAWN = "Không gửi: cơ quan đã kết thúc hoạt động (chuyển giao do sắp xếp tổ chức bộ máy)"

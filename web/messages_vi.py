@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+_AS_IS = ""  # a wording already in Vietnamese: shown as it is
 _FILE = r"(?P<f>[^:\n]+?): "  # "scan.pdf: …": the file name stays in front
 _MESSAGES: tuple[tuple[str, str], ...] = (
     # the parser's warnings (directives.parsing)
@@ -67,7 +68,9 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      " kiểm tra lại các ô thông tin văn bản"),
     (r"one task for each of (?P<n>\d+) agencies listed together$",
      r"Tách thành một nhiệm vụ cho mỗi cơ quan trong \g<n> cơ quan được liệt kê cùng nhau"),
-    (r"(?P<all>đã hiểu .*)$", r"\g<all>"),  # written in Vietnamese by the parser already
+    (r"đã hiểu .*$", _AS_IS),  # written in Vietnamese by the parser already
+    # the parser's warnings over the 2025 reorganisation (directives.agencies), already Vietnamese
+    (r"(?:Nhóm )?«[^»]*» đã kết thúc .*$", _AS_IS),
     # refusals of the parser (NoticeError)
     (r"expected text$", "Cần nội dung văn bản."),
     (r"empty text: nothing to parse$", "Văn bản trống: không có gì để phân tích."),
@@ -158,6 +161,8 @@ def vietnamese(text: str) -> str:
     if found is None:
         return text
     m, wording = found
+    if wording == _AS_IS:
+        return text
     parts = {k: _inner(v) for k, v in m.groupdict().items()}
     return _GROUP.sub(lambda g: parts[g.group(1)], wording)
 
@@ -169,3 +174,135 @@ def _inner(part: str | None) -> str:
     if not part:
         return ""
     return vietnamese(part).removesuffix(".") if known(part) else part
+
+
+# Registry files (directives.agencies, storage.registry_files): the per-row messages of
+# `dondoc agencies load` and of the agency page's import. A row message may start with the
+# agency's code ("so-y-te: email 'x' is not an e-mail address"): the code stays in front.
+_Q = r"'(?P<{}>(?:[^'\\]|\\.)*)'|\"(?P<{}2>(?:[^\"\\]|\\.)*)\""  # a Python repr of a str
+
+
+def _q(name: str) -> str:
+    return "(?:" + _Q.format(name, name) + ")"
+
+
+_FIELDS_VI = {
+    "code": "mã", "name": "tên", "kind": "loại", "aliases": "tên gọi khác", "alias": "tên gọi khác",
+    "members": "thành viên", "email": "thư điện tử", "head_email": "thư điện tử thủ trưởng",
+    "valid_from": "hiệu lực từ ngày", "valid_to": "hiệu lực đến ngày", "work": "phần việc",
+}  # fmt: skip
+_LABEL = r"(?P<l>name|alias|work|email|head_email)"
+_REGISTRY: tuple[tuple[str, str], ...] = (
+    (r"not valid YAML: .*$", "Tệp YAML sai cú pháp."),
+    (r"expected a mapping with 'agencies' \(and optionally 'groups'\)$",
+     "Tệp YAML phải có mục «agencies» (và có thể có «groups», «successions»)."),
+    (r"'(?P<s>\w+)' must be a list$", r"Mục «\g<s>» phải là một danh sách."),
+    (r"no agencies found \(expected a list under 'agencies'\)$",
+     "Không có cơ quan nào (cần danh sách trong mục «agencies»)."),
+    (r"each entry must be a mapping with code and name$",
+     "Mỗi mục phải có mã (code) và tên (name)."),
+    (r"each succession must be a mapping with from, on, kind and to$",
+     "Mỗi dòng kế thừa phải có from, on, kind và to."),
+    (r"succession (?P<c>.*): 'on' (?P<d>.*) is not a date \(YYYY-MM-DD\)$",
+     r"Kế thừa của \g<c>: ngày «on» \g<d> không đúng dạng YYYY-MM-DD."),
+    (r"succession (?P<c>.*): needs 'from' and a date 'on' \(YYYY-MM-DD\)$",
+     r"Kế thừa của \g<c>: cần «from» và ngày «on» (YYYY-MM-DD)."),
+    (r"succession (?P<c>.*): each successor is a code or \{code, work\}$",
+     r"Kế thừa của \g<c>: mỗi đơn vị kế thừa là một mã hoặc {code, work}."),
+    (r"CSV header must include the columns code and name$",
+     "Dòng tiêu đề CSV phải có các cột code và name."),
+    (r"no agencies found in the CSV file$", "Tệp CSV không có cơ quan nào."),
+    (r"not an XLSX workbook$", "Không phải tệp bảng tính XLSX."),
+    (r"the workbook unpacks to more than 50 MB: refused$",
+     "Từ chối: bảng tính giải nén ra hơn 50 MB."),
+    (r"the first row must name the columns, including code and name$",
+     "Dòng đầu bảng tính phải ghi tên các cột, trong đó có code và name."),
+    (r"more than (?P<n>\d+) rows: refused$", r"Từ chối: hơn \g<n> dòng."),
+    (r"no agencies found in the workbook$", "Bảng tính không có cơ quan nào."),
+    (r"code " + _q("v") + r": use a-z, 0-9, \. _ -$",
+     r"mã «\g<v>» chỉ được dùng a-z, 0-9, dấu chấm, gạch dưới, gạch ngang"),
+    (_LABEL + " " + _q("v") + r" contains a line break$", r"\g<l> «\g<v>» có dấu xuống dòng"),
+    (_LABEL + " " + _q("v") + r" contains a control character$",
+     r"\g<l> «\g<v>» có ký tự điều khiển"),
+    (_LABEL + " " + _q("v") + r" contains markup \(< > or &\.\.\.;\)$",
+     r"\g<l> «\g<v>» có ký tự đánh dấu (< > hoặc &...;)"),
+    (_LABEL + r" is empty$", r"\g<l> để trống"),
+    (_LABEL + " " + _q("v") + r" is not an e-mail address$",
+     r"\g<l> «\g<v>» không phải địa chỉ thư điện tử"),
+    (r"valid_to (?P<a>\S+) is before valid_from (?P<b>\S+)$",
+     r"ngày hết hiệu lực \g<a> trước ngày bắt đầu hiệu lực \g<b>"),
+    (r"duplicate code " + _q("v") + r" \(first at line (?P<n>\d+)\)$",
+     r"Trùng mã «\g<v>» (đã có ở dòng \g<n>)."),
+    (r"group " + _q("g") + r" names unknown member " + _q("v") + "$",
+     r"Nhóm «\g<g>» có thành viên «\g<v>» không có trong danh mục."),
+    (r"succession from unknown agency " + _q("v") + "$",
+     r"Kế thừa từ cơ quan «\g<v>» không có trong danh mục."),
+    (r"a second succession \(an agency ends once\)$",
+     "khai báo kế thừa lần thứ hai (mỗi cơ quan chỉ kết thúc một lần)"),
+    (r"kind " + _q("v") + r" is not one of .*$",
+     r"hình thức «\g<v>» không hợp lệ (merger, split, rename hoặc dissolution)"),
+    (r"no successor given$", "chưa ghi đơn vị kế thừa"),
+    (r"valid_to (?P<a>\S+) does not match the succession on (?P<b>\S+) \(expected (?P<c>\S+)\)$",
+     r"ngày hết hiệu lực \g<a> không khớp với ngày kế thừa \g<b> (phải là \g<c>)"),
+    (r"succession on (?P<a>\S+) is not after valid_from$",
+     r"ngày kế thừa \g<a> không sau ngày bắt đầu hiệu lực"),
+    (r"successor " + _q("v") + r" is not in the registry$",
+     r"đơn vị kế thừa «\g<v>» không có trong danh mục"),
+    (r"an agency cannot succeed itself$", "cơ quan không thể tự kế thừa chính mình"),
+    (r"successor " + _q("v") + r" does not exist on (?P<d>\S+)$",
+     r"đơn vị kế thừa «\g<v>» chưa tồn tại vào ngày \g<d>"),
+    # pydantic's words for a column (`field: message`)
+    (r"Field required$", "thiếu (bắt buộc)"),
+    (r"Input should be a valid date.*$", "không phải ngày hợp lệ (YYYY-MM-DD)"),
+    (r"Input should be a valid string.*$", "phải là chữ"),
+    (r"Input should be a valid list.*$", "phải là danh sách"),
+    (r"Input should be .*$", "giá trị không hợp lệ"),
+    (r"Value error, .*$", "giá trị không hợp lệ"),
+)  # fmt: skip
+_REGISTRY_COMPILED = tuple((re.compile(p, re.S), v) for p, v in _REGISTRY)
+_PREFIX = re.compile(r"(?P<c>[^:\n]{1,120}?): (?P<rest>.+)$", re.S)
+
+
+def _registry_match(text: str) -> str | None:
+    for pattern, wording in _REGISTRY_COMPILED:
+        if m := pattern.match(text):
+            parts = {k: v for k, v in m.groupdict().items() if v is not None}
+            if "v2" in parts:
+                parts["v"] = parts["v2"]
+            if "l" in parts:
+                parts["l"] = _FIELDS_VI.get(parts["l"], parts["l"]).capitalize()
+            return _GROUP.sub(lambda g: parts.get(g.group(1), ""), wording)  # noqa: B023 (returned at once)
+    return None
+
+
+def registry_vietnamese(text: str) -> str | None:
+    """The Vietnamese wording of one registry-file message, or None if none fits. A message
+    behind an agency code or a column name ("so-y-te: …", "valid_from: Field required") keeps
+    the code in front and the column named in Vietnamese."""
+    found = _registry_match(text)
+    if found is not None:
+        return found
+    if (m := _PREFIX.match(text)) is not None and (rest := registry_vietnamese(m["rest"])):
+        head = m["c"]
+        if head in _FIELDS_VI:
+            return f"Cột «{head}» ({_FIELDS_VI[head]}): {rest}"
+        return f"{head}: {rest[0].lower() + rest[1:]}"
+    return None
+
+
+def registry_line(line: int | None, text: str) -> str:
+    """One bad row as the page shows it: "dòng N: …" in Vietnamese (a message with no
+    wording yet says only that the row is wrong, never English)."""
+    wording = registry_vietnamese(text) or "dữ liệu không hợp lệ"
+    return f"dòng {line}: {wording}" if line else wording
+
+
+def registry_lines(problems: list[tuple[int | None, str]]) -> list[str]:
+    """One line per bad row (its problems joined by "; "), in file order, in Vietnamese."""
+    by_row: dict[int | None, list[str]] = {}
+    for line, text in problems:
+        by_row.setdefault(line, []).append(registry_vietnamese(text) or "dữ liệu không hợp lệ")
+    return [
+        f"dòng {line}: {'; '.join(parts)}" if line else "; ".join(parts)
+        for line, parts in by_row.items()
+    ]

@@ -90,7 +90,7 @@ def resolve(
     """The registry agency a written name means, and a warning when it was a guess or when the
     agency named had ended by the notice's date (then its successor, both named)."""
     found = registry.resolve(name, on)
-    if found.agency is not None:
+    if found.agency is not None or found.warning:  # in being, a successor, or ended with none
         return found.agency, found.warning
     index = _index(registry)
     wanted = canonical(name)

@@ -266,11 +266,11 @@ class Assembler:
     def _code(self, name: str, warnings: list[str]) -> str | None:
         if self.registry is None:
             return None
-        agency, guess = resolve(name, self.registry, self.issued)
-        if guess:
-            warnings.append(guess)
+        agency, note = resolve(name, self.registry, self.issued)
         if agency is None:
-            warnings.append(f"unknown agency: {name}")
+            warnings.append(note or f"unknown agency: {name}")
+        elif note:
+            warnings.append(note)
         return agency.code if agency else None
 
 

@@ -20,6 +20,7 @@ from storage.models import AgencyRow
 from storage.registry_files import FORMATS, registry_bytes
 from web.deps import Db, PageUser, csrf_protect, flash, render, require, today
 from web.forms import Form
+from web.messages_vi import registry_lines
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 _TYPES = {
@@ -166,7 +167,7 @@ async def import_file(request: Request, user: PageUser, db: Db, form: Form) -> R
         try:
             agencies = read_agency_file(path)
         except AgencyFileError as exc:
-            lines = [f"dòng {n}: {m}" if n else m for n, m in exc.problems]
+            lines = registry_lines(exc.problems)
             return _list(
                 request, user, db, {"file": "Tệp có lỗi, chưa nạp gì:", "rows": lines}, {}, 400
             )
