@@ -95,6 +95,7 @@ class TaskRow(Base):
     deadline_kind: Mapped[str] = mapped_column(sa.String(20), default="fixed")
     deadline_text: Mapped[str | None] = mapped_column(sa.String(300))
     recurrence: Mapped[str | None] = mapped_column(sa.String(40))
+    recurrence_until: Mapped[date | None]  # the rule's end: no period's nominal deadline after it
     original_deadline: Mapped[date | None]
     deadline: Mapped[date | None] = mapped_column(index=True)
     completed_on: Mapped[date | None]

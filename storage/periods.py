@@ -75,7 +75,7 @@ def materialise(
     else:
         resume = start or task.created_at.astimezone(TIMEZONE).date()
     until = max(as_of, resume) if not rows else as_of
-    for span in periods(rule, resume, until, None, calendar):
+    for span in periods(rule, resume, until, task.recurrence_until, calendar):
         row = TaskPeriodRow(
             task_id=task.id,
             seq=(rows[-1].seq if rows else 0) + 1,
@@ -125,7 +125,7 @@ def after_change(
 
 
 def rule_changed(session: Session, task: TaskRow, today: date) -> None:
-    """A new rule: the trailing periods nobody has touched are dropped and planned again."""
+    """A new rule or end: the trailing periods nobody has touched are dropped and planned again."""
     rows = load(session, task.id)
     start = rows[0].starts if rows else None
     while rows and _untouched(rows[-1]):
