@@ -39,6 +39,7 @@ class TaskDraft(BaseModel):
     deadline_text: str | None = None
     recurring: bool = False
     recurrence: str | None = None  # e.g. "monthly:20"
+    recurrence_until: date | None = None  # the rule's end ("đến hết năm 2027"), if written
     inherited_deadline: bool = False  # set once in the section's opening
     span: tuple[int, int] = (0, 0)  # offsets into DirectiveDraft.text
     section: str | None = None  # a task table's group row ("I. Lĩnh vực kinh tế") above the row
@@ -58,6 +59,9 @@ class TaskDraft(BaseModel):
             "coordinator_codes": list(self.coordinator_codes),
             "deadline_kind": self.deadline_kind.value,
             "recurrence": self.recurrence,
+            "recurrence_until": (
+                self.recurrence_until.isoformat() if self.recurrence_until else None
+            ),
             "inherited_deadline": self.inherited_deadline,
             "span": list(self.span),
             "section": self.section,

@@ -193,6 +193,7 @@ def _task_rows(
                 deadline_kind=task.deadline_kind.value,
                 deadline_text=task.deadline_text,
                 recurrence=task.recurrence,
+                recurrence_until=task.recurrence_until if task.recurrence else None,
                 original_deadline=deadline,
                 deadline=deadline,
                 source_start=task.span[0],

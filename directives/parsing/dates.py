@@ -18,6 +18,7 @@ class DeadlineFound:
     on: date | None = None
     text: str | None = None
     recurrence: str | None = None
+    until: date | None = None  # a recurring task's end, when the sentence says it
     warnings: list[str] = field(default_factory=list)
     start: int = 0
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from directives.models import DeadlineKind
 from directives.parsing.dates import DeadlineFound, Reader, month_end, safe_date
+from directives.parsing.recurrence_end import recurrence_until
 
 _RECUR = re.compile(
     r"\b(?P<dk>định kỳ\s*,?\s*)?(?:(?:hằng|hàng)\s+(?P<per>tuần|tháng|quý|năm)|"
@@ -85,6 +86,14 @@ def _weekday(folded: str, at: int) -> str:
 
 
 def find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
+    """The recurrence the text states, with its end if the same sentence says one."""
+    found = _find_recurring(folded, text, r)
+    if found is not None:
+        found.until = recurrence_until(folded, found.start)
+    return found
+
+
+def _find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
     if "lần" in folded and (every := _every_n(folded, text, r)):
         return every
     for m in _RECUR.finditer(folded):

@@ -193,6 +193,7 @@ class TableReader:
         if deadline:
             draft.deadline, draft.deadline_kind = deadline.on, deadline.kind
             draft.deadline_text, draft.recurrence = deadline.text, deadline.recurrence
+            draft.recurrence_until = deadline.until
             draft.recurring = deadline.recurring
             warnings = warnings + deadline.warnings
         draft.warnings = list(dict.fromkeys(warnings))

@@ -259,6 +259,7 @@ class Assembler:
         if deadline:
             draft.deadline, draft.deadline_kind = deadline.on, deadline.kind
             draft.deadline_text, draft.recurrence = deadline.text, deadline.recurrence
+            draft.recurrence_until = deadline.until
             draft.recurring, draft.inherited_deadline = deadline.recurring, inherited
             warnings = warnings + deadline.warnings
         draft.warnings = list(dict.fromkeys(warnings))
