@@ -23,6 +23,8 @@ RULE_HELP = (
     "quarterly:end, semiannual:06-30,12-31 hoặc yearly:06-30"
 )
 
+UNTIL_BEFORE_START = "Ngày kết thúc định kỳ không được trước ngày bắt đầu của nhiệm vụ."
+
 
 class RecurrenceError(ValueError):
     """A rule string that is not one of the forms above (message in Vietnamese)."""

@@ -134,6 +134,12 @@ def rule_changed(session: Session, task: TaskRow, today: date) -> None:
     materialise(session, task, today, start=start)
 
 
+def first_start(session: Session, task: TaskRow) -> date:
+    """The task's start: its first period's first day, else the day it was created."""
+    rows = load(session, task.id)
+    return rows[0].starts if rows else task.created_at.astimezone(TIMEZONE).date()
+
+
 def _untouched(row: TaskPeriodRow) -> bool:
     return row.state == TaskState.NEW.value and not row.progress and row.last_progress_at is None
 

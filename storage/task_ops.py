@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from directives.calendar import DEFAULT_CALENDAR, WorkCalendar
 from directives.models import OPEN_STATES, ExtensionDecision, TaskState, UpdateKind
-from directives.recurrence import RecurrenceError, validate_rule
+from directives.recurrence import UNTIL_BEFORE_START, RecurrenceError, validate_rule
 from storage import periods
 from storage.db import utcnow
 from storage.history import record
@@ -334,7 +334,8 @@ def edit_task(
     """Sửa nhiệm vụ (secretariat): content, lead, coordinators, deadline, state; old values kept.
 
     `fields` may hold content, deadline_text, deadline, lead_agency_id, coordinator_ids, state,
-    recurrence (a rule string; periods not yet touched are planned again).
+    recurrence (a rule string; periods not yet touched are planned again), recurrence_until
+    (the rule's end, not before the task's start; likewise re-plans the untouched periods).
     """
     at = at or utcnow()
     task = _load(session, task_id, version)
@@ -356,8 +357,14 @@ def edit_task(
                 raise TaskOpError(str(exc), "recurrence") from None
         changes["recurrence"] = [task.recurrence, rule]
         task.recurrence = rule
-        if rule is not None:
-            periods.rule_changed(session, task, today)
+    if "recurrence_until" in fields and fields["recurrence_until"] != task.recurrence_until:
+        until = fields["recurrence_until"]
+        if until is not None and until < periods.first_start(session, task):
+            raise TaskOpError(UNTIL_BEFORE_START, "recurrence_until")
+        changes["recurrence_until"] = [task.recurrence_until, until]
+        task.recurrence_until = until
+    if {"recurrence", "recurrence_until"} & changes.keys() and task.recurrence is not None:
+        periods.rule_changed(session, task, today)
     if "coordinator_ids" in fields:
         old = sorted(a.id for a in task.coordinators)
         new = sorted(set(fields["coordinator_ids"]) - {task.lead_agency_id})

@@ -120,6 +120,8 @@ def edit_fields(s: Session, b: TaskEditIn) -> dict[str, Any]:
         fields["progress"] = b.progress
     if b.recurrence is not None:
         fields["recurrence"] = b.recurrence  # validated by edit_task (Vietnamese message)
+    if b.recurrence_until is not None or b.clear_recurrence_until:
+        fields["recurrence_until"] = None if b.clear_recurrence_until else b.recurrence_until
     if b.state is not None:
         if b.state not in {s.value for s in TaskState}:
             raise TaskOpError("Trạng thái không hợp lệ", "state")

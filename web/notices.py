@@ -13,6 +13,7 @@ from directives.drafts import DirectiveDraft, TextSource
 from directives.formats import SUFFIXES, Extracted
 from directives.models import DeadlineKind
 from directives.parsing import parse_notice
+from directives.recurrence import UNTIL_BEFORE_START
 from dondoc.settings import Settings
 from intake import limits_from, read_notice
 from web.schemas import RegisterIn, TaskChoice, clean_form, form_errors
@@ -76,6 +77,7 @@ def choices_from_form(
                 "lead": values.get(f"lead_{i}", ""),
                 "deadline": values.get(f"deadline_{i}", ""),
                 "recurrence": values.get(f"recurrence_{i}", ""),
+                "recurrence_until": values.get(f"recurrence_until_{i}", ""),
             }
         )
         row["coordinators"] = split_names(values.get(f"coordinators_{i}", ""))
@@ -113,6 +115,10 @@ def apply(
         recurrence = choice.recurrence or task.recurrence
         if choice.recurrence:
             kind = DeadlineKind.RECURRING
+        until = choice.recurrence_until or task.recurrence_until
+        if until is not None and draft.issued is not None and until < draft.issued:
+            errors[f"recurrence_until_{i}"] = UNTIL_BEFORE_START
+            continue
         tasks.append(
             task.model_copy(
                 update={
@@ -123,6 +129,7 @@ def apply(
                     "deadline": choice.deadline,
                     "deadline_kind": kind,
                     "recurrence": recurrence,
+                    "recurrence_until": until if recurrence else None,
                 }
             )
         )

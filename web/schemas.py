@@ -86,6 +86,8 @@ class TaskEditIn(_In):
     recurrence: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = (
         None  # e.g. monthly:20 (RECURRENCE.md); "" removes it
     )
+    recurrence_until: date | None = None  # the rule's end: no period due after it
+    clear_recurrence_until: bool = False  # the rule runs on with no end
 
 
 class PeriodOut(BaseModel):
@@ -119,6 +121,7 @@ class TaskOut(BaseModel):
     deadline: date | None = None
     original_deadline: date | None = None
     recurrence: str | None = None
+    recurrence_until: date | None = None  # the rule's end (no period due after it)
     current_period: int | None = None
     periods: list[PeriodOut] | None = None
 
@@ -136,6 +139,7 @@ class TaskChoice(_In):
     coordinators: list[str] | None = None  # names or codes
     deadline: date | None = None
     recurrence: str | None = None  # a rule (monthly:20…); replaces the parser's
+    recurrence_until: date | None = None  # the rule's end; replaces the parser's
 
     @field_validator("recurrence")
     @classmethod

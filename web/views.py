@@ -86,6 +86,7 @@ def task_json(
         "completed_on": task.completed_on,
         "deadline_kind": task.deadline_kind,
         "recurrence": task.recurrence,
+        "recurrence_until": task.recurrence_until,
     }
 
 
@@ -109,6 +110,7 @@ _FIELDS_VI = {
     "reported_done_on": "Ngày báo hoàn thành",
     "period": "Kỳ",
     "recurrence": "Quy tắc định kỳ",
+    "recurrence_until": "Định kỳ đến ngày",
     "completed_on": "Ngày hoàn thành",
     "proposed_deadline": "Hạn đề xuất",
     "reason": "Lý do",
