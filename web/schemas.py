@@ -73,6 +73,21 @@ class ProposalIn(_In):
     note: Note = ""
 
 
+UNTIL_NOT_A_DATE = "Ngày kết thúc định kỳ không hợp lệ (dạng yyyy-mm-dd)."
+
+
+def until_date(value: Any) -> Any:
+    """A recurrence end as given: an ISO date string, else one Vietnamese message."""
+    if isinstance(value, str) and value.strip():
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(UNTIL_NOT_A_DATE) from None
+    if value is not None and not isinstance(value, (date, str)):
+        raise ValueError(UNTIL_NOT_A_DATE)
+    return value or None
+
+
 class TaskEditIn(_In):
     version: Version
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5)] | None = None
@@ -88,6 +103,8 @@ class TaskEditIn(_In):
     )
     recurrence_until: date | None = None  # the rule's end: no period due after it
     clear_recurrence_until: bool = False  # the rule runs on with no end
+
+    _until = field_validator("recurrence_until", mode="before")(lambda v: until_date(v))
 
 
 class PeriodOut(BaseModel):
@@ -140,6 +157,8 @@ class TaskChoice(_In):
     deadline: date | None = None
     recurrence: str | None = None  # a rule (monthly:20…); replaces the parser's
     recurrence_until: date | None = None  # the rule's end; replaces the parser's
+
+    _until = field_validator("recurrence_until", mode="before")(lambda v: until_date(v))
 
     @field_validator("recurrence")
     @classmethod

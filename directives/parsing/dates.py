@@ -18,9 +18,9 @@ class DeadlineFound:
     on: date | None = None
     text: str | None = None
     recurrence: str | None = None
-    until: date | None = None  # a recurring task's end, when the sentence says it
     warnings: list[str] = field(default_factory=list)
     start: int = 0
+    until: date | None = None  # a recurring task's end, when the sentence says it
 
     @property
     def recurring(self) -> bool:
