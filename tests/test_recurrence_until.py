@@ -119,8 +119,12 @@ def test_a_monthly_task_ending_30_6_2027_has_six_periods_and_no_reminder_from_ju
     assert (first["recurrence"], first["recurrence_until"]) == ("monthly:5", "2027-06-30")
     cfg = Settings(database_url=db.url, smtp_reply_to="theodoi@langson.example.org",
                    base_url="https://dondoc.example.org")  # fmt: skip
-    deadlines = [s.deadline for s in rule_periods(parse_rule("monthly:5"), date(2027, 1, 4),
-                                                   date(2027, 12, 31), date(2027, 6, 30))]  # fmt: skip
+    deadlines = [
+        s.deadline
+        for s in rule_periods(
+            parse_rule("monthly:5"), date(2027, 1, 4), date(2027, 12, 31), date(2027, 6, 30)
+        )
+    ]
     assert len(deadlines) == 6
     for deadline in deadlines:
         sweep(db, cfg, at(deadline, time(6)))
@@ -152,8 +156,9 @@ def test_the_end_is_edited_next_to_the_rule_and_a_bad_end_is_refused(client, wor
         history = s.scalar(sa.select(sa.func.count()).select_from(HistoryRow)
                            .where(HistoryRow.task_id == task_id))  # fmt: skip
     assert client.get(url, headers=office).json() == before
-    r = client.patch(url, headers=office,
-                     json={"version": before["version"], "recurrence_until": "2027-01-31"})  # fmt: skip
+    r = client.patch(
+        url, headers=office, json={"version": before["version"], "recurrence_until": "2027-01-31"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["recurrence_until"] == "2027-01-31"
     with db.read() as s:
@@ -182,8 +187,11 @@ def test_the_review_page_and_the_edit_page_set_the_end_and_refuse_a_bad_one(
     assert "Ngày kết thúc định kỳ không được trước ngày bắt đầu" in refused.text
     with db.read() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(TaskRow)) == before
-    done = client.post("/secretariat/notices/register",
-                       data=values | {"recurrence_until_0": "2027-03-31"}, follow_redirects=False)  # fmt: skip
+    done = client.post(
+        "/secretariat/notices/register",
+        data=values | {"recurrence_until_0": "2027-03-31"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303, done.text
     with db.read() as s:
         task = s.scalars(sa.select(TaskRow).where(TaskRow.recurrence == "monthly:5")
@@ -201,8 +209,14 @@ def test_the_review_page_and_the_edit_page_set_the_end_and_refuse_a_bad_one(
             date(2027, 3, 31), version)  # fmt: skip
     with db.write() as s:
         with pytest.raises(TaskOpError, match="không được trước ngày bắt đầu"):
-            edit_task(s, task_id, version=None, actor=OFFICE,
-                      fields={"recurrence_until": date(2026, 1, 1)}, today=date(2027, 1, 4))  # fmt: skip
+            edit_task(
+                s,
+                task_id,
+                version=None,
+                actor=OFFICE,
+                fields={"recurrence_until": date(2026, 1, 1)},
+                today=date(2027, 1, 4),
+            )
     ok = client.post(f"/tasks/{task_id}/edit", data=values | {"recurrence_until": "2027-12-31"},
                      follow_redirects=False)  # fmt: skip
     assert ok.status_code in (200, 303), ok.text
@@ -217,8 +231,11 @@ def test_an_earlier_end_drops_the_untouched_periods_past_it(client, world, db, c
     task = client.get(f"/api/tasks/{task_id}", headers=office).json()
     assert [p["deadline"] for p in task["periods"]] == [
         "2027-01-05", "2027-02-11", "2027-03-05", "2027-04-05", "2027-05-05"]  # fmt: skip
-    r = client.patch(f"/api/tasks/{task_id}", headers=office,
-                     json={"version": task["version"], "recurrence_until": "2027-02-28"})  # fmt: skip
+    r = client.patch(
+        f"/api/tasks/{task_id}",
+        headers=office,
+        json={"version": task["version"], "recurrence_until": "2027-02-28"},
+    )
     assert r.status_code == 200, r.text
     assert [(p["deadline"], p["state"]) for p in r.json()["periods"]] == [
         ("2027-01-05", "done"), ("2027-02-11", "new")]  # fmt: skip
