@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Route, expect
 
 from dondoc.settings import Settings
 from storage.db import Database
@@ -19,15 +19,6 @@ from web.testing import serve_in_thread
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +29,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve_in_thread(create_app(Settings(upload_dir=folder / "up"), db)) as url:
         yield url
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _offline_page(browser: Browser, site: str, blocked: list[str]):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from dondoc.settings import Settings
 from storage.calendar import sync_calendar
@@ -17,9 +17,6 @@ from web.app import create_app
 from web.testing import PASSWORD, World, build_world, serve_in_thread
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 WATCH = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation',
@@ -42,16 +39,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[tuple[st
     with serve_in_thread(create_app(Settings(upload_dir=folder / "up"), db)) as url:
         yield url, world
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 PAGES = {

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from directives.agencies import load_registry
 from dondoc.settings import ExtensionDecider, Settings
@@ -22,9 +22,6 @@ from web.testing import PASSWORD, build_world, serve_in_thread
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +38,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     with serve_in_thread(create_app(settings, db)) as url:
         yield url, world.tasks["so-ngoai-vu"][0]
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _page(browser: Browser, url: str, username: str) -> Page:

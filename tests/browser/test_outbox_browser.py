@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from dondoc.settings import Settings
 from notifications.mime import Mail, build
@@ -25,15 +25,6 @@ from web.testing import PASSWORD, add_user, serve_in_thread
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"
 REASON = "550 5.1.1 <khong-ton-tai@langson.example.org>: Recipient address rejected: User unknown"
@@ -85,15 +76,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Databa
     with serve_in_thread(app) as url:
         yield url, db
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("width", [375, 1366])

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from directives.agencies import load_registry
 from directives.calendar import TIMEZONE
@@ -27,9 +27,6 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +50,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     with serve_in_thread(app) as url:
         yield url, task_id
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=CHROMIUM_ARGS)  # fmt: skip
-        yield browser
-        browser.close()
 
 
 def _page(browser: Browser, url: str, username: str) -> Page:

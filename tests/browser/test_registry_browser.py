@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from directives.parsing import parse_notice
 from dondoc.settings import Settings
@@ -26,15 +26,6 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
 NOTICE = Path(__file__).parents[1] / "fixtures" / "succession" / "tb-2024-05-10.txt"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +48,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def office(site: str) -> Iterator[Page]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser: Browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=ARGS
-        )
-        page = browser.new_context(
-            base_url=site, viewport={"width": 1366, "height": 900}
-        ).new_page()
-        page.goto("/login")
-        page.get_by_label("Tên đăng nhập").fill("vanphong")
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(re.compile(r"/secretariat$"))
-        yield page
-        browser.close()
+def office(site: str, browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(base_url=site, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill("vanphong")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(re.compile(r"/secretariat$"))
+    yield page
+    context.close()
 
 
 def test_registry_page_and_handover(office: Page, tmp_path: Path) -> None:

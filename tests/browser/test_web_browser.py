@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from dondoc.settings import Settings
@@ -25,15 +25,6 @@ from web.testing import PASSWORD, add_user, seed_notice_text, serve_in_thread
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 RED, ORANGE = "rgb(198, 40, 40)", "rgb(239, 121, 0)"
 
@@ -71,17 +62,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve_in_thread(app) as url:
         yield url
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _page(browser: Browser, site: str, username: str) -> Page:
