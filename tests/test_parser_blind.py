@@ -5,9 +5,9 @@
 NAME.gold.json; the first twelve are of other provinces, the Văn phòng Chính phủ and the Bộ Tài
 chính (nine in round 1, three in round 2 written after the first fixes); fifty more (issue 11,
 CORPUS-A.md and CORPUS-B.md: 18 real copies found with the search tool, the rest written in the
-genre by people who had not read the parser) were annotated before it ran on them. Every gold task must
-come out with its ref, lead, coordinators (as a set), deadline and recurrence; header fields
-must match too. Tasks deliberately left failing are listed in KNOWN_FAILURES with the reason,
+genre by people who had not read the parser) were annotated before it ran on them. Every gold
+task must come out with its ref, lead, coordinators (as a set), deadline and recurrence; header
+fields must match too. Tasks deliberately left failing are listed in KNOWN_FAILURES with the reason,
 never hidden by changing a gold file.
 """
 
