@@ -18,11 +18,11 @@ from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session, selectinload
 
 from directives.labels import directive_label
 from dondoc.settings import Settings
+from notifications.digest import TEMPLATES
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
 from notifications.policy import ReminderPolicy, send_moment
@@ -31,15 +31,6 @@ from storage.models import AgencyMember, AgencyRow, HistoryRow, TaskRow
 
 LEAD, COORDINATOR = "lead", "coordinator"
 ROLE_VI = {LEAD: "Chủ trì", COORDINATOR: "Phối hợp"}
-
-_env = Environment(
-    loader=PackageLoader("notifications", "templates"),
-    autoescape=select_autoescape(["html", "html.j2"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["vn_date"] = lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}" if d else "—"
 
 
 @dataclass(frozen=True)
@@ -168,8 +159,8 @@ def enqueue_assignment_notices(
         subject = f"Thông báo giao nhiệm vụ: {len(lines)} nhiệm vụ mới ({lines[0].short})"
         message, message_id = build(Mail(
             sender=settings.smtp_from, to=formataddr((header_safe(name), header_safe(address))),
-            subject=subject, text=_env.get_template("assignment.txt.j2").render(context),
-            html=_env.get_template("assignment.html.j2").render(context), date=send_at,
+            subject=subject, text=TEMPLATES.get_template("assignment.txt.j2").render(context),
+            html=TEMPLATES.get_template("assignment.html.j2").render(context), date=send_at,
             id_key=key, domain=domain, reply_to=settings.smtp_reply_to,
         ))  # fmt: skip
         outbox_id = enqueue(

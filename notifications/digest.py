@@ -34,14 +34,14 @@ SECTIONS = {
     "progress": "Đề nghị báo cáo tiến độ",
 }
 
-_env = Environment(
+TEMPLATES = Environment(  # every mail's templates (digest, assignment notice)
     loader=PackageLoader("notifications", "templates"),
     autoescape=select_autoescape(["html", "html.j2"]),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["vn_date"] = lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}" if d else "—"
+TEMPLATES.filters["vn_date"] = lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}" if d else "—"
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,8 @@ def _render(
             sender=cfg.sender,
             to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
             subject=subject,
-            text=_env.get_template("digest.txt.j2").render(context),
-            html=_env.get_template("digest.html.j2").render(context),
+            text=TEMPLATES.get_template("digest.txt.j2").render(context),
+            html=TEMPLATES.get_template("digest.html.j2").render(context),
             date=cfg.send_at,
             id_key=key,
             domain=cfg.domain,
