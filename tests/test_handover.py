@@ -27,7 +27,7 @@ from storage.registration import register_directive
 
 HERE = Path(__file__).parent
 NOTICE = HERE / "fixtures" / "succession" / "tb-2024-05-10.txt"
-SEED = Path("/work/shared/seeds/tb-ubnd-2024-03-27-so-ngoai-vu.txt")
+SEED = HERE / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 
 @pytest.fixture
