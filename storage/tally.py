@@ -288,15 +288,15 @@ def sums(
     events that happened by `as_of`."""
     month = as_of.replace(day=1)
     where = "" if leader is None else " AND leader = :leader"
-    group = key or "'all'"
+    column = key or "'all'"
     stmt = sa.text(f"""
-SELECT {group} AS k, kind, SUM(n) AS n FROM (
+SELECT {column} AS k, kind, SUM(n) AS n FROM (
   SELECT agency_id, leader, kind, n FROM rollup_tally
   WHERE grain = 'm' AND day < :month{where}
   UNION ALL
   SELECT agency_id, leader, kind, n FROM rollup_tally
   WHERE grain = 'd' AND day >= :month AND day <= :as_of{where}
-) z GROUP BY {group}, kind""")
+) z GROUP BY {key + ", " if key else ""}kind""")
     params: dict[str, object] = {"month": month, "as_of": as_of}
     if leader is not None:
         params["leader"] = leader
