@@ -360,7 +360,7 @@ class TallyRow(Base):
     triggers in the transaction of every write; the rollups read it instead of the tasks."""
 
     __tablename__ = "rollup_tally"
-    grain: Mapped[str] = mapped_column(sa.String(1), primary_key=True)  # 'd' day, 'm' month
+    grain: Mapped[str] = mapped_column(sa.String(1), primary_key=True)  # 'd' day, 'm' month, 'y'
     day: Mapped[date] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     leader: Mapped[str] = mapped_column(sa.String(200), primary_key=True)  # '' for none

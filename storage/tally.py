@@ -12,9 +12,10 @@ most once each, these events, dated so that "the event has happened by as-of" is
 At as-of: open_overdue = overdue − done_after, open_on_time = entered − done − open_overdue.
 A subject counts under the task's lead at as-of (task_leads intervals, else task.lead_agency_id)
 and only in its window (a recurring task's own row until its first period begins): each event
-is +1 where the window opens, −1 where it closes. Rows are kept per day (`grain` 'd') and per
-month ('m', dated the 1st), so a count at as-of reads the months before its month and the days
-of its month: a GROUP BY over rows that follow agencies × leaders × dates, not tasks.
+is +1 where the window opens, −1 where it closes. Rows are kept per day (`grain` 'd'), per
+month ('m', dated the 1st) and per year ('y', dated 1 January), so a count at as-of reads the
+years before its year, the months of its year before its month and the days of its month: a
+GROUP BY over at most agencies × leaders × kinds × (years + 12 + 31) rows, whatever the tasks.
 
 `rollup_task_event` keeps what each task added, so a trigger recomputes a task idempotently
 (subtract what it added, add what it now adds): correct whatever the statement, rows or order.
@@ -59,10 +60,10 @@ class _Dialect:
     def plus1(self, x: str) -> str:
         return f"({x} + 1)" if self.pg else f"date({x}, '+1 day')"
 
-    def month(self, x: str) -> str:
+    def start_of(self, unit: str, x: str) -> str:
         if self.pg:
-            return f"CAST(date_trunc('month', {x}) AS date)"
-        return f"date({x}, 'start of month')"
+            return f"CAST(date_trunc('{unit}', {x}) AS date)"
+        return f"date({x}, 'start of {unit}')"
 
 
 def _subjects(d: _Dialect, pred: Pred) -> str:
@@ -131,12 +132,13 @@ SELECT c.task_id, c.agency_id, c.leader, c.day, c.kind, SUM(c.n) AS n FROM (
 
 
 def _upsert(d: _Dialect, source: str) -> str:
-    """Add (agency_id, leader, day, kind, n) rows to both grains of the tally."""
+    """Add (agency_id, leader, day, kind, n) rows to the three grains of the tally."""
     return f"""
 INSERT INTO rollup_tally (grain, day, agency_id, leader, kind, n)
-SELECT g.grain, CASE g.grain WHEN 'd' THEN z.day ELSE {d.month("z.day")} END AS day,
+SELECT g.grain, CASE g.grain WHEN 'd' THEN z.day WHEN 'm' THEN {d.start_of("month", "z.day")}
+                  ELSE {d.start_of("year", "z.day")} END AS day,
        z.agency_id, z.leader, z.kind, SUM(z.n)
-FROM ({source}) z CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm') g
+FROM ({source}) z CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm' UNION ALL SELECT 'y') g
 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(z.n) <> 0 ORDER BY 1, 2, 3, 4, 5
 ON CONFLICT (grain, day, agency_id, leader, kind) DO UPDATE SET n = rollup_tally.n + excluded.n"""
 
@@ -286,18 +288,24 @@ def sums(
 ) -> dict[object, dict[str, int]]:
     """Σn per kind for each value of `key` ('agency_id', 'leader' or '' for one total) of the
     events that happened by `as_of`."""
-    month = as_of.replace(day=1)
     where = "" if leader is None else " AND leader = :leader"
     column = key or "'all'"
     stmt = sa.text(f"""
 SELECT {column} AS k, kind, SUM(n) AS n FROM (
   SELECT agency_id, leader, kind, n FROM rollup_tally
-  WHERE grain = 'm' AND day < :month{where}
+  WHERE grain = 'y' AND day < :year{where}
+  UNION ALL
+  SELECT agency_id, leader, kind, n FROM rollup_tally
+  WHERE grain = 'm' AND day >= :year AND day < :month{where}
   UNION ALL
   SELECT agency_id, leader, kind, n FROM rollup_tally
   WHERE grain = 'd' AND day >= :month AND day <= :as_of{where}
 ) z GROUP BY {key + ", " if key else ""}kind""")
-    params: dict[str, object] = {"month": month, "as_of": as_of}
+    params: dict[str, object] = {
+        "year": as_of.replace(month=1, day=1),
+        "month": as_of.replace(day=1),
+        "as_of": as_of,
+    }
     if leader is not None:
         params["leader"] = leader
     out: dict[object, dict[str, int]] = {}
