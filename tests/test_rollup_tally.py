@@ -10,6 +10,7 @@ reference is the direct SQL over the tasks (reports.sql.grouped_counts and its c
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -211,3 +212,29 @@ def test_migration_fills_the_tally_of_existing_tasks(db: Database, small_agencie
     with db.read() as s:
         totals = sql.total_counts(s, date(2025, 3, 2), Scope())
     assert (totals.open_overdue, totals.ongoing) == (1, 1)
+
+
+def test_parallel_status_updates_leave_the_tally_true(db: Database, small_agencies) -> None:
+    """Eight writers complete and re-edit tasks of the same agencies and days at once."""
+    ids = setup(db, small_agencies)
+    tasks = [add_task(db, ids, date(2025, 3, 3), lead=LEADS[i % 2], created=date(2025, 1, 2))
+             for i in range(40)]  # fmt: skip
+
+    def work(mine: list[int]) -> None:
+        for task_id in mine:
+            with db.write() as s:
+                report_completion(s, task_id, version=None, actor=Actor("cq"),
+                                  done_on=date(2025, 3, 5), today=date(2025, 3, 5))  # fmt: skip
+            with db.write() as s:
+                confirm_completion(s, task_id, version=None, actor=OFFICE, today=date(2025, 3, 5))
+            with db.write() as s:
+                edit_task(s, task_id, version=None, actor=OFFICE, today=date(2025, 3, 6),
+                          fields={"deadline": date(2025, 3, 10)})  # fmt: skip
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(work, [tasks[i::8] for i in range(8)]))
+    assert_rebuild_changes_nothing(db)
+    assert_same(db, date(2025, 3, 20))
+    with db.read() as s:
+        totals = sql.total_counts(s, date(2025, 3, 20), Scope())
+    assert (totals.done_on_time, totals.total) == (40, 40)
