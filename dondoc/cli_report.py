@@ -45,6 +45,12 @@ def report(
             "--agency-at", help="count a task under its agency at the as-of date, or then"
         ),
     ] = AgencyAt.ASOF,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help="recount the figures from the tasks; fail if the summary differs"
+        ),
+    ] = False,
 ) -> None:
     """Write the rollup (tổng hợp tình hình thực hiện nhiệm vụ) at a date to a file."""
     from reports.output import OutputError
@@ -60,6 +66,8 @@ def report(
         scope = replace(scope, agency_at=agency_at.value)
         rollup = build_rollup(session, day, scope, period_kind=period, cutoff=cutoff)
         annex = all_tasks(session, day, scope) if scope.directive_id is not None else []
+        if verify:
+            _verify(session, day, scope)
     try:
         _write(rollup, fmt, out, annex)
     except OutputError as exc:
@@ -68,6 +76,18 @@ def report(
         f"{out}: {fmt.value}, {rollup.period.label}, {rollup.totals.total} nhiệm vụ, "
         f"{rollup.totals.open_overdue} quá hạn"
     )
+
+
+def _verify(session, day, scope) -> None:  # type: ignore[no-untyped-def]
+    from reports.verify import differences
+
+    found = differences(session, day, scope)
+    if found:
+        raise UserError(
+            f"--verify: the rollup summary differs from the tasks in {len(found)} group(s), "
+            f"first: {found[0]}"
+        )
+    typer.echo("--verify: the summary equals the count from the tasks")
 
 
 def _check_output(out: Path) -> None:
