@@ -158,6 +158,25 @@ SELECT agency_id, leader, day, kind, -n FROM rollup_task_event WHERE {pred("task
     ]
 
 
+def pg_recompute(pred: Pred) -> str:
+    """PostgreSQL: the same in one pass over the events, the delta applied to both tables."""
+    d = _Dialect.of("postgresql")
+    key = "agency_id, leader, day, kind"
+    return f"""
+WITH delta AS MATERIALIZED (
+  SELECT {key}, SUM(n) AS n FROM (
+    SELECT {key}, n FROM ({task_events("postgresql", pred)}) a
+    UNION ALL SELECT {key}, -n FROM rollup_task_event WHERE {pred("task_id")}
+  ) z GROUP BY {key} HAVING SUM(n) <> 0
+), kept AS (
+  INSERT INTO rollup_task_event (task_id, {key}, n)
+  SELECT p_task, {key}, n FROM delta ORDER BY {key}
+  ON CONFLICT (task_id, {key}) DO UPDATE SET n = rollup_task_event.n + excluded.n
+)
+{_upsert(d, f"SELECT {key}, n FROM delta")};
+DELETE FROM rollup_task_event WHERE {pred("task_id")} AND n = 0"""
+
+
 def rebuild(conn: sa.Connection) -> None:
     """Recompute the whole tally from the tasks (migration, bulk loads, restore, --verify)."""
     d = _Dialect.of(conn.dialect.name)
@@ -211,10 +230,10 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _pg_triggers() -> list[str]:
-    recompute = ";\n".join(recompute_statements("postgresql", lambda col: f"{col} = p_task"))
-    out = [
-        "CREATE FUNCTION rollup_recompute(p_task integer) RETURNS void LANGUAGE sql AS $$"
-        f"{recompute}$$",
+    recompute = pg_recompute(lambda col: f"{col} = p_task")
+    out = [  # PL/pgSQL keeps the statements' plans for the session (an SQL function re-plans)
+        "CREATE FUNCTION rollup_recompute(p_task integer) RETURNS void LANGUAGE plpgsql AS $$"
+        f"BEGIN {recompute}; END $$",
         """CREATE FUNCTION rollup_row_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_TABLE_NAME = 'task' THEN
