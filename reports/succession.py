@@ -77,7 +77,9 @@ def _to_successors(
     )
     if not ended & {k[0] for k, _ in rows}:
         return rows
-    registry = registry_from_db(session)
+    if "registry" not in session.info:  # read once per session (a rollup asks twice)
+        session.info["registry"] = registry_from_db(session)
+    registry = session.info["registry"]
     ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
     code_of = {v: k for k, v in ids.items()}
     merged: dict[tuple, list[Counts]] = {}
