@@ -238,3 +238,17 @@ def test_parallel_status_updates_leave_the_tally_true(db: Database, small_agenci
     with db.read() as s:
         totals = sql.total_counts(s, date(2025, 3, 20), Scope())
     assert (totals.done_on_time, totals.total) == (40, 40)
+
+
+def test_every_trigger_is_there_at_head(db: Database) -> None:
+    """A later migration that rebuilds one of these tables on SQLite (batch mode) drops its
+    triggers: it must create them again (storage.tally.create_triggers)."""
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            sql_text = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            expected = {f"rollup_{name}" for name in tally.SQLITE_TRIGGERS}
+        else:
+            sql_text = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+            expected = {f"rollup_{table}_{suffix}" for table, suffix in tally.PG_TRIGGERS}
+        found = set(conn.exec_driver_sql(sql_text).scalars())
+    assert expected <= found
