@@ -240,3 +240,26 @@ def _to_successors(session: Session, groups: list[DueGroup], day: date) -> list[
                 g = DueGroup(ids[heir.code], g.bucket, g.kind, g.count, g.late_days)
         out.append(g)
     return out
+
+
+def _n(value: float) -> str:
+    """A number as Vietnamese documents write it: 81,3; 0,5; 90."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def number_vi(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def formula_vi(f: EvaluationFormula) -> str:
+    """The formula and the grade thresholds in words, with the figures in force."""
+    return (
+        f"Điểm = 100 × ({_n(f.on_time)} × số hoàn thành đúng hạn + {_n(f.late)} × số hoàn thành"
+        f" quá hạn + {_n(f.overdue)} × số quá hạn chưa hoàn thành) / số nhiệm vụ, kỳ đã đến hạn"
+        f" − {_n(f.per_day_late)} điểm × số ngày làm việc chậm bình quân (trừ tối đa"
+        f" {_n(f.max_day_penalty)} điểm). Xếp loại: {EXCELLENT} từ {_n(f.excellent)} điểm;"
+        f" {GOOD} từ {_n(f.good)} điểm; {PASSED} từ {_n(f.passing)} điểm; dưới"
+        f" {_n(f.passing)} điểm: {FAILED}; cơ quan có dưới {f.min_due} nhiệm vụ, kỳ đã đến hạn:"
+        f" {UNRATED.lower()}."
+    )
