@@ -17,8 +17,8 @@ from storage.db import Database
 
 
 def run(args: list[str], url: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "DONDOC_DATABASE_URL": url, **env}
-    environ.pop("DONDOC_EVALUATION", None) if "DONDOC_EVALUATION" not in env else None
+    environ = {k: v for k, v in os.environ.items() if k != "DONDOC_EVALUATION"}
+    environ |= {"DONDOC_DATABASE_URL": url, **env}
     return subprocess.run(
         [sys.executable, "-m", "dondoc", "report", "--as-of", "2025-04-07", *args],
         capture_output=True,
@@ -37,7 +37,8 @@ def test_docx_and_xlsx_hold_the_ranked_table(db: Database, tmp_path: Path) -> No
     seed(db)
     for fmt in ("docx", "xlsx"):
         out = tmp_path / f"danh-gia.{fmt}"
-        done = run(["--format", fmt, "--out", str(out), "--evaluation", "2025-Q1"], db.url, tmp_path)
+        args = ["--format", fmt, "--out", str(out), "--evaluation", "2025-Q1"]
+        done = run(args, db.url, tmp_path)
         assert done.returncode == 0, done.stderr
         assert "đánh giá Quý I/2025: 5 cơ quan" in done.stdout
     doc = Document(str(tmp_path / "danh-gia.docx"))
