@@ -123,6 +123,26 @@ def parse_window(spec: str, cutoff: Cutoff = Cutoff.CALENDAR) -> Period:
     return period_containing(date(int(year), 12, 1), PeriodKind.YEAR, cutoff)
 
 
+def window_spec(period: Period) -> str:
+    """The spec parse_window reads back: 2026-03, 2026-Q1, 2026-H1, 2026."""
+    if period.kind == PeriodKind.MONTH:
+        return f"{period.year}-{period.index:02d}"
+    if period.kind == PeriodKind.QUARTER:
+        return f"{period.year}-Q{period.index}"
+    if period.kind == PeriodKind.HALF:
+        return f"{period.year}-H{period.index}"
+    return str(period.year)
+
+
+def recent_windows(day: date, cutoff: Cutoff = Cutoff.CALENDAR) -> list[Period]:
+    """This and the previous month, quarter and year: the dashboard's choices."""
+    found = []
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        now = period_containing(day, kind, cutoff)
+        found += [now, now.previous()]
+    return found
+
+
 def score_of(row: AgencyScore, f: EvaluationFormula) -> float | None:
     """The formula's score (0–100, one decimal), or None when fewer than `min_due` fell due."""
     if row.due < f.min_due:

@@ -31,13 +31,16 @@ HEADERS = (
     "Điểm",
     "Xếp loại",
 )
-WIDTHS = (12, 38, 15, 13, 13, 13, 14, 14, 11, 22)
+WIDTHS = (11, 36, 14, 13, 13, 13, 16, 14, 13, 22)
 
 
 def evaluation_section(doc: DocumentObject, ev: Evaluation, heading: str) -> None:
     """A heading, the table of every agency ranked, and the notes: basis, formula, source."""
-    write(doc, heading, bold=True, before=6, after=6, first_line_mm=10)
-    write(doc, f"({ev.basis_vi})", size=12, italic=True, align=CENTER, after=4)
+    for p in (
+        write(doc, heading, bold=True, before=6, after=6, first_line_mm=10),
+        write(doc, f"({ev.basis_vi})", size=12, italic=True, align=CENTER, after=4),
+    ):
+        p.paragraph_format.keep_with_next = True  # not left at a page's foot without its table
     if not ev.rows:
         write(doc, "Không có nhiệm vụ, kỳ nào có hạn trong kỳ đánh giá.", first_line_mm=10)
         return
