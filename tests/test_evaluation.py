@@ -131,3 +131,33 @@ def test_windows() -> None:
             parse_window(bad)
     with pytest.raises(ValidationError):
         EvaluationFormula(passing=0)
+
+
+def test_sqlite_reads_only_the_window_from_the_deadline_indexes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The cost follows what fell due in the window: both reads start from a deadline index."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from reports.evaluation_sql import due_groups
+    from storage.migrate import upgrade
+
+    db = Database(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(db)
+    statements: list[tuple[str, tuple]] = []
+    event.listen(
+        db.engine, "before_cursor_execute", lambda c, cur, st, p, *_: statements.append((st, p))
+    )
+    with db.read() as s:
+        due_groups(s, Q1.start, Q1.end, Q1.end, Q1.end)
+    db.dispose()
+    plans = []
+    with sqlite3.connect(tmp_path / "plan.db") as conn:
+        for st, params in statements:
+            if "GROUP BY" in st:
+                rows = conn.execute(f"EXPLAIN QUERY PLAN {st}", params)
+                plans.append(" | ".join(r[3] for r in rows))
+    assert len(plans) == 2
+    assert "SEARCH task USING INDEX ix_task__deadline (deadline>? AND deadline<?)" in plans[0]
+    assert "USING INDEX ix_task_periods__deadline (deadline>? AND deadline<?)" in plans[1]
+    assert not any("SCAN task" in p for p in plans)
