@@ -161,3 +161,41 @@ def test_sqlite_reads_only_the_window_from_the_deadline_indexes(tmp_path) -> Non
     assert "SEARCH task USING INDEX ix_task__deadline (deadline>? AND deadline<?)" in plans[0]
     assert "USING INDEX ix_task_periods__deadline (deadline>? AND deadline<?)" in plans[1]
     assert not any("SCAN task" in p for p in plans)
+
+
+MERGED = """
+agencies:
+  - {code: so-kh-dt, name: Sở Kế hoạch và Đầu tư}
+  - {code: so-tai-chinh, name: Sở Tài chính}
+successions:
+  - {from: so-kh-dt, "on": 2025-03-01, kind: merger, to: [so-tai-chinh]}
+"""
+
+
+def test_agencies_are_named_as_at_the_window_end(db: Database) -> None:
+    """Sở KH&ĐT merged into Sở Tài chính on 1/3/2025: its January task, closed before the
+    merger, counts under Sở KH&ĐT in January and under Sở Tài chính in the quarter."""
+    from directives.agencies import load_registry
+    from storage.agencies import load_agencies
+    from storage.models import AgencyRow, DirectiveRow, TaskRow
+
+    with db.write() as s:
+        load_agencies(s, load_registry(MERGED, "yaml"))
+        ids = {a.code: a.id for a in s.query(AgencyRow)}
+        d = DirectiveRow(
+            kind="TB", number="1/TB-UBND", issued_on=date(2025, 1, 2), registered_by="t"
+        )
+        s.add(d)
+        s.flush()
+        for ref, code, deadline, done in (
+            ("1", "so-kh-dt", date(2025, 1, 20), date(2025, 1, 20)),
+            ("2", "so-tai-chinh", date(2025, 3, 10), None),
+        ):
+            s.add(TaskRow(directive_id=d.id, ref=ref, content=ref, lead_agency_id=ids[code],
+                          state="done" if done else "in_progress", deadline=deadline,
+                          original_deadline=deadline, completed_on=done))  # fmt: skip
+    with db.read() as s:
+        january = evaluate(s, parse_window("2025-01"))
+        quarter = evaluate(s, Q1)
+    assert [(r.name, r.done_on_time) for r in january.rows] == [("Sở Kế hoạch và Đầu tư", 1)]
+    assert [(r.name, r.done_on_time, r.overdue) for r in quarter.rows] == [("Sở Tài chính", 1, 1)]
