@@ -99,3 +99,21 @@ def test_bad_evaluation_input_is_one_line_and_no_file(
     assert done.returncode == 2
     assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_bad_formula_stops_any_command_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "DONDOC_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    env["DONDOC_EVALUATION"] = '{"late": 0.5, "overdue": 0.9}'
+    done = subprocess.run(
+        [sys.executable, "-m", "dondoc", "tasks"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: DONDOC_EVALUATION: weights must fall: on_time (1.0) ≥ late (0.5) ≥ overdue (0.9)"
+    )
+    assert not (tmp_path / "x.db").exists()
