@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -227,10 +228,8 @@ def _graded(row: AgencyScore, f: EvaluationFormula) -> AgencyScore:
     return _with(row, score=score, grade=grade_of(score, f))
 
 
-def _with(row: AgencyScore, **changes: object) -> AgencyScore:
-    from dataclasses import replace
-
-    return replace(row, **changes)  # type: ignore[arg-type]
+def _with(row: AgencyScore, **changes: Any) -> AgencyScore:
+    return replace(row, **changes)
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -66,7 +66,10 @@ def _late_days(
     return late, [(due_day, due_day.day == deadline), (end_day, end_day.day == end)]
 
 
-def _scoped(stmt: sa.Select, as_of: date, leader: str | None, directive_id: int | None):  # type: ignore[no-untyped-def]
+def _scoped(
+    stmt: sa.Select, as_of: date, leader: str | None, directive_id: int | None
+) -> sa.Select:
+    """Directives issued by `as_of` (a figure at a past date ignores later ones), the scope."""
     stmt = stmt.join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id).where(
         sa.or_(DirectiveRow.issued_on.is_(None), DirectiveRow.issued_on <= as_of)
     )
