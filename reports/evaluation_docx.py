@@ -53,8 +53,8 @@ def evaluation_section(doc: DocumentObject, ev: Evaluation, heading: str) -> Non
     cell_margins(table)
     set_widths(table, WIDTHS)
     append_rows(table, [row_cells(r) for r in ev.rows], WIDTHS)
-    for note in (formula_vi(ev.formula), SOURCE_VI, NOTE_VI):
-        write(doc, note, size=11, italic=True, align=JUSTIFY, after=4)
+    for i, note in enumerate((formula_vi(ev.formula), SOURCE_VI, NOTE_VI)):
+        write(doc, note, size=11, italic=True, align=JUSTIFY, before=4 if i == 0 else 0, after=4)
 
 
 NOTE_VI = (
