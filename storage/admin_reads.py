@@ -31,8 +31,9 @@ class Account:
     tokens: int
 
 
-def accounts(session: Session) -> list[Account]:
-    """Every account with its live session and API token counts (unsorted: the page sorts)."""
+def accounts(session: Session, user_id: int | None = None) -> list[Account]:
+    """Every account (or the one of `user_id`) with its live session and API token counts
+    (unsorted: the page sorts)."""
     sessions = (
         sa.select(SessionRow.user_id, sa.func.count().label("n"))
         .group_by(SessionRow.user_id)
@@ -61,11 +62,14 @@ def accounts(session: Session) -> list[Account]:
         .outerjoin(sessions, sessions.c.user_id == UserRow.id)
         .outerjoin(tokens, tokens.c.user_id == UserRow.id)
     )
+    if user_id is not None:
+        stmt = stmt.where(UserRow.id == user_id)
     return [Account(*row) for row in session.execute(stmt)]
 
 
 def account(session: Session, user_id: int) -> Account | None:
-    return next((a for a in accounts(session) if a.id == user_id), None)
+    found = accounts(session, user_id)
+    return found[0] if found else None
 
 
 def user_by_id(session: Session, user_id: int) -> UserRow | None:

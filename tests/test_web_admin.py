@@ -138,6 +138,8 @@ def test_disable_ends_session_and_tokens_enable_lets_log_in(
     assert login(client(base), "ngoaivu").status_code == 401
     self_lock = post(admin, page, f"/admin/users/{uid(db, 'quantri')}/disable")
     assert self_lock.status_code == 422 and "Không thể tự khóa" in self_lock.text
+    locked = post(admin, page, f"{page}/token", token_name="phần mềm một cửa")
+    assert locked.status_code == 422 and "mở khóa trước khi tạo khóa API" in locked.text
     assert post(admin, page, f"{page}/enable").status_code == 303
     assert client(base, "ngoaivu").get("/agency").status_code == 200
     assert api_me(base, world.tokens["ngoaivu"]) == 401  # tokens stay revoked

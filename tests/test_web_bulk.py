@@ -220,3 +220,17 @@ def test_api_bulk(app, db: Database, world: World) -> None:  # type: ignore[no-u
     schema = api.get("/api/openapi.json").json()
     assert "/api/tasks/bulk" in schema["paths"]
     assert "409" in schema["paths"]["/api/tasks/bulk"]["post"]["responses"]
+
+
+def test_extensions_not_decided_in_bulk_when_the_leader_decides(
+    db: Database, world: World, tmp_path: Path
+) -> None:
+    app = create_app(Settings(upload_dir=tmp_path, extension_decider="leader"), db)
+    ids = world.tasks["so-ngoai-vu"][:1]
+    with db.write() as s:
+        task_ops.request_extension(
+            s, ids[0], version=None, actor=lead(world), proposed=date(2025, 3, 14), reason="Chờ"
+        )
+    answer = bulk(logged_in(app), "extend", ids, decision="approve")
+    assert answer.status_code == 422 and "Gia hạn do lãnh đạo UBND tỉnh quyết định" in answer.text
+    assert tasks(db, ids)[ids[0]].deadline == date(2024, 12, 31)

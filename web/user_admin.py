@@ -128,6 +128,8 @@ def reset_password(session: Session, user_id: int, password: str, actor: str,
 
 def new_token(session: Session, user_id: int, name: str, actor: str, at: datetime) -> str:
     user = existing(session, user_id)
+    if not user.active:
+        raise AdminError(f"Tài khoản “{user.username}” đã bị khóa: mở khóa trước khi tạo khóa API.")
     name = name.strip()
     if not name or len(name) > 100:
         raise AdminError("Cần đặt tên cho khóa (tối đa 100 ký tự), ví dụ “phần mềm một cửa”.",
