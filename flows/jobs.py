@@ -69,7 +69,8 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
         result = describe(session, plan(session, now, policy, tz), tz)
         send_at = send_moment(now, policy, days.is_working, tz)
         cfg = MailConfig(
-            settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy, tz
+            settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy, tz,
+            max_lines=settings.digest_max_tasks,
         )
         outbox_ids = compose(session, result, cfg, now)
         awaiting = enqueue_awaiting(session, result.today, cfg, now) if result.anchors else []

@@ -52,6 +52,7 @@ class MailConfig:
     send_at: datetime  # when the digest may go out (working hours of a working day)
     policy: p.ReminderPolicy
     tz: ZoneInfo = TIMEZONE  # the send day is send_at's date here
+    max_lines: int = 20  # tasks listed; the rest are counted and linked to
 
     @property
     def domain(self) -> str:
