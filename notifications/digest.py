@@ -10,29 +10,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import formataddr, parseaddr
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
 from notifications import policy as p
+from notifications.digest_lines import body
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
-from notifications.sweep import Lines, NewReminder, PlanResult, TaskInfo
+from notifications.sweep import Lines, NewReminder, PlanResult
 from notifications.sweep_details import describe_digest
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
-
-# Sections in the order a digest shows them; a task sits in the first section it qualifies for.
-SECTIONS = {
-    "leader": "Nhiệm vụ quá hạn trên {leader} ngày làm việc (báo cáo Lãnh đạo UBND tỉnh)",
-    "head": "Nhiệm vụ của đơn vị quá hạn trên {head} ngày làm việc (báo cáo Thủ trưởng)",
-    "overdue": "Nhiệm vụ quá hạn chưa hoàn thành",
-    "due": "Nhiệm vụ đến hạn, sắp đến hạn",
-    "coordinate": "Nhiệm vụ đơn vị tham gia phối hợp",
-    "progress": "Đề nghị báo cáo tiến độ",
-}
 
 TEMPLATES = Environment(  # every mail's templates (digest, assignment notice)
     loader=PackageLoader("notifications", "templates"),
@@ -40,6 +32,7 @@ TEMPLATES = Environment(  # every mail's templates (digest, assignment notice)
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # shipped with the package: no stat() of the file at every mail
 )
 TEMPLATES.filters["vn_date"] = lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}" if d else "—"
 
@@ -58,14 +51,6 @@ class MailConfig:
     def domain(self) -> str:
         address = parseaddr(self.sender)[1]
         return address.rpartition("@")[2] or "dondoc.local"
-
-
-@dataclass(frozen=True)
-class Line:
-    task: TaskInfo
-    status: str
-    notes: tuple[str, ...]
-    url: str
 
 
 def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime) -> list[int]:
@@ -136,21 +121,20 @@ def _render(
     send_day: date, cfg: MailConfig,
 ) -> tuple[bytes, str, str]:  # fmt: skip
     """(MIME bytes, Message-ID, subject) of the digest; the Message-ID follows from `key`."""
-    sections = _sections(reminders, tasks, cfg)
-    count = sum(len(lines) for _, lines in sections)
+    lines = body(reminders, tasks, cfg.base_url, cfg.policy, cfg.max_lines)
     context = {
-        "name": _greeting(reminders), "slot": send_day, "sections": sections, "count": count,
-        "audience": _audience(reminders),
+        "name": _greeting(reminders), "slot": send_day, "sections": lines.sections,
+        "count": lines.total, "body": lines, "audience": _audience(reminders),
         "base_url": cfg.base_url,
     }  # fmt: skip
-    subject = f"Đôn đốc thực hiện nhiệm vụ: {count} nhiệm vụ cần quan tâm ({send_day:%d/%m/%Y})"
+    subject = f"Đôn đốc thực hiện nhiệm vụ: {lines.summary} ({send_day:%d/%m/%Y})"
     message, message_id = build(
         Mail(
             sender=cfg.sender,
             to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
             subject=subject,
-            text=TEMPLATES.get_template("digest.txt.j2").render(context),
-            html=TEMPLATES.get_template("digest.html.j2").render(context),
+            text=_template("digest.txt.j2").render(context),
+            html=_template("digest.html.j2").render(context),
             date=cfg.send_at,
             id_key=key,
             domain=cfg.domain,
@@ -204,61 +188,6 @@ def _audience(reminders: list[NewReminder]) -> str:
     return "leader" if roles == {"leader"} else "head" if roles == {"head"} else "agency"
 
 
-def _section(reminder: NewReminder) -> str:
-    if reminder.role in ("leader", "head"):
-        return reminder.role
-    if reminder.role == "coordinator":
-        return "coordinate"
-    if reminder.kind in (p.PROGRESS_REQUEST, p.STALE):
-        return "progress"
-    return "overdue" if reminder.kind == p.OVERDUE else "due"
-
-
-def _sections(
-    reminders: list[NewReminder], tasks: Lines, cfg: MailConfig
-) -> list[tuple[str, list[Line]]]:
-    order = list(SECTIONS)
-    per_task: dict[tuple[int, int], list[NewReminder]] = defaultdict(list)
-    for reminder in reminders:
-        per_task[reminder.subject].append(reminder)
-    grouped: dict[str, list[Line]] = defaultdict(list)
-    for (task_id, seq), items in per_task.items():
-        task = tasks[task_id, seq]
-        section = min((_section(r) for r in items), key=order.index)
-        notes = tuple(sorted({_note(r, task) for r in items} - {""}))
-        url = f"{cfg.base_url.rstrip('/')}/tasks/{task_id}"
-        grouped[section].append(Line(task, _status(task), notes, url))
-    title = {
-        k: v.format(leader=cfg.policy.leader_after, head=cfg.policy.head_after)
-        for k, v in SECTIONS.items()
-    }
-    return [
-        (
-            title[s],
-            sorted(
-                grouped[s],
-                key=lambda ln: (ln.task.deadline or date.max, ln.task.id, ln.task.period_seq),
-            ),
-        )
-        for s in order
-        if grouped[s]
-    ]
-
-
-def _status(task: TaskInfo) -> str:
-    if task.delta is None:
-        return "Thường xuyên"
-    if task.delta < 0:
-        return f"Còn {-task.delta} ngày làm việc"
-    if task.delta == 0:
-        return "Đến hạn hôm nay"
-    return f"Quá hạn {task.delta} ngày làm việc"
-
-
-def _note(reminder: NewReminder, task: TaskInfo) -> str:
-    if reminder.kind == p.STALE:
-        since = task.last_progress_on
-        return f"Chưa báo cáo tiến độ từ {since:%d/%m/%Y}" if since else "Chưa báo cáo tiến độ"
-    if reminder.kind == p.PROGRESS_REQUEST:
-        return "Đề nghị báo cáo tiến độ định kỳ"
-    return ""
+@lru_cache(maxsize=8)
+def _template(name: str) -> Template:
+    return TEMPLATES.get_template(name)

@@ -85,6 +85,7 @@ class NewReminder:
     slot: date
     role: str
     period_seq: int = 0
+    agency_code: str | None = None  # the agency it is mailed for (None: a leader's escalation)
 
     @property
     def subject(self) -> tuple[int, int]:
