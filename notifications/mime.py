@@ -23,7 +23,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 _CONTROL = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
 _ID_UNSAFE = re.compile(r"[^\w.-]")
 CRLF = "\r\n"
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END = re.compile(r"\r\n?")
 
 
 def header_safe(value: str) -> str:
@@ -89,9 +89,9 @@ def _written(mail: Mail, message_id: str) -> bytes:
 
 
 def _text_part(text: str, subtype: str) -> bytes:
-    # Canonical text (RFC 2046): CRLF line ends inside the base64, as EmailMessage wrote them.
-    text = _LINE_END.sub(CRLF, text)
-    data = (text if text.endswith(CRLF) else text + CRLF).encode("utf-8")
+    # Line ends are LF inside the base64, as EmailMessage.set_content stores them.
+    text = _LINE_END.sub("\n", text)
+    data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
     body = base64.encodebytes(data).replace(b"\n", b"\r\n")
     return (f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
             "Content-Transfer-Encoding: base64\r\n\r\n").encode("ascii") + body  # fmt: skip
