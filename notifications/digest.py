@@ -21,7 +21,7 @@ from directives.calendar import TIMEZONE
 from notifications import policy as p
 from notifications.digest_lines import body
 from notifications.mime import Mail, build, header_safe
-from notifications.outbox import enqueue
+from notifications.outbox import enqueue, enqueue_new
 from notifications.sweep import Lines, NewReminder, PlanResult
 from notifications.sweep_details import describe_digest
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
@@ -67,10 +67,45 @@ def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime
     by_recipient: dict[str, list[NewReminder]] = defaultdict(list)
     for reminder in result.reminders:
         by_recipient[reminder.recipient].append(reminder)
-    ids = []
+    send_day = cfg.send_at.astimezone(cfg.tz).date()
+    ids = _new_digests(session, by_recipient, result, send_day, cfg, now)
     for recipient, reminders in sorted(by_recipient.items()):
-        ids.append(_enqueue_digest(session, recipient, reminders, result, cfg, now))
-    return ids
+        if recipient not in ids:  # a digest of the day exists already: merge, or the next one
+            ids[recipient] = _enqueue_digest(session, recipient, reminders, result, cfg, now)
+    links = [{"rid": r.id, "oid": ids[r.recipient]} for r in result.reminders]
+    if links:
+        reminder = ReminderRow.__table__
+        session.execute(
+            sa.update(reminder)
+            .where(reminder.c.id == sa.bindparam("rid"))
+            .values(outbox_id=sa.bindparam("oid")),
+            links,
+        )
+    return [ids[r] for r in sorted(by_recipient)]
+
+
+def _new_digests(
+    session: Session, by_recipient: dict[str, list[NewReminder]], result: PlanResult,
+    send_day: date, cfg: MailConfig, now: datetime,
+) -> dict[str, int]:  # fmt: skip
+    """The first digest of the day of every recipient who has none yet, rendered and inserted
+    in a few statements; their ids by recipient. A key a concurrent sweep took in between is
+    left out, so the caller merges into that row."""
+    keys = {digest_key(r, send_day): r for r in by_recipient}
+    taken = set(session.scalars(sa.select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
+    mails = []
+    for key, recipient in sorted(keys.items()):
+        if key in taken:
+            continue
+        message, message_id, subject = _render(
+            key, recipient, by_recipient[recipient], result.tasks, send_day, cfg
+        )
+        mails.append({"key": key, "recipient": recipient, "subject": subject,
+                      "message": message, "message_id": message_id})  # fmt: skip
+    inserted = enqueue_new(
+        session, mails, kind="digest", slot=send_day, now=now, not_before=cfg.send_at
+    )
+    return {keys[key]: outbox_id for key, outbox_id in inserted.items()}
 
 
 def digest_key(recipient: str, send_day: date, n: int = 1) -> str:
@@ -100,12 +135,6 @@ def _enqueue_digest(
             break
     else:
         raise RuntimeError(f"too many digests to {recipient} on {send_day}")
-    session.execute(
-        sa.update(ReminderRow)
-        .where(ReminderRow.id.in_([r.id for r in reminders]))
-        .values(outbox_id=outbox_id)
-        .execution_options(synchronize_session=False)
-    )
     return outbox_id
 
 
