@@ -19,6 +19,7 @@ from email.header import Header, decode_header, make_header
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
 
 _CONTROL = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
 _ID_UNSAFE = re.compile(r"[^\w.-]")
@@ -57,7 +58,7 @@ def build(mail: Mail) -> tuple[bytes, str]:
     """The serialised message (CRLF line ends) and its Message-ID."""
     # Not email.utils.make_msgid: it adds time and pid, and retries must share one id.
     message_id = f"<{_ID_UNSAFE.sub('-', mail.id_key)}@{mail.domain}>"
-    addresses = [parseaddr(header_safe(a))[1] for a in (mail.sender, mail.to, mail.reply_to) if a]
+    addresses = [_address(a) for a in (mail.sender, mail.to, mail.reply_to) if a]
     if mail.attachments or not all(a.isascii() for a in [*addresses, message_id]):
         return _email_message(mail, message_id), message_id
     return _written(mail, message_id), message_id
@@ -110,6 +111,7 @@ def _encoded_words(value: str, size: int = 14) -> str:
     return (CRLF + " ").join(f"=?utf-8?b?{base64.b64encode(w).decode('ascii')}?=" for w in words)
 
 
+@lru_cache(maxsize=4096)  # the sender and reply-to are the same in every mail of a sweep
 def _address(value: str) -> str:
     """One address, its display name quoted, or encoded as one RFC 2047 word: split words would
     be joined with a space by some readers (Python's own address parser) and without by others."""
