@@ -97,7 +97,7 @@ def _new_digests(
     for key, recipient in sorted(keys.items()):
         if key in taken:
             continue
-        message, message_id, subject = _render(
+        message, message_id, subject = render(
             key, recipient, by_recipient[recipient], result.tasks, send_day, cfg
         )
         mails.append({"key": key, "recipient": recipient, "subject": subject,
@@ -145,7 +145,7 @@ def _locked(session: Session, key: str) -> sa.Row | None:
     return session.execute(stmt.with_for_update()).first()
 
 
-def _render(
+def render(
     key: str, recipient: str, reminders: list[NewReminder], tasks: Lines,
     send_day: date, cfg: MailConfig,
 ) -> tuple[bytes, str, str]:  # fmt: skip
@@ -177,7 +177,7 @@ def _insert(
     session: Session, key: str, recipient: str, reminders: list[NewReminder],
     tasks: Lines, send_day: date, cfg: MailConfig, now: datetime,
 ) -> int | None:  # fmt: skip
-    message, message_id, subject = _render(key, recipient, reminders, tasks, send_day, cfg)
+    message, message_id, subject = render(key, recipient, reminders, tasks, send_day, cfg)
     return enqueue(
         session, key=key, kind="digest", recipient=recipient, slot=send_day, subject=subject,
         message=message, message_id=message_id, now=now, not_before=cfg.send_at,
@@ -192,7 +192,7 @@ def _merge(
     old, old_tasks = describe_digest(session, outbox_id, result, cfg.tz)
     everything = old + reminders
     tasks = {**old_tasks, **result.tasks}
-    message, _, subject = _render(key, recipient, everything, tasks, send_day, cfg)
+    message, _, subject = render(key, recipient, everything, tasks, send_day, cfg)
     session.execute(
         sa.update(OutboxMessageRow)
         .where(OutboxMessageRow.outbox_id == outbox_id)
