@@ -49,8 +49,7 @@ class MailConfig:
 
     @property
     def domain(self) -> str:
-        address = parseaddr(self.sender)[1]
-        return address.rpartition("@")[2] or "dondoc.local"
+        return _domain(self.sender)
 
 
 def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime) -> list[int]:
@@ -215,6 +214,11 @@ def _greeting(reminders: list[NewReminder]) -> str:
 def _audience(reminders: list[NewReminder]) -> str:
     roles = {r.role for r in reminders}
     return "leader" if roles == {"leader"} else "head" if roles == {"head"} else "agency"
+
+
+@lru_cache(maxsize=64)
+def _domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "dondoc.local"
 
 
 @lru_cache(maxsize=8)
