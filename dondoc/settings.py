@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     send_time: time = time(7, 30)  # reminders go out at this local time on working days
     base_url: str = "http://127.0.0.1:8000"
+    # A digest lists this many tasks, the most urgent first, and links to the agency's list for
+    # the rest (its subject and first line count them all).
+    digest_max_tasks: int = Field(default=20, ge=1)
     # Signs session cookies and CSRF tokens: no default; `dondoc init --secret-key` writes one.
     secret_key: SecretStr = SecretStr("")
     # Sessions kept on the server (table `sessions`): ended after this long without a request,
