@@ -1,7 +1,10 @@
-"""Delivery benchmark: 10,000 stored digests to a loopback sink running in another process.
+"""Delivery benchmark: 10,000 stored digests to a loopback sink running in another process, and
+the real operating point: about 60 digests of realistic size (a province's agencies, each
+digest rendered by the sweep's own code with `digest_max_tasks` lines).
 
-`python -m bench.deliver [--url URL] [--messages 10000] [--connections 4] [--rounds 3]` prints
-JSON with messages per second for: dondoc's `deliver` (claim, send over K reused connections,
+`python -m bench.deliver [--url URL] [--messages 10000] [--connections 4] [--rounds 3]
+[--operating-point 60]` prints JSON with, for each of the two sizes, CPU ms per message and
+messages per second for: dondoc's `deliver` (claim, send over K reused connections,
 mark; its default batch size), a bare aiosmtplib loop sending the same pre-rendered messages
 over K connections, and a one-connection-per-message `smtplib` loop (on a sample), plus the
 ratios. All three talk to one sink process. Each round refills the outbox (ledger rows, and
@@ -33,8 +36,11 @@ import aiosmtplib
 import sqlalchemy as sa
 
 from notifications.delivery import deliver
+from notifications.digest import MailConfig, render
 from notifications.mime import Mail, build
+from notifications.policy import OVERDUE, ReminderPolicy
 from notifications.smtp import SmtpConfig
+from notifications.sweep import NewReminder, TaskInfo
 from storage.db import Database, utcnow
 from storage.migrate import upgrade
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
@@ -55,6 +61,38 @@ def messages(n: int) -> list[dict[str, Any]]:
                      "slot": date(2026, 1, 9), "subject": "Đôn đốc", "message": raw,
                      "message_id": mid, "status": "pending", "next_attempt_at": now,
                      "created_at": now, "attempts": 0})  # fmt: skip
+    return rows
+
+
+TOPICS = [
+    "Rà soát, tham mưu kế hoạch chuyển đổi số trong quản lý biên giới và cửa khẩu thông minh",
+    "Chủ trì, phối hợp với các sở, ngành liên quan hoàn thiện hồ sơ giải phóng mặt bằng dự án "
+    "đường cao tốc Đồng Đăng – Trà Lĩnh, báo cáo UBND tỉnh kết quả thực hiện",
+    "Báo cáo kết quả cải cách hành chính quý, đề xuất giải pháp tháo gỡ khó khăn, vướng mắc",
+    "Tổ chức hội nghị xúc tiến đầu tư, du lịch cộng đồng gắn với xây dựng nông thôn mới",
+]
+
+
+def realistic(n: int, lines: int) -> list[dict[str, Any]]:
+    """`n` digests as the sweep renders them (notifications.digest.render), `lines` tasks each,
+    overdue and due soon, with the setting's cut and links."""
+    now, day = utcnow(), date(2026, 1, 9)
+    cfg = MailConfig(FROM, "theodoi@langson.example.org", "https://dondoc.langson.example.org",
+                     now, ReminderPolicy(), max_lines=lines)  # fmt: skip
+    rows = []
+    for i in range(n):
+        rcpt = f"so{i}@langson.example.org"
+        tasks = {(t, 0): TaskInfo(t, f"{t % 9 + 1}.{t % 4 + 1}", TOPICS[t % len(TOPICS)],
+                                  day - timedelta(days=t % 30 - 5), t % 30 - 5, day,
+                                  f"Sở số {i}", f"Thông báo {40 + t % 7}/TB-UBND", day)
+                 for t in range(i * 100, i * 100 + lines + 5)}  # fmt: skip
+        reminders = [NewReminder(t, t, rcpt, f"Sở số {i}", OVERDUE, day, "lead", 0, f"so-{i}")
+                     for t, _ in tasks]  # fmt: skip
+        key = f"digest:{rcpt}:{day.isoformat()}"
+        raw, mid, subject = render(key, rcpt, reminders, tasks, day, cfg)
+        rows.append({"key": key, "kind": "digest", "recipient": rcpt, "slot": day,
+                     "subject": subject, "message": raw, "message_id": mid, "status": "pending",
+                     "next_attempt_at": now, "created_at": now, "attempts": 0})  # fmt: skip
     return rows
 
 
@@ -137,31 +175,54 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--sample", type=int, default=1_000, help="smtplib loop sample size")
     parser.add_argument("--rounds", type=int, default=1, help="repeat; medians are reported")
+    parser.add_argument(
+        "--operating-point",
+        type=int,
+        default=60,
+        help="realistic digests in the second measurement (a day's mail)",
+    )
+    parser.add_argument("--lines", type=int, default=20, help="tasks listed per realistic digest")
     args = parser.parse_args()
     sink = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink"], stdout=subprocess.PIPE,
                             text=True)  # fmt: skip
     port = int(sink.stdout.readline())
-    rows, db = messages(args.messages), Database(args.url)
+    db = Database(args.url)
     cfg = SmtpConfig("127.0.0.1", port, FROM, connections=args.connections, timeout=30)
-    rounds = [one_round(db, rows, cfg, args.sample, sink.pid, r % 2 == 0)
-              for r in range(args.rounds)]  # fmt: skip
+    sizes = {"throughput": messages(args.messages),
+             "operating_point": realistic(args.operating_point, args.lines)}  # fmt: skip
+    out = {name: scenario(db, rows, cfg, min(args.sample, len(rows)), sink.pid, args.rounds)
+           for name, rows in sizes.items()}  # fmt: skip
     sink.terminate()
     counted = json.loads(sink.communicate(timeout=60)[0].strip().splitlines()[-1])
-    ratio = {f"vs_{k}": [r["dondoc_deliver"]["rate"] / r[k]["rate"] for r in rounds]
-             for k in ("bare_aiosmtplib", "smtplib_per_message")}  # fmt: skip
     print(json.dumps({
-        "dialect": db.dialect, "messages": args.messages, "connections": args.connections,
-        "message_bytes": len(rows[0]["message"]), "rounds": args.rounds,
-        "messages_per_second": {k: round(median(r[k]["rate"] for r in rounds), 1)
-                                for k in rounds[0]},
-        **{k: round(median(v), 2) for k, v in ratio.items()},
+        "dialect": db.dialect, "connections": args.connections, "rounds": args.rounds,
+        "dondoc_cpu_ms_per_message": {k: v["cpu_ms_per_message"]["dondoc_deliver"]["cpu_ms"]
+                                      for k, v in out.items()},
+        **out["throughput"], "operating_point": out["operating_point"],
         "target_vs_bare_aiosmtplib": 0.8,
         "resends_per_crash_at_most": args.connections,  # one per open connection
-        "per_round": {k: [round(x, 2) for x in v] for k, v in ratio.items()},
-        "cpu_ms_per_message": {k: {m: round(median(r[k][m] for r in rounds), 2)
-                                   for m in ("cpu_ms", "sink_cpu_ms")} for k in rounds[0]},
         "sink": counted, "at": datetime.now().isoformat(timespec="seconds"),
     }, indent=2))  # fmt: skip
+
+
+def scenario(db: Database, rows: list[dict[str, Any]], cfg: SmtpConfig, sample: int, sink: int,
+             rounds: int) -> dict[str, Any]:  # fmt: skip
+    """Rounds of dondoc vs the bare loop (alternating order) on `rows`: medians."""
+    runs = [one_round(db, rows, cfg, sample, sink, r % 2 == 0) for r in range(rounds)]
+    ratio = {f"vs_{k}": [r["dondoc_deliver"]["rate"] / r[k]["rate"] for r in runs]
+             for k in ("bare_aiosmtplib", "smtplib_per_message")}  # fmt: skip
+    sizes = sorted(len(r["message"]) for r in rows)
+    return {
+        "messages": len(rows), "message_bytes": sizes[len(sizes) // 2],
+        "messages_per_second": {k: round(median(r[k]["rate"] for r in runs), 1)
+                                for k in runs[0]},
+        **{k: round(median(v), 2) for k, v in ratio.items()},
+        "per_round": {k: [round(x, 2) for x in v] for k, v in ratio.items()},
+        "cpu_ms_per_message": {k: {m: round(median(r[k][m] for r in runs), 2)
+                                   for m in ("cpu_ms", "sink_cpu_ms")} for k in runs[0]},
+        "seconds": {k: round(median(len(rows) / r[k]["rate"] for r in runs), 3)
+                    for k in runs[0]},
+    }  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,23 +1,26 @@
-"""Sweep benchmark: N open tasks, exactly `--due` of them due, against a bare INSERT … SELECT floor.
+"""Sweep benchmark: N open tasks, exactly `--due` of them due, against the committed write bound.
 
 Run `python -m bench.sweep --url sqlite:////tmp/sweep.db --tasks 1000000` (or a postgresql://
-URL; the database is created when missing). Prints one JSON object: seconds of the floor (the
-same due rows copied into a scratch table), of plan only (reminders + next dates written, in its
-own transaction), of describe (reading what the digests show about the new reminders) and of the
-whole sweep (plan + describe + digests rendered and enqueued), their ratios to the floor, and the
-peak RSS of a child process that only measures. The filled database is reused when it already
-holds N tasks. Each run resets the due rows, so floor and plan see the same database state.
+URL; the database is created when missing). Prints one JSON object, medians first: seconds of
+the write bound (the yardstick), of plan only (reminders + next dates written, in its own
+transaction), of describe (reading what the digests show about the new reminders) and of the
+whole sweep in this process (plan + describe + digests rendered and enqueued), their ratios
+(targets: plan ≤ 1.5× the write bound, sweep ≤ 2× plan), and the peak RSS of a real
+`dondoc sweep --at …` process run on the same state (ru_maxrss of the waited children). The
+filled database is reused when it already holds N tasks. Each measurement starts from the same
+reset state; the write bound and the plan alternate which goes first from run to run.
 
-Two yardsticks between the floor and the plan show what the floor leaves out: `unique_only`
-(the floor's rows into a scratch table with only the reminder's unique key, insert-if-absent)
-and `write_bound` (a reminder row per due task into the real table and every next date moved,
-committed, no policy). Both are writes the issue itself asks the plan to make.
+The write bound is what any plan must commit, with no policy: the very reminder rows the plan
+wrote (same count, same unique keys, read back from a first plan and kept aside), inserted
+insert-if-absent into the real `reminder` table (its unique index and foreign keys) with their
+ids returned, and `next_reminder_on` moved for every due task, in one committed transaction.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -107,58 +110,57 @@ def reset(db: Database, due: int, day: date) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
-COLUMNS = "task_id INTEGER, recipient VARCHAR(200), kind VARCHAR(30), slot DATE"
-DUE_ROWS = ("SELECT id, 'x@example.org', 'overdue', next_reminder_on FROM task "
-            "WHERE next_reminder_on <= :today")  # fmt: skip
+KEY_COLUMNS = "task_id, period_seq, recipient, kind, slot, role, agency_id"
 
 
-def _scratch_insert(db: Database, day: date, table: str, ddl: str, suffix: str = "") -> float:
-    """Seconds of one committed INSERT … SELECT of the due rows into a new scratch table."""
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
-        conn.exec_driver_sql(f"CREATE TABLE {table} ({ddl})")
-        conn.commit()
-        started = time.perf_counter()
-        with conn.begin():
-            insert = sa.text(f"INSERT INTO {table} {DUE_ROWS}{suffix}").bindparams(TODAY)
-            conn.execute(insert, {"today": day})
-        seconds = time.perf_counter() - started
-        conn.exec_driver_sql(f"DROP TABLE {table}")
-        conn.commit()
-    return seconds
+def keep_keys(db: Database) -> int:
+    """Copy the reminders a plan wrote into `bench_keys` (untimed): the write bound's rows."""
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS bench_keys")
+        conn.exec_driver_sql(f"CREATE TABLE bench_keys AS SELECT {KEY_COLUMNS} FROM reminder")
+        return conn.exec_driver_sql("SELECT count(*) FROM bench_keys").scalar_one()
 
 
-def floor(db: Database, day: date) -> float:
-    """The issue's floor: the due rows copied by one INSERT … SELECT into a bare scratch table."""
-    return _scratch_insert(db, day, "scratch", COLUMNS)
-
-
-def unique_only(db: Database, day: date) -> float:
-    """The floor's rows into a scratch table carrying only the reminder's unique key, insert-if-
-    absent: what the issue's own "unique key, insert-if-absent" adds to the floor, no more."""
-    ddl = f"{COLUMNS}, UNIQUE (task_id, recipient, kind, slot)"
-    return _scratch_insert(db, day, "scratch_unique", ddl, " ON CONFLICT DO NOTHING")
+def drop_keys(db: Database) -> None:
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS bench_keys")
 
 
 def write_bound(db: Database, day: date, now: datetime) -> float:
-    """Not the floor, a yardstick beside it: the bare writes every plan has to make, with no
-    policy. One reminder row per due task into the real `reminder` table (its unique index and
-    foreign keys) and `next_reminder_on` moved (the task table's indexes), committed as the plan
-    is. The caller resets the database afterwards."""
+    """Seconds to commit the plan's own reminder rows (from `bench_keys`) insert-if-absent on
+    the reminder's unique key, ids returned, and every due task's next date moved. The caller
+    resets the database afterwards."""
     insert = sa.text(
-        "INSERT INTO reminder (task_id, recipient, kind, slot, role, created_at) "
-        "SELECT id, 'x@example.org', 'overdue', next_reminder_on, 'lead', :now FROM task "
-        "WHERE next_reminder_on <= :today"
-    ).bindparams(sa.bindparam("now", type_=UTCDateTime()), sa.bindparam("today", type_=sa.Date()))
-    move = sa.text("UPDATE task SET next_reminder_on = :far WHERE next_reminder_on <= :today")
+        f"INSERT INTO reminder ({KEY_COLUMNS}, created_at) SELECT {KEY_COLUMNS}, :now "
+        "FROM bench_keys WHERE true "
+        "ON CONFLICT (task_id, period_seq, recipient, kind, slot) DO NOTHING RETURNING id"
+    ).bindparams(sa.bindparam("now", type_=UTCDateTime()))
+    move = sa.text(
+        "UPDATE task SET next_reminder_on = :far WHERE next_reminder_on <= :today"
+    ).bindparams(sa.bindparam("far", type_=sa.Date()), TODAY)
     with db.engine.connect() as conn:
         started = time.perf_counter()
         with conn.begin():
-            conn.execute(insert, {"now": now, "today": day})
-            conn.execute(move.bindparams(sa.bindparam("far", type_=sa.Date()),
-                                         sa.bindparam("today", type_=sa.Date())),
-                         {"far": FAR, "today": day})  # fmt: skip
+            conn.execute(insert, {"now": now}).scalars().all()
+            conn.execute(move, {"far": FAR, "today": day})
         return time.perf_counter() - started
+
+
+def timed_plan(db: Database, now: datetime) -> tuple[float, Any]:
+    started = time.perf_counter()
+    with db.write() as s:
+        planned = plan(s, now)
+    return time.perf_counter() - started, planned
+
+
+def sweep_process(url: str, now: datetime) -> float:
+    """Seconds of a real `dondoc sweep` process (start-up included); its peak RSS is read by
+    the caller from the waited children."""
+    env = {**os.environ, "DONDOC_DATABASE_URL": url}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "dondoc", "sweep", "--at", now.isoformat(), "--json"],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    return time.perf_counter() - started
 
 
 def measure(url: str, due: int, runs: int) -> dict[str, Any]:
@@ -166,41 +168,48 @@ def measure(url: str, due: int, runs: int) -> dict[str, Any]:
     day = bench_day()
     now = datetime.combine(day, clock(7, 30), TIMEZONE)
     settings = Settings(database_url=url)
-    floors, uniques, bounds, plans, details, sweeps = [], [], [], [], [], []
+    reset(db, due, day)
+    timed_plan(db, now)
+    key_rows = keep_keys(db)
+    bounds, plans, details, sweeps, processes = [], [], [], [], []
     result: dict[str, Any] = {}
-    for _ in range(runs):
-        reset(db, due, day)
-        floors.append(floor(db, day))
-        uniques.append(unique_only(db, day))
-        bounds.append(write_bound(db, day, now))
-        reset(db, due, day)
-        started = time.perf_counter()
-        with db.write() as s:
-            planned = plan(s, now)
-        plans.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        with db.read() as s:
-            describe(s, planned)
-        details.append(time.perf_counter() - started)
+    for run in range(runs):
+        order = ("bound", "plan") if run % 2 == 0 else ("plan", "bound")
+        for step in order:
+            reset(db, due, day)
+            if step == "bound":
+                bounds.append(write_bound(db, day, now))
+                continue
+            seconds, planned = timed_plan(db, now)
+            plans.append(seconds)
+            started = time.perf_counter()
+            with db.read() as s:
+                describe(s, planned)
+            details.append(time.perf_counter() - started)
         reset(db, due, day)
         started = time.perf_counter()
         result = sweep(db, settings, now)
         sweeps.append(time.perf_counter() - started)
-    f, u, b, p, d, w = (
-        statistics.median(x) for x in (floors, uniques, bounds, plans, details, sweeps)
-    )
+    reset(db, due, day)
+    db.dispose()
+    processes.append(sweep_process(url, now))
+    drop_keys(db)
+    b, p, d, w = (statistics.median(x) for x in (bounds, plans, details, sweeps))
     return {
-        "dialect": db.dialect, "due": due, "tasks_read": result["tasks_read"],
-        "reminders": result["reminders"], "digests": result["digests"],
-        "planned_reminders": len(planned.reminder_ids), "floor_s": round(f, 4),
-        "plan_s": round(p, 4), "describe_s": round(d, 4), "sweep_s": round(w, 4),
-        "plans_s": [round(x, 4) for x in plans], "floors_s": [round(x, 4) for x in floors],
-        "unique_only_s": round(u, 4), "unique_only_vs_floor": round(u / f, 2),
-        "write_bound_s": round(b, 4), "write_bound_vs_floor": round(b / f, 2),
-        "plan_vs_floor": round(p / f, 2),
-        "plan_vs_write_bound": round(p / b, 2),
-        "sweep_vs_floor": round(w / f, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "dialect": db.dialect, "due": due,
+        "plan_vs_write_bound": round(p / b, 2), "sweep_vs_plan": round(w / p, 2),
+        "targets": {"plan_vs_write_bound": 1.5, "sweep_vs_plan": 2.0},
+        "write_bound_s": round(b, 4), "plan_s": round(p, 4), "describe_s": round(d, 4),
+        "sweep_s": round(w, 4),
+        "sweep_process_s": round(processes[0], 4),
+        "sweep_process_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "tasks_read": result["tasks_read"], "reminders": result["reminders"],
+        "write_bound_rows": key_rows, "digests": result["digests"],
+        "runs": runs, "first_of_each_run": ["write_bound" if r % 2 == 0 else "plan"
+                                            for r in range(runs)],
+        "write_bounds_s": [round(x, 4) for x in bounds], "plans_s": [round(x, 4) for x in plans],
+        "sweeps_s": [round(x, 4) for x in sweeps],
     }  # fmt: skip
 
 

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy.exc import OperationalError
 
 from directives.agencies import AgencyFileError
 from dondoc import cli_tasks
 from dondoc.errors import UserError
+from dondoc.settings import settings_problem
 from dondoc.wiring import database
 from storage.agencies import read_agency_file, shipped_agency_file
 from storage.db import DatabaseURLError
@@ -133,4 +136,9 @@ def main() -> None:
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         typer.echo(f"error: database unreachable or not initialised: {reason}", err=True)
+        sys.exit(2)
+    except (ValidationError, SettingsError) as exc:  # a bad DONDOC_* value, from any command
+        if isinstance(exc, ValidationError) and exc.title != "Settings":
+            raise
+        typer.echo(f"error: {settings_problem(exc)}", err=True)
         sys.exit(2)

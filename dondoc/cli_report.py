@@ -10,6 +10,13 @@ from typing import Annotated
 import typer
 
 from dondoc.cli_common import parse_as_of
+from dondoc.cli_evaluation import (
+    EVALUATION_HELP,
+    EvaluationState,
+    build_evaluation,
+    check_window,
+    evaluation_formula,
+)
 from dondoc.errors import UserError
 from dondoc.wiring import database
 from reports.periods import Cutoff, PeriodKind
@@ -45,6 +52,11 @@ def report(
             "--agency-at", help="count a task under its agency at the as-of date, or then"
         ),
     ] = AgencyAt.ASOF,
+    evaluation: Annotated[str | None, typer.Option(help=EVALUATION_HELP)] = None,
+    evaluation_state: Annotated[
+        EvaluationState,
+        typer.Option(help="evaluation: tasks' state at the window's end or at --as-of"),
+    ] = EvaluationState.END,
     verify: Annotated[
         bool,
         typer.Option(
@@ -58,6 +70,9 @@ def report(
 
     day = parse_as_of(as_of)
     _check_output(out)
+    formula = evaluation_formula() if evaluation else None
+    if evaluation:
+        check_window(evaluation, cutoff, day, fmt.value)
     with database().read() as session:
         try:
             scope = resolve_scope(session, leader=leader, agency=agency, directive=directive)
@@ -68,13 +83,19 @@ def report(
         annex = all_tasks(session, day, scope) if scope.directive_id is not None else []
         if verify:
             _verify(session, day, scope)
+        ranked = None
+        if evaluation and formula:
+            ranked = build_evaluation(
+                session, evaluation, cutoff, day, evaluation_state, scope, formula
+            )
     try:
-        _write(rollup, fmt, out, annex)
+        _write(rollup, fmt, out, annex, ranked)
     except OutputError as exc:
         raise UserError(f"--out {exc}") from None
     typer.echo(
         f"{out}: {fmt.value}, {rollup.period.label}, {rollup.totals.total} nhiệm vụ, "
         f"{rollup.totals.open_overdue} quá hạn"
+        + (f"; đánh giá {ranked.period.label}: {len(ranked.rows)} cơ quan" if ranked else "")
     )
 
 
@@ -99,7 +120,7 @@ def _check_output(out: Path) -> None:
         raise UserError(f"--out {out}: folder {folder} does not exist")
 
 
-def _write(rollup, fmt: ReportFormat, out: Path, annex: list) -> None:  # type: ignore[no-untyped-def]
+def _write(rollup, fmt: ReportFormat, out: Path, annex: list, ranked=None) -> None:  # type: ignore[no-untyped-def]
     if fmt == ReportFormat.HTML:
         from reports.html import write_html
 
@@ -107,11 +128,11 @@ def _write(rollup, fmt: ReportFormat, out: Path, annex: list) -> None:  # type: 
     elif fmt == ReportFormat.DOCX:
         from reports.docx_report import write_docx
 
-        write_docx(rollup, out, tasks=annex)
+        write_docx(rollup, out, tasks=annex, evaluation=ranked)
     else:
         from reports.xlsx_report import write_xlsx
 
-        write_xlsx(rollup, out)
+        write_xlsx(rollup, out, evaluation=ranked)
 
 
 def register_commands(app: typer.Typer) -> None:

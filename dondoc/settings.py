@@ -5,12 +5,13 @@ A leaf module: it imports nothing of ours, so web/, flows/, reports/, notificati
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -27,6 +28,42 @@ class ExtensionDecider(StrEnum):
     LEADER = "leader"  # the leader who concluded the directive, on the secretariat's proposal
 
 
+class EvaluationFormula(BaseModel):
+    """Công thức chấm điểm, xếp loại cơ quan (reports.evaluation): weights and grade thresholds.
+
+    score = 100 × (on_time·đúng hạn + late·quá hạn đã xong + overdue·quá hạn chưa xong) / đã đến
+    hạn − min(per_day_late × số ngày làm việc chậm bình quân, max_day_penalty), kept in 0…100.
+    The grade thresholds 90 / 75 / 50 follow QĐ 1748/QĐ-UBND (2018) of Đắk Nông; the weights
+    are ours (README, "Đánh giá, xếp loại cơ quan"). Set as JSON: DONDOC_EVALUATION='{"late":
+    0.3, "excellent": 95}'.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    on_time: float = Field(default=1.0, ge=0, le=1)
+    late: float = Field(default=0.5, ge=0, le=1)
+    overdue: float = Field(default=0.0, ge=0, le=1)
+    per_day_late: float = Field(default=1.0, ge=0, le=100)
+    max_day_penalty: float = Field(default=10.0, ge=0, le=100)
+    excellent: float = Field(default=90.0, gt=0, le=100)  # Hoàn thành xuất sắc nhiệm vụ
+    good: float = Field(default=75.0, gt=0, le=100)  # Hoàn thành tốt nhiệm vụ
+    passing: float = Field(default=50.0, gt=0, le=100)  # Hoàn thành nhiệm vụ
+    min_due: int = Field(default=1, ge=1, le=10_000)  # fewer due: Chưa đánh giá
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EvaluationFormula:
+        if not self.excellent > self.good > self.passing:
+            raise ValueError(
+                f"thresholds must fall: excellent ({self.excellent}) > good ({self.good})"
+                f" > passing ({self.passing})"
+            )
+        if not self.on_time >= self.late >= self.overdue:
+            raise ValueError(
+                f"weights must fall: on_time ({self.on_time}) ≥ late ({self.late})"
+                f" ≥ overdue ({self.overdue})"
+            )
+        return self
+
+
 class Settings(BaseSettings):
     """Every knob of a dondoc installation; `DONDOC_<NAME>` sets each one."""
 
@@ -36,6 +73,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     send_time: time = time(7, 30)  # reminders go out at this local time on working days
     base_url: str = "http://127.0.0.1:8000"
+    # A digest lists this many tasks, the most urgent first, and links to the agency's list for
+    # the rest (its subject and first line count them all).
+    digest_max_tasks: int = Field(default=20, ge=1)
     # Signs session cookies and CSRF tokens: no default; `dondoc init --secret-key` writes one.
     secret_key: SecretStr = SecretStr("")
     # Sessions kept on the server (table `sessions`): ended after this long without a request,
@@ -49,6 +89,7 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 10 * 1024 * 1024
     agency_file: Path | None = None  # default: the shipped Lạng Sơn registry
     extension_decider: ExtensionDecider = ExtensionDecider.SECRETARIAT
+    evaluation: EvaluationFormula = EvaluationFormula()  # DONDOC_EVALUATION, JSON
 
     # Reading a notice (directives.formats.ReadLimits): refused, with one message, past these.
     notice_max_bytes: int = 20 * 1024 * 1024  # the uploaded file
@@ -110,6 +151,22 @@ def check_secret_key(settings: Settings) -> None:
     problem = secret_key_problem(settings.secret_key.get_secret_value())
     if problem:
         raise WeakSecretKey(f"{problem}: {SECRET_KEY_HELP}")
+
+
+def settings_problem(exc: Exception) -> str:
+    """One line naming the bad setting(s) of a pydantic ValidationError or SettingsError."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):  # SettingsError: a value that is not JSON where JSON is expected
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"DONDOC_{field.group(1).upper()}" if field else "a DONDOC_ setting"
+        return f"{name}: not valid JSON ({exc})"
+    parts = []
+    for err in errors():
+        loc = [str(x) for x in err.get("loc", ())]
+        name = f"DONDOC_{loc[0].upper()}" if loc else "DONDOC_*"
+        name += f" {'.'.join(loc[1:])}" if len(loc) > 1 else ""
+        parts.append(f"{name}: {str(err.get('msg', '')).removeprefix('Value error, ')}")
+    return "; ".join(parts)
 
 
 def get_settings() -> Settings:

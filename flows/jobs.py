@@ -64,12 +64,18 @@ def sweep(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
     policy = reminder_policy(settings)
     tz = ZoneInfo(settings.timezone)
     with db.write() as session:
-        days = load_days(session)
+        days = load_days(session, around=now.astimezone(tz).date())
         periods.materialise_due(session, now.astimezone(tz).date())  # kỳ begun by today
         result = describe(session, plan(session, now, policy, tz), tz)
         send_at = send_moment(now, policy, days.is_working, tz)
         cfg = MailConfig(
-            settings.smtp_from, settings.smtp_reply_to, settings.base_url, send_at, policy, tz
+            settings.smtp_from,
+            settings.smtp_reply_to,
+            settings.base_url,
+            send_at,
+            policy,
+            tz,
+            max_lines=settings.digest_max_tasks,
         )
         outbox_ids = compose(session, result, cfg, now)
         awaiting = enqueue_awaiting(session, result.today, cfg, now) if result.anchors else []

@@ -145,7 +145,8 @@ def enqueue_assignment_notices(
     if not found:
         return []
     policy = ReminderPolicy(send_time=settings.send_time)
-    send_at = send_moment(now, policy, load_days(session).is_working, tz)
+    days = load_days(session, around=now.astimezone(tz).date())
+    send_at = send_moment(now, policy, days.is_working, tz)
     domain = parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "dondoc.local"
     ids = []
     for address, (name, lines) in sorted(found.items()):

@@ -10,29 +10,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import formataddr, parseaddr
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
 from notifications import policy as p
+from notifications.digest_lines import body
 from notifications.mime import Mail, build, header_safe
-from notifications.outbox import enqueue
-from notifications.sweep import Lines, NewReminder, PlanResult, TaskInfo
+from notifications.outbox import enqueue, enqueue_new
+from notifications.sweep import Lines, NewReminder, PlanResult
 from notifications.sweep_details import describe_digest
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
-
-# Sections in the order a digest shows them; a task sits in the first section it qualifies for.
-SECTIONS = {
-    "leader": "Nhiệm vụ quá hạn trên {leader} ngày làm việc (báo cáo Lãnh đạo UBND tỉnh)",
-    "head": "Nhiệm vụ của đơn vị quá hạn trên {head} ngày làm việc (báo cáo Thủ trưởng)",
-    "overdue": "Nhiệm vụ quá hạn chưa hoàn thành",
-    "due": "Nhiệm vụ đến hạn, sắp đến hạn",
-    "coordinate": "Nhiệm vụ đơn vị tham gia phối hợp",
-    "progress": "Đề nghị báo cáo tiến độ",
-}
 
 TEMPLATES = Environment(  # every mail's templates (digest, assignment notice)
     loader=PackageLoader("notifications", "templates"),
@@ -40,6 +32,7 @@ TEMPLATES = Environment(  # every mail's templates (digest, assignment notice)
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # shipped with the package: no stat() of the file at every mail
 )
 TEMPLATES.filters["vn_date"] = lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}" if d else "—"
 
@@ -52,19 +45,11 @@ class MailConfig:
     send_at: datetime  # when the digest may go out (working hours of a working day)
     policy: p.ReminderPolicy
     tz: ZoneInfo = TIMEZONE  # the send day is send_at's date here
+    max_lines: int = 20  # tasks listed; the rest are counted and linked to
 
     @property
     def domain(self) -> str:
-        address = parseaddr(self.sender)[1]
-        return address.rpartition("@")[2] or "dondoc.local"
-
-
-@dataclass(frozen=True)
-class Line:
-    task: TaskInfo
-    status: str
-    notes: tuple[str, ...]
-    url: str
+        return _domain(self.sender)
 
 
 def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime) -> list[int]:
@@ -81,10 +66,45 @@ def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime
     by_recipient: dict[str, list[NewReminder]] = defaultdict(list)
     for reminder in result.reminders:
         by_recipient[reminder.recipient].append(reminder)
-    ids = []
+    send_day = cfg.send_at.astimezone(cfg.tz).date()
+    ids = _new_digests(session, by_recipient, result, send_day, cfg, now)
     for recipient, reminders in sorted(by_recipient.items()):
-        ids.append(_enqueue_digest(session, recipient, reminders, result, cfg, now))
-    return ids
+        if recipient not in ids:  # a digest of the day exists already: merge, or the next one
+            ids[recipient] = _enqueue_digest(session, recipient, reminders, result, cfg, now)
+    links = [{"rid": r.id, "oid": ids[r.recipient]} for r in result.reminders]
+    if links:
+        reminder = ReminderRow.__table__
+        session.execute(
+            sa.update(reminder)
+            .where(reminder.c.id == sa.bindparam("rid"))
+            .values(outbox_id=sa.bindparam("oid")),
+            links,
+        )
+    return [ids[r] for r in sorted(by_recipient)]
+
+
+def _new_digests(
+    session: Session, by_recipient: dict[str, list[NewReminder]], result: PlanResult,
+    send_day: date, cfg: MailConfig, now: datetime,
+) -> dict[str, int]:  # fmt: skip
+    """The first digest of the day of every recipient who has none yet, rendered and inserted
+    in a few statements; their ids by recipient. A key a concurrent sweep took in between is
+    left out, so the caller merges into that row."""
+    keys = {digest_key(r, send_day): r for r in by_recipient}
+    taken = set(session.scalars(sa.select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
+    mails = []
+    for key, recipient in sorted(keys.items()):
+        if key in taken:
+            continue
+        message, message_id, subject = render(
+            key, recipient, by_recipient[recipient], result.tasks, send_day, cfg
+        )
+        mails.append({"key": key, "recipient": recipient, "subject": subject,
+                      "message": message, "message_id": message_id})  # fmt: skip
+    inserted = enqueue_new(
+        session, mails, kind="digest", slot=send_day, now=now, not_before=cfg.send_at
+    )
+    return {keys[key]: outbox_id for key, outbox_id in inserted.items()}
 
 
 def digest_key(recipient: str, send_day: date, n: int = 1) -> str:
@@ -114,12 +134,6 @@ def _enqueue_digest(
             break
     else:
         raise RuntimeError(f"too many digests to {recipient} on {send_day}")
-    session.execute(
-        sa.update(ReminderRow)
-        .where(ReminderRow.id.in_([r.id for r in reminders]))
-        .values(outbox_id=outbox_id)
-        .execution_options(synchronize_session=False)
-    )
     return outbox_id
 
 
@@ -130,26 +144,25 @@ def _locked(session: Session, key: str) -> sa.Row | None:
     return session.execute(stmt.with_for_update()).first()
 
 
-def _render(
+def render(
     key: str, recipient: str, reminders: list[NewReminder], tasks: Lines,
     send_day: date, cfg: MailConfig,
 ) -> tuple[bytes, str, str]:  # fmt: skip
     """(MIME bytes, Message-ID, subject) of the digest; the Message-ID follows from `key`."""
-    sections = _sections(reminders, tasks, cfg)
-    count = sum(len(lines) for _, lines in sections)
+    lines = body(reminders, tasks, cfg.base_url, cfg.policy, cfg.max_lines)
     context = {
-        "name": _greeting(reminders), "slot": send_day, "sections": sections, "count": count,
-        "audience": _audience(reminders),
+        "name": _greeting(reminders), "slot": send_day, "sections": lines.sections,
+        "count": lines.total, "body": lines, "audience": _audience(reminders),
         "base_url": cfg.base_url,
     }  # fmt: skip
-    subject = f"Đôn đốc thực hiện nhiệm vụ: {count} nhiệm vụ cần quan tâm ({send_day:%d/%m/%Y})"
+    subject = f"Đôn đốc thực hiện nhiệm vụ: {lines.summary} ({send_day:%d/%m/%Y})"
     message, message_id = build(
         Mail(
             sender=cfg.sender,
             to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
             subject=subject,
-            text=TEMPLATES.get_template("digest.txt.j2").render(context),
-            html=TEMPLATES.get_template("digest.html.j2").render(context),
+            text=_template("digest.txt.j2").render(context),
+            html=_template("digest.html.j2").render(context),
             date=cfg.send_at,
             id_key=key,
             domain=cfg.domain,
@@ -163,7 +176,7 @@ def _insert(
     session: Session, key: str, recipient: str, reminders: list[NewReminder],
     tasks: Lines, send_day: date, cfg: MailConfig, now: datetime,
 ) -> int | None:  # fmt: skip
-    message, message_id, subject = _render(key, recipient, reminders, tasks, send_day, cfg)
+    message, message_id, subject = render(key, recipient, reminders, tasks, send_day, cfg)
     return enqueue(
         session, key=key, kind="digest", recipient=recipient, slot=send_day, subject=subject,
         message=message, message_id=message_id, now=now, not_before=cfg.send_at,
@@ -178,7 +191,7 @@ def _merge(
     old, old_tasks = describe_digest(session, outbox_id, result, cfg.tz)
     everything = old + reminders
     tasks = {**old_tasks, **result.tasks}
-    message, _, subject = _render(key, recipient, everything, tasks, send_day, cfg)
+    message, _, subject = render(key, recipient, everything, tasks, send_day, cfg)
     session.execute(
         sa.update(OutboxMessageRow)
         .where(OutboxMessageRow.outbox_id == outbox_id)
@@ -203,61 +216,11 @@ def _audience(reminders: list[NewReminder]) -> str:
     return "leader" if roles == {"leader"} else "head" if roles == {"head"} else "agency"
 
 
-def _section(reminder: NewReminder) -> str:
-    if reminder.role in ("leader", "head"):
-        return reminder.role
-    if reminder.role == "coordinator":
-        return "coordinate"
-    if reminder.kind in (p.PROGRESS_REQUEST, p.STALE):
-        return "progress"
-    return "overdue" if reminder.kind == p.OVERDUE else "due"
+@lru_cache(maxsize=64)
+def _domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "dondoc.local"
 
 
-def _sections(
-    reminders: list[NewReminder], tasks: Lines, cfg: MailConfig
-) -> list[tuple[str, list[Line]]]:
-    order = list(SECTIONS)
-    per_task: dict[tuple[int, int], list[NewReminder]] = defaultdict(list)
-    for reminder in reminders:
-        per_task[reminder.subject].append(reminder)
-    grouped: dict[str, list[Line]] = defaultdict(list)
-    for (task_id, seq), items in per_task.items():
-        task = tasks[task_id, seq]
-        section = min((_section(r) for r in items), key=order.index)
-        notes = tuple(sorted({_note(r, task) for r in items} - {""}))
-        url = f"{cfg.base_url.rstrip('/')}/tasks/{task_id}"
-        grouped[section].append(Line(task, _status(task), notes, url))
-    title = {
-        k: v.format(leader=cfg.policy.leader_after, head=cfg.policy.head_after)
-        for k, v in SECTIONS.items()
-    }
-    return [
-        (
-            title[s],
-            sorted(
-                grouped[s],
-                key=lambda ln: (ln.task.deadline or date.max, ln.task.id, ln.task.period_seq),
-            ),
-        )
-        for s in order
-        if grouped[s]
-    ]
-
-
-def _status(task: TaskInfo) -> str:
-    if task.delta is None:
-        return "Thường xuyên"
-    if task.delta < 0:
-        return f"Còn {-task.delta} ngày làm việc"
-    if task.delta == 0:
-        return "Đến hạn hôm nay"
-    return f"Quá hạn {task.delta} ngày làm việc"
-
-
-def _note(reminder: NewReminder, task: TaskInfo) -> str:
-    if reminder.kind == p.STALE:
-        since = task.last_progress_on
-        return f"Chưa báo cáo tiến độ từ {since:%d/%m/%Y}" if since else "Chưa báo cáo tiến độ"
-    if reminder.kind == p.PROGRESS_REQUEST:
-        return "Đề nghị báo cáo tiến độ định kỳ"
-    return ""
+@lru_cache(maxsize=8)
+def _template(name: str) -> Template:
+    return TEMPLATES.get_template(name)

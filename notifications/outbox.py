@@ -56,6 +56,39 @@ def enqueue(
     return outbox_id
 
 
+def enqueue_new(
+    session: Session, mails: list[dict], *, kind: str, slot: date, now: datetime,
+    not_before: datetime | None = None,
+) -> dict[str, int]:  # fmt: skip
+    """`enqueue` for many mails in three statements: each mail a dict of key, recipient,
+    subject, message and message_id. The ids of the rows inserted, by key; a key already taken
+    is left out (the caller handles it one by one)."""
+    if not mails:
+        return {}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    ledger = [
+        {"key": m["key"], "kind": kind, "recipient": m["recipient"], "slot": slot,
+         "subject": m["subject"], "message_id": m["message_id"], "status": "pending",
+         "next_attempt_at": not_before or now, "created_at": now}
+        for m in mails
+    ]  # fmt: skip
+    ids: dict[str, int] = {}
+    for start in range(0, len(ledger), 500):  # bounded bind parameters per statement
+        stmt = (
+            dialect.insert(OutboxRow.__table__)
+            .values(ledger[start : start + 500])
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxRow.__table__.c.key, OutboxRow.__table__.c.id)
+        )
+        ids.update(session.execute(stmt).tuples().all())
+    bodies = [
+        {"outbox_id": ids[m["key"]], "message": m["message"]} for m in mails if m["key"] in ids
+    ]
+    if bodies:
+        session.execute(sa.insert(OutboxMessageRow.__table__), bodies)
+    return ids
+
+
 def status_counts(session: Session) -> dict[str, int]:
     """Rows per status (pending, sending, sent, failed)."""
     stmt = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)

@@ -85,6 +85,7 @@ class NewReminder:
     slot: date
     role: str
     period_seq: int = 0
+    agency_code: str | None = None  # the agency it is mailed for (None: a leader's escalation)
 
     @property
     def subject(self) -> tuple[int, int]:
@@ -104,9 +105,17 @@ class PlanResult:
     tasks: Lines = field(default_factory=dict)
 
 
-def load_days(session: Session) -> DayIndex:
+def load_days(session: Session, around: date | None = None) -> DayIndex:
+    """The working-day calendar; with `around`, only the days from it to the next opening after
+    the longest run of days off (what `send_moment` asks), not the whole table (7,670 rows)."""
     cd = CalendarDay
-    return DayIndex(session.execute(sa.select(cd.day, cd.is_working, cd.work_index)).all())
+    stmt = sa.select(cd.day, cd.is_working, cd.work_index)
+    if around is not None:
+        window = cd.day.between(around - timedelta(days=1), around + WINDOW_SLACK + timedelta(2))
+        rows = session.execute(stmt.where(window)).all()
+        if rows:
+            return DayIndex(rows)
+    return DayIndex(session.execute(stmt).all())
 
 
 def plan(

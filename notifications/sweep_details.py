@@ -73,9 +73,14 @@ def _described(
     if not rows:
         return [], {}
     tasks, leaders = _tasks(session, sa.select(r.task_id).where(where), result, tz)
-    agencies = dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(
-        AgencyRow.id.in_({row.agency_id for row in rows if row.agency_id is not None})
-    )).all())  # fmt: skip
+    agencies = {
+        a.id: a
+        for a in session.execute(
+            sa.select(AgencyRow.id, AgencyRow.name, AgencyRow.code).where(
+                AgencyRow.id.in_({row.agency_id for row in rows if row.agency_id is not None})
+            )
+        )
+    }
     people = _leader_names(session, set(leaders.values()))
     reminders = []
     for row in rows:
@@ -83,11 +88,12 @@ def _described(
             leader = leaders[row.task_id]
             name = f"Đồng chí {people.get((leader, row.recipient)) or leader}"
         elif row.role == "head":
-            name = f"Thủ trưởng {agencies[row.agency_id]}"
+            name = f"Thủ trưởng {agencies[row.agency_id].name}"
         else:
-            name = agencies[row.agency_id]
+            name = agencies[row.agency_id].name
+        code = agencies[row.agency_id].code if row.agency_id is not None else None
         reminders.append(NewReminder(row.id, row.task_id, row.recipient, name, row.kind,
-                                     row.slot, row.role, row.period_seq))  # fmt: skip
+                                     row.slot, row.role, row.period_seq, code))  # fmt: skip
     subjects = {(row.task_id, row.period_seq) for row in rows}
     return reminders, _with_periods(session, tasks, subjects, result)
 

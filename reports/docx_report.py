@@ -29,6 +29,7 @@ from reports.docx_form import (
     signature_block,
     write,
 )
+from reports.evaluation import Evaluation
 from reports.labels import date_vi, state_vi, summary_sentences, task_text
 from reports.model import RATE_FORMULA_VI, Counts, Rollup, TaskLine
 from reports.output import atomic_write
@@ -48,9 +49,13 @@ TASK_HEADERS = (
 
 
 def build_docx(
-    rollup: Rollup, options: FormOptions = FormOptions(), tasks: Sequence[TaskLine] = ()
+    rollup: Rollup,
+    options: FormOptions = FormOptions(),
+    tasks: Sequence[TaskLine] = (),
+    evaluation: Evaluation | None = None,
 ) -> bytes:
-    """The report as DOCX bytes; `tasks` adds an annex of every task (for a directive)."""
+    """The report as DOCX bytes; `tasks` adds an annex of every task (for a directive),
+    `evaluation` a section ranking the agencies (reports.evaluation)."""
     doc = new_document()
     header_block(doc, options, rollup.as_of)
     write(doc, "BÁO CÁO", size=14, bold=True, align=CENTER)
@@ -77,7 +82,11 @@ def build_docx(
     _overdue_section(doc, rollup)
     _periods_section(doc, rollup)
     _extension_section(doc, rollup)
-    _body(doc, "V. KIẾN NGHỊ, ĐỀ XUẤT", _proposals(rollup))
+    if evaluation is not None:
+        from reports.evaluation_docx import evaluation_section
+
+        evaluation_section(doc, evaluation, "V. ĐÁNH GIÁ, XẾP LOẠI CƠ QUAN, ĐƠN VỊ")
+    _body(doc, f"{'VI' if evaluation else 'V'}. KIẾN NGHỊ, ĐỀ XUẤT", _proposals(rollup))
     if tasks:
         write(doc, "PHỤ LỤC: DANH SÁCH NHIỆM VỤ", bold=True, align=CENTER, before=12, after=6)
         _task_table(doc, tasks)
@@ -88,9 +97,13 @@ def build_docx(
 
 
 def write_docx(
-    rollup: Rollup, path: Path, options: FormOptions = FormOptions(), tasks: Sequence[TaskLine] = ()
+    rollup: Rollup,
+    path: Path,
+    options: FormOptions = FormOptions(),
+    tasks: Sequence[TaskLine] = (),
+    evaluation: Evaluation | None = None,
 ) -> None:
-    atomic_write(path, build_docx(rollup, options, tasks))
+    atomic_write(path, build_docx(rollup, options, tasks, evaluation))
 
 
 def _body(doc: DocumentObject, heading: str, sentences: Sequence[str]) -> None:

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from directives.models import BUCKET_LABELS_VI, Bucket
+from reports.evaluation import Evaluation
 from reports.labels import date_vi, state_vi
 from reports.model import RATE_FORMULA_VI, GroupRow, Rollup
 from reports.output import atomic_write
@@ -51,7 +52,8 @@ OVERDUE_HEADERS = (
 OVERDUE_WIDTHS = (6, 16, 7, 60, 30, 30, 12, 12, 10, 12, 16)
 
 
-def build_xlsx(rollup: Rollup) -> bytes:
+def build_xlsx(rollup: Rollup, evaluation: Evaluation | None = None) -> bytes:
+    """The workbook; `evaluation` adds the sheet ranking the agencies (reports.evaluation)."""
     wb = Workbook()
     first = wb.active
     _group_sheet(wb, "Theo cơ quan", "Cơ quan chủ trì", rollup.by_agency, rollup, previous=True)
@@ -61,14 +63,18 @@ def build_xlsx(rollup: Rollup) -> bytes:
     _overdue_sheet(wb, rollup)
     if rollup.periods_due:
         _periods_sheet(wb, rollup)
+    if evaluation is not None:
+        from reports.evaluation_xlsx import evaluation_sheet
+
+        evaluation_sheet(wb, evaluation)
     wb.remove(first)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def write_xlsx(rollup: Rollup, path: Path) -> None:
-    atomic_write(path, build_xlsx(rollup))
+def write_xlsx(rollup: Rollup, path: Path, evaluation: Evaluation | None = None) -> None:
+    atomic_write(path, build_xlsx(rollup, evaluation))
 
 
 def _title(ws: Worksheet, text: str, rollup: Rollup) -> None:

@@ -96,11 +96,12 @@ def test_digest_mail_is_vietnamese_multipart_with_stable_headers(
     assert msg["To"].addresses[0].addr_spec == SNGV
     assert msg["From"].addresses[0].display_name == "Văn phòng UBND tỉnh"
     assert msg["Reply-To"] == "theodoi@langson.example.org"
-    assert msg["Subject"] == "Đôn đốc thực hiện nhiệm vụ: 2 nhiệm vụ cần quan tâm (07/01/2026)"
+    assert msg["Subject"] == "Đôn đốc thực hiện nhiệm vụ: 1 quá hạn, 1 sắp đến hạn (07/01/2026)"
     assert msg["Date"].datetime == at(date(2026, 1, 7), time(8, 0))
     assert msg.get_content_type() == "multipart/alternative"
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
+    assert text.startswith("Tổng hợp ngày 07/01/2026: 1 quá hạn, 1 sắp đến hạn (2 nhiệm vụ).\n")
     assert "Kính gửi: Sở Ngoại vụ" in text
     assert "NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH" in text and "Quá hạn 3 ngày làm việc" in text
     assert "Tổ chức <Hội nghị>" in text and "Còn 4 ngày làm việc" in text  # Sat 10/1 worked
@@ -181,7 +182,7 @@ def test_a_later_sweep_merges_into_the_digest_not_yet_sent(db: Database, small_a
     assert merged.id == before.id and merged.message_id == before.message_id
     text = _plain(merged)
     assert "Nhiệm vụ đầu" in text and "Nhiệm vụ gia hạn" in text
-    assert "2 nhiệm vụ" in merged.subject
+    assert "2 sắp đến hạn" in merged.subject
     with db.read() as s:
         assert set(s.scalars(sa.select(ReminderRow.outbox_id))) == {merged.id}
 

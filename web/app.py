@@ -22,7 +22,21 @@ from web.db_errors import UNAVAILABLE_MESSAGE, unavailable
 from web.deps import LoginRequired, render
 from web.guards import ids_in_range
 from web.headers import SecurityHeaders
-from web.routes import agency, api, auth, ics, leader, outbox, registry, secretariat, tasks
+from web.routes import (
+    account,
+    admin,
+    agency,
+    api,
+    audit,
+    auth,
+    bulk,
+    ics,
+    leader,
+    outbox,
+    registry,
+    secretariat,
+    tasks,
+)
 from web.throttle import Clock, LoginThrottle
 
 
@@ -120,8 +134,10 @@ def create_app(
     # The API first: routes are matched in order, and programs' calls are the bulk of requests.
     # No page path starts with /api, so the order changes nothing else.
     apidocs.install(app)
+    app.include_router(bulk.api_router, prefix="/api")  # before /tasks/{task_id} routes
     app.include_router(api.router, prefix="/api")
-    for module in (auth, tasks, agency, registry, secretariat, leader, ics, outbox):
+    pages = (auth, tasks, agency, registry, secretariat, leader, ics, outbox, admin, account, audit)
+    for module in (*pages, bulk):  # bulk: its page router
         app.include_router(module.router)
     _install_handlers(app)
     return app

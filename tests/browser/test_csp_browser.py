@@ -45,8 +45,10 @@ PAGES = {
     "vanphong": ["/secretariat", "/tasks", "/tasks/{task}", "/tasks/{task}/edit",
                  "/directives/{directive}", "/secretariat/notices/new", "/secretariat/agencies",
                  "/secretariat/handover", "/secretariat/outbox", "/api/docs",
-                 "/leader", "/khong-co-trang-nay"],
-    "ngoaivu": ["/agency", "/tasks", "/tasks/{task}", "/me"],
+                 "/leader", "/khong-co-trang-nay", "/admin/history", "/admin/policy",
+                 "/account/password"],
+    "quantri": ["/admin/users", "/admin/history?agency=so-ngoai-vu", "/account/password"],
+    "ngoaivu": ["/agency", "/tasks", "/tasks/{task}", "/me", "/account/password"],
     "lanhdao": ["/leader", "/tasks"],
 }  # fmt: skip
 

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from storage import extension_flow, page_reads
 from web.accounts import CurrentUser, Role
 from web.deps import Db, PageUser, csrf_protect, render, require, today
+from web.evaluation_view import evaluation_block
 from web.headers import with_style_hashes
 from web.routes.tasks import list_context, visible_tasks
 from web.views import urgency
@@ -36,8 +37,13 @@ def dashboard_html(
 
 
 @router.get("/leader")
-def dashboard(request: Request, user: PageUser, db: Db, agency_at: str = "asof") -> Response:
+def dashboard(
+    request: Request, user: PageUser, db: Db, agency_at: str = "asof", evaluation: str | None = None
+) -> Response:
     require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
+    formula = request.app.state.settings.evaluation
+    leader = user.leader_name if user.role == Role.LEADER else None
+    ranked = evaluation_block(db, leader, formula, evaluation, today())
     rows = visible_tasks(db, user)
     leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
@@ -51,6 +57,7 @@ def dashboard(request: Request, user: PageUser, db: Db, agency_at: str = "asof")
         "user": user,
         "dashboard": dashboard_html(db, user, agency_at),
         "agency_at": agency_at,
+        "evaluation": ranked,
         "directives": directives,
         "extensions": extensions,
         "leader_decides": leader_decides and user.role == Role.LEADER,

@@ -1,0 +1,181 @@
+"""Nội dung thư tổng hợp (what a digest says): its lines, most urgent first, cut to a readable
+number, the counts of everything it stands for, and links to the agency's list for the rest.
+
+Urgency: escalated lines first (to the leader, then to the head), then overdue longest, then due
+soonest, then ongoing tasks (no deadline). The digest lists the first `max_lines` of them in its
+sections; the subject and the first line count all of them.
+
+The links follow the task list's URL contract: `{base_url}/tasks?agency=<code>&bucket=<Bucket>`
+and `&due_to=YYYY-MM-DD` for "due by" (a leader's digest, which spans agencies, has no agency).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from notifications import policy as p
+from notifications.sweep import Lines, NewReminder, TaskInfo
+
+# Sections in the order a digest shows them; a task sits in the first section it qualifies for.
+SECTIONS = {
+    "leader": "Nhiệm vụ quá hạn trên {leader} ngày làm việc (báo cáo Lãnh đạo UBND tỉnh)",
+    "head": "Nhiệm vụ của đơn vị quá hạn trên {head} ngày làm việc (báo cáo Thủ trưởng)",
+    "overdue": "Nhiệm vụ quá hạn chưa hoàn thành",
+    "due": "Nhiệm vụ đến hạn, sắp đến hạn",
+    "coordinate": "Nhiệm vụ đơn vị tham gia phối hợp",
+    "progress": "Đề nghị báo cáo tiến độ",
+}
+ESCALATED = ("leader", "head")
+# directives.models.Bucket values (notifications may not import the web's list page)
+OPEN_OVERDUE, OPEN_ON_TIME, ONGOING = "open_overdue", "open_on_time", "ongoing"
+
+
+@dataclass(frozen=True)
+class Line:
+    task: TaskInfo
+    status: str
+    notes: tuple[str, ...]
+    url: str
+    section: str = "due"
+
+    @property
+    def urgency(self) -> tuple:
+        """Sort key: escalated first, then overdue longest / due soonest, ongoing last."""
+        delta = self.task.delta
+        return (
+            ESCALATED.index(self.section) if self.section in ESCALATED else len(ESCALATED),
+            -delta if delta is not None else float("inf"),
+            self.task.deadline or date.max,
+            self.task.id,
+            self.task.period_seq,
+        )
+
+
+@dataclass(frozen=True)
+class More:
+    """A link to the agency's list for lines the digest leaves out."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Body:
+    sections: list[tuple[str, list[Line]]]
+    total: int
+    shown: int
+    overdue: int  # quá hạn
+    due: int  # đến hạn, sắp đến hạn
+    ongoing: int  # thường xuyên (no deadline)
+    more: list[More]
+
+    @property
+    def summary(self) -> str:
+        """ "3 quá hạn, 5 sắp đến hạn, 1 thường xuyên": what the subject and first line say."""
+        parts = [
+            (self.overdue, "quá hạn"),
+            (self.due, "sắp đến hạn"),
+            (self.ongoing, "thường xuyên"),
+        ]
+        return ", ".join(f"{n} {label}" for n, label in parts if n) or "0 nhiệm vụ"
+
+
+def body(
+    reminders: list[NewReminder], tasks: Lines, base_url: str, policy: p.ReminderPolicy,
+    max_lines: int,
+) -> Body:  # fmt: skip
+    """The digest's lines for `reminders`, cut to the `max_lines` most urgent."""
+    lines = sorted(_lines(reminders, tasks, base_url), key=lambda ln: ln.urgency)
+    shown, left = lines[:max_lines], lines[max_lines:]
+    title = {
+        k: v.format(leader=policy.leader_after, head=policy.head_after) for k, v in SECTIONS.items()
+    }
+    grouped: dict[str, list[Line]] = defaultdict(list)
+    for line in shown:  # already in urgency order
+        grouped[line.section].append(line)
+    deltas = [ln.task.delta for ln in lines]
+    return Body(
+        sections=[(title[s], grouped[s]) for s in SECTIONS if grouped[s]],
+        total=len(lines),
+        shown=len(shown),
+        overdue=sum(1 for d in deltas if d is not None and d > 0),
+        due=sum(1 for d in deltas if d is not None and d <= 0),
+        ongoing=sum(1 for d in deltas if d is None),
+        more=_more(left, _agency(reminders), base_url),
+    )
+
+
+def _lines(reminders: list[NewReminder], tasks: Lines, base_url: str) -> list[Line]:
+    order = list(SECTIONS)
+    per_task: dict[tuple[int, int], list[NewReminder]] = defaultdict(list)
+    for reminder in reminders:
+        per_task[reminder.subject].append(reminder)
+    out = []
+    for (task_id, seq), items in per_task.items():
+        task = tasks[task_id, seq]
+        section = min((_section(r) for r in items), key=order.index)
+        notes = tuple(sorted({_note(r, task) for r in items} - {""}))
+        url = f"{base_url.rstrip('/')}/tasks/{task_id}"
+        out.append(Line(task, _status(task), notes, url, section))
+    return out
+
+
+def _agency(reminders: list[NewReminder]) -> str | None:
+    """The agency a digest is for: the one most of its reminders name (None for a leader)."""
+    codes = Counter(r.agency_code for r in reminders if r.agency_code)
+    return min(codes, key=lambda c: (-codes[c], c)) if codes else None
+
+
+def _more(left: list[Line], agency: str | None, base_url: str) -> list[More]:
+    """Links for what is left out: the overdue list, the list due by the last left-out
+    deadline, the ongoing list."""
+    if not left:
+        return []
+
+    def url(**params: str) -> str:
+        query = {"agency": agency, **params} if agency else params
+        return f"{base_url.rstrip('/')}/tasks?{urlencode(query)}"
+
+    out = []
+    if any(ln.task.delta is not None and ln.task.delta > 0 for ln in left):
+        out.append(More("Các nhiệm vụ quá hạn chưa hoàn thành", url(bucket=OPEN_OVERDUE)))
+    due = [ln.task.deadline for ln in left if ln.task.delta is not None and ln.task.delta <= 0]
+    if due:
+        last = max(d for d in due if d is not None)
+        label = f"Nhiệm vụ sắp đến hạn, hạn đến ngày {last:%d/%m/%Y}"
+        out.append(More(label, url(bucket=OPEN_ON_TIME, due_to=last.isoformat())))
+    if any(ln.task.delta is None for ln in left):
+        out.append(More("Nhiệm vụ thường xuyên", url(bucket=ONGOING)))
+    return out
+
+
+def _section(reminder: NewReminder) -> str:
+    if reminder.role in ESCALATED:
+        return reminder.role
+    if reminder.role == "coordinator":
+        return "coordinate"
+    if reminder.kind in (p.PROGRESS_REQUEST, p.STALE):
+        return "progress"
+    return "overdue" if reminder.kind == p.OVERDUE else "due"
+
+
+def _status(task: TaskInfo) -> str:
+    if task.delta is None:
+        return "Thường xuyên"
+    if task.delta < 0:
+        return f"Còn {-task.delta} ngày làm việc"
+    if task.delta == 0:
+        return "Đến hạn hôm nay"
+    return f"Quá hạn {task.delta} ngày làm việc"
+
+
+def _note(reminder: NewReminder, task: TaskInfo) -> str:
+    if reminder.kind == p.STALE:
+        since = task.last_progress_on
+        return f"Chưa báo cáo tiến độ từ {since:%d/%m/%Y}" if since else "Chưa báo cáo tiến độ"
+    if reminder.kind == p.PROGRESS_REQUEST:
+        return "Đề nghị báo cáo tiến độ định kỳ"
+    return ""
