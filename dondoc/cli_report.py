@@ -57,6 +57,12 @@ def report(
         EvaluationState,
         typer.Option(help="evaluation: tasks' state at the window's end or at --as-of"),
     ] = EvaluationState.END,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help="recount the figures from the tasks; fail if the summary differs"
+        ),
+    ] = False,
 ) -> None:
     """Write the rollup (tổng hợp tình hình thực hiện nhiệm vụ) at a date to a file."""
     from reports.output import OutputError
@@ -75,6 +81,8 @@ def report(
         scope = replace(scope, agency_at=agency_at.value)
         rollup = build_rollup(session, day, scope, period_kind=period, cutoff=cutoff)
         annex = all_tasks(session, day, scope) if scope.directive_id is not None else []
+        if verify:
+            _verify(session, day, scope)
         ranked = None
         if evaluation and formula:
             ranked = build_evaluation(
@@ -89,6 +97,18 @@ def report(
         f"{rollup.totals.open_overdue} quá hạn"
         + (f"; đánh giá {ranked.period.label}: {len(ranked.rows)} cơ quan" if ranked else "")
     )
+
+
+def _verify(session, day, scope) -> None:  # type: ignore[no-untyped-def]
+    from reports.verify import differences
+
+    found = differences(session, day, scope)
+    if found:
+        raise UserError(
+            f"--verify: the rollup summary differs from the tasks in {len(found)} group(s), "
+            f"first: {found[0]}"
+        )
+    typer.echo("--verify: the summary equals the count from the tasks")
 
 
 def _check_output(out: Path) -> None:

@@ -193,9 +193,17 @@ def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) 
 
 
 def by_leader(session: Session, as_of: date, scope: Scope) -> list[GroupRow]:
-    keys = [DirectiveRow.leader]
-    found = sql.grouped_counts(session, as_of, scope, keys, with_directive=True)
+    """Per leader who concluded the directive (from the tally where it serves the scope)."""
+    if sql.tally_serves(scope):
+        found = sql.tally_counts(session, as_of, scope, "leader")
+    else:
+        found = by_leader_direct(session, as_of, scope)
     return _worst_first([GroupRow(k[0] or "", k[0] or NO_LEADER, c) for k, c in found])
+
+
+def by_leader_direct(session: Session, as_of: date, scope: Scope) -> sql.KeyedCounts:
+    """by_leader's counts from the tasks (the tally's reference)."""
+    return sql.grouped_counts(session, as_of, scope, [DirectiveRow.leader], with_directive=True)
 
 
 def by_period(session: Session, as_of: date, scope: Scope, periods: list[Period]) -> list[GroupRow]:

@@ -19,6 +19,7 @@ from directives.calendar import TIMEZONE
 from directives.collation import name_key
 from directives.models import Bucket
 from reports.model import Counts, Scope
+from storage import tally
 from storage.models import (
     AgencyRow,
     CalendarDay,
@@ -170,13 +171,42 @@ def totals_of(groups: KeyedCounts) -> Counts:
     return Counts.of(sums)
 
 
+def tally_serves(scope: Scope) -> bool:
+    """The tally (storage/tally.py) is kept per lead agency at the date and leader; a scope on
+    one agency (its current lead) or one directive is counted from the tasks (few rows)."""
+    return scope.agency_id is None and scope.directive_id is None
+
+
+def tally_counts(session: Session, as_of: date, scope: Scope, key: str) -> KeyedCounts:
+    """grouped_counts from the tally: per 'agency_id' (the lead at `as_of`), 'leader' ('' for
+    none) or '' (one total), for a scope `tally_serves`."""
+    found = tally.sums(session, as_of, key, scope.leader)
+    rows = [((k,), Counts.of(tally.buckets(kinds))) for k, kinds in found.items()]
+    return [(k, c) for k, c in rows if c.total]
+
+
 def total_counts(session: Session, as_of: date, scope: Scope) -> Counts:
-    rows = grouped_counts(session, as_of, scope, [sa.literal("all")])
+    if tally_serves(scope):
+        rows = tally_counts(session, as_of, scope, "")
+    else:
+        rows = grouped_counts(session, as_of, scope, [sa.literal("all")])
     return rows[0][1] if rows else Counts()
 
 
 def trend_counts(session: Session, scope: Scope, dates: Sequence[date]) -> list[Counts]:
-    """Overdue, done on time and done late at several dates, in one scan of the tasks."""
+    """Overdue, done on time and done late at several dates: from the tally, one small query a
+    date, or else in one scan of the tasks."""
+    if not tally_serves(scope):
+        return trend_counts_direct(session, scope, dates)
+    kept = (Bucket.OPEN_OVERDUE, Bucket.DONE_ON_TIME, Bucket.DONE_LATE)
+    return [
+        Counts.of({b.value: c.get(b) for b in kept})
+        for c in (total_counts(session, day, scope) for day in dates)
+    ]
+
+
+def trend_counts_direct(session: Session, scope: Scope, dates: Sequence[date]) -> list[Counts]:
+    """trend_counts from the tasks, in one scan (any scope; the tally's reference)."""
     latest = latest_issued(session)
     join = scope.leader is not None or (latest is not None and latest > min(dates))
     cols = []

@@ -48,7 +48,17 @@ def _then_day(as_of: date) -> sa.ColumnElement:
 
 
 def agency_counts(session: Session, as_of: date, scope: Scope) -> list[tuple[tuple, Counts]]:
-    """Counts per lead agency id (as a 1-tuple key) in the scope's counting mode."""
+    """Counts per lead agency id (as a 1-tuple key) in the scope's counting mode.
+
+    `asof` is read from the tally (storage/tally.py) where it serves the scope; `then` (the
+    lead on a day that depends on each task) is counted from the tasks."""
+    if scope.agency_at == "asof" and sql.tally_serves(scope):
+        return _to_successors(session, as_of, sql.tally_counts(session, as_of, scope, "agency_id"))
+    return agency_counts_direct(session, as_of, scope)
+
+
+def agency_counts_direct(session: Session, as_of: date, scope: Scope) -> list[tuple[tuple, Counts]]:
+    """agency_counts from the tasks, any scope and mode (the tally's reference)."""
     if scope.agency_at == "then":
         return sql.grouped_counts(session, as_of, scope, [lead_at(_then_day(as_of))])
     rows = sql.grouped_counts(session, as_of, scope, [lead_at(sa.literal(as_of, sa.Date))])
@@ -67,7 +77,9 @@ def _to_successors(
     )
     if not ended & {k[0] for k, _ in rows}:
         return rows
-    registry = registry_from_db(session)
+    if "registry" not in session.info:  # read once per session (a rollup asks twice)
+        session.info["registry"] = registry_from_db(session)
+    registry = session.info["registry"]
     ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
     code_of = {v: k for k, v in ids.items()}
     merged: dict[tuple, list[Counts]] = {}

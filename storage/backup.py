@@ -40,13 +40,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from storage import tally
 from storage.db import Base, Database
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 
 FORMAT = "dondoc-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-DERIVED = {"calendar_day"}  # rebuilt by `dondoc init`: may be present in an "empty" database
+# Rebuilt by `dondoc init` (the calendar) or from the tasks (the rollup tally, by triggers):
+# may be present in an "empty" database.
+DERIVED = {"calendar_day", "rollup_tally", "rollup_task_event"}
 BATCH = 1000
 
 
@@ -379,6 +382,8 @@ def _load(db: Database, tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
                 conn.execute(table.insert(), batch)
         if db.dialect == "postgresql":
             _reset_sequences(conn, target.values())
+        if "rollup_tally" in target:  # rows loaded in any order: the tally made true again
+            tally.rebuild(conn)
 
 
 def _target_tables(db: Database, revision: str) -> dict[str, sa.Table]:

@@ -353,3 +353,28 @@ class TaskLeadRow(Base):
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
+
+
+class TallyRow(Base):
+    """Sổ tổng hợp: signed counts of task events by day or month (storage/tally.py), kept by
+    triggers in the transaction of every write; the rollups read it instead of the tasks."""
+
+    __tablename__ = "rollup_tally"
+    grain: Mapped[str] = mapped_column(sa.String(1), primary_key=True)  # 'd' day, 'm' month, 'y'
+    day: Mapped[date] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    leader: Mapped[str] = mapped_column(sa.String(200), primary_key=True)  # '' for none
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    n: Mapped[int]
+
+
+class TaskEventRow(Base):
+    """What one task added to the tally, so a trigger can take it back (storage/tally.py)."""
+
+    __tablename__ = "rollup_task_event"
+    task_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    agency_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    leader: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    n: Mapped[int]

@@ -86,3 +86,17 @@ def test_bad_input_exits_2_with_one_line_and_no_file(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
     assert list(tmp_path.iterdir()) == []  # no report, no temporary file
+
+
+def test_verify_recounts_from_the_tasks_and_fails_on_a_wrong_summary(
+    db: Database, tmp_path: Path
+) -> None:
+    seed(db)
+    args = ["--as-of", "2025-03-10", "--format", "html", "--out", str(tmp_path / "r.html")]
+    done = run([*args, "--verify"], db.url, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "the summary equals the count from the tasks" in done.stdout
+    with db.engine.begin() as conn:  # a summary gone wrong (e.g. edited by hand)
+        conn.exec_driver_sql("UPDATE rollup_tally SET n = n + 1 WHERE kind = 'done_late'")
+    wrong = run([*args, "--verify"], db.url, tmp_path)
+    assert wrong.returncode == 2 and "differs from the tasks" in wrong.stderr

@@ -1,0 +1,48 @@
+"""`dondoc report --verify`: the figures read from the rollup tally, recomputed from the tasks.
+
+The tally (storage/tally.py) is kept by triggers; this recount is the check a province runs
+after a restore or a manual repair, or whenever a figure looks wrong.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from reports import sql
+from reports.model import Scope
+from reports.rollup import by_leader_direct
+from reports.succession import agency_counts, agency_counts_direct
+
+
+def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
+    """One line per group whose counts differ between the tally and the tasks (none: equal)."""
+    if not sql.tally_serves(scope):
+        return []  # this scope is counted from the tasks already
+    found: list[str] = []
+    pairs = [
+        ("leader", sql.tally_counts(session, as_of, scope, "leader"),
+         by_leader_direct(session, as_of, scope)),
+        ("total", sql.tally_counts(session, as_of, scope, ""),
+         sql.grouped_counts(session, as_of, scope, [sa.literal("all")])),
+    ]  # fmt: skip
+    if scope.agency_at == "asof":
+        pairs.insert(0, ("agency", agency_counts(session, as_of, scope),
+                         agency_counts_direct(session, as_of, scope)))  # fmt: skip
+    for what, summary, direct in pairs:
+        kept, counted = _keyed(summary), _keyed(direct)
+        for key in sorted(kept.keys() | counted.keys(), key=str):
+            if kept.get(key) != counted.get(key):
+                found.append(f"{what} {key}: summary {kept.get(key)}, tasks {counted.get(key)}")
+    return found
+
+
+def _keyed(rows: sql.KeyedCounts) -> dict[str, object]:
+    """Keys as text (no leader: ''; the one total: 'all'), empty groups left out."""
+    out: dict[str, object] = {}
+    for key, counts in rows:
+        name = "" if key[0] is None else str(key[0])
+        out[name] = counts
+    return out
