@@ -124,10 +124,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         0,
     ): "lead read as 'các sở, ban, ngành', gold 'Thủ trưởng các sở, ban, ngành'; coordinators ['UBND các huyện, thị xã, thành phố'] vs gold ['Chủ tịch UBND các huyện, thị xã, thành phố']",  # noqa: E501
     (
-        "cv-binh-duong-2024-04-15-giai-ngan",
-        2,
-    ): "deadline 2024-04-26 ('Định kỳ 02 tuần/lần') vs gold 2024-04-19",  # noqa: E501
-    (
         "cv-bo-noi-vu-2024-04-25-sap-xep-dvhc",
         "header",
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
@@ -233,10 +229,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ("cv-vpcp-2021-09-25-ben-tre-covid", "header"): "leader None vs 'Phạm Minh Chính'",  # noqa: E501
     (
         "kh-an-giang-2025-12-08-sat-lo-han-man",
-        0,
-    ): "deadline 2025-12-19 ('định kỳ 02 tuần/lần') vs gold 2025-12-12",  # noqa: E501
-    (
-        "kh-an-giang-2025-12-08-sat-lo-han-man",
         1,
     ): "deadline 2025-12-19 ('định kỳ 02 tuần/lần') vs gold 2026-06-15; recurring True vs gold False",  # noqa: E501
     ("kh-an-giang-2025-12-08-sat-lo-han-man", 6): "deadline None (None) vs gold 2026-05-31",  # noqa: E501
@@ -267,10 +259,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "kh-hai-duong-2025-03-07-phong-chong-thien-tai",
         "tasks",
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
-    (
-        "kh-kien-giang-2024-02-26-iuu",
-        0,
-    ): "deadline 2024-03-07 ('định kỳ 02 tuần/lần') vs gold 2024-02-29",  # noqa: E501
     (
         "kh-kien-giang-2024-02-26-iuu",
         3,
@@ -422,10 +410,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
         1,
     ): "deadline 2023-08-25 ('02 tuần/lần') vs gold 2023-12-31; recurring True vs gold False",  # noqa: E501
-    (
-        "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
-        2,
-    ): "deadline 2023-08-25 ('02 tuần/lần') vs gold 2023-08-18",  # noqa: E501
     (
         "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
         3,

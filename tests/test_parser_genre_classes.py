@@ -529,7 +529,10 @@ def test_two_agencies_joined_by_dong_thoi_are_two_tasks_each_with_its_date() -> 
 @pytest.mark.parametrize(
     ("sentence", "rule", "first"),
     [
-        ("báo cáo tình hình định kỳ 02 tuần/lần về UBND tỉnh.", "weeks:2:fri", date(2026, 3, 20)),
+        # Every N weeks from the first such weekday after the issue date (both blind corpora
+        # annotate the first report in the first week, not at the end of the first N weeks).
+        ("báo cáo tình hình định kỳ 02 tuần/lần về UBND tỉnh.", "weeks:2:fri", date(2026, 3, 13)),
+        ("báo cáo định kỳ 02 tuần/lần (trước 15 giờ thứ Năm).", "weeks:2:thu", date(2026, 3, 12)),
         ("báo cáo kết quả giải ngân hằng quý.", "quarterly:end", date(2026, 3, 31)),
         ("báo cáo kết quả trước ngày 30 tháng 6 hằng năm.", "yearly:06-30", date(2026, 6, 30)),
         ("báo cáo hằng tuần vào thứ Hai.", "weekly:mon", date(2026, 3, 16)),
