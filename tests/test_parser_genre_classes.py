@@ -257,13 +257,11 @@ def test_leads_that_are_no_agency_are_kept_as_written_with_a_warning() -> None:
         ("4", "Nguyễn Văn Cường"),
         ("5", "Đoàn kiểm tra liên ngành"),
         ("6", "Bộ Tài chính"),
-        ("6", "Bộ Kế hoạch và Đầu tư"),
-        ("6", "Bộ Xây dựng"),
     ]
     for task in tasks[1:5]:
         assert any("not an agency" in w for w in task.warnings), task.lead
     assert tasks[3].coordinators == []  # the person's own office is no coordinator
-    assert all(t.coordinators == [] for t in tasks[5:])
+    assert tasks[5].coordinators == ["Bộ Kế hoạch và Đầu tư", "Bộ Xây dựng"]
     assert not any("addressee" in w for t in tasks for w in t.warnings)
 
 
@@ -284,14 +282,31 @@ def test_teams_and_contractors_lead_as_written(sentence: str, lead: str) -> None
     assert task.lead == lead and any("not an agency" in w for w in task.warnings)
 
 
-def test_a_list_of_departments_after_giao_gives_one_task_each() -> None:
-    tasks = _tasks(
-        "1. Giao các Sở: Tài chính, Nội vụ rà soát biên chế, báo cáo trước ngày 30/4/2026.\n"
-    )
-    assert [(t.lead, t.deadline) for t in tasks] == [
-        ("Sở Tài chính", date(2026, 4, 30)),
-        ("Sở Nội vụ", date(2026, 4, 30)),
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "1. Giao các Sở: Tài chính, Nội vụ rà soát biên chế, báo cáo trước ngày 30/4/2026.",
+        "1. Giao Sở Tài chính, Sở Nội vụ rà soát biên chế, báo cáo trước ngày 30/4/2026.",
+        "1. Các Sở: Tài chính, Nội vụ theo chức năng, nhiệm vụ rà soát biên chế, báo cáo trước "
+        "ngày 30/4/2026.",
+    ],
+)
+def test_a_named_list_of_departments_is_one_task_led_by_the_first(sentence: str) -> None:
+    """A list that names its agencies is one task: the first named leads, the others coordinate.
+
+    The convention of the genre as annotated blind in both corpora (tb-vpcp-2026-03-05 2.a,
+    tb-ha-noi-2025-11-20 3, cv-lao-cai-2022-07-18 1, tb-cao-bang-2026-04-14 II.4, and the plain
+    "UBND thành phố Phổ Yên, UBND huyện Phú Bình …" lists): "Các Sở: A, B" is "Sở A, Sở B"
+    written with the type once, and one task has exactly one lead (NĐ 39/2022). The secretariat
+    sees the warning and splits the task on the review page where each must answer for itself.
+    Only an unnamed group ("UBND các huyện biên giới") fans out, at registration, over the
+    registry's members (DESIGN: group leads).
+    """
+    tasks = _tasks(sentence + "\n")
+    assert [(t.lead, t.coordinators, t.deadline) for t in tasks] == [
+        ("Sở Tài chính", ["Sở Nội vụ"], date(2026, 4, 30)),
     ]
+    assert any("the first is the lead" in w for w in tasks[0].warnings)
 
 
 def test_a_ministry_list_as_coordinators_names_each_ministry() -> None:
@@ -514,7 +529,10 @@ def test_two_agencies_joined_by_dong_thoi_are_two_tasks_each_with_its_date() -> 
 @pytest.mark.parametrize(
     ("sentence", "rule", "first"),
     [
-        ("báo cáo tình hình định kỳ 02 tuần/lần về UBND tỉnh.", "weeks:2:fri", date(2026, 3, 20)),
+        # Every N weeks from the first such weekday after the issue date (both blind corpora
+        # annotate the first report in the first week, not at the end of the first N weeks).
+        ("báo cáo tình hình định kỳ 02 tuần/lần về UBND tỉnh.", "weeks:2:fri", date(2026, 3, 13)),
+        ("báo cáo định kỳ 02 tuần/lần (trước 15 giờ thứ Năm).", "weeks:2:thu", date(2026, 3, 12)),
         ("báo cáo kết quả giải ngân hằng quý.", "quarterly:end", date(2026, 3, 31)),
         ("báo cáo kết quả trước ngày 30 tháng 6 hằng năm.", "yearly:06-30", date(2026, 6, 30)),
         ("báo cáo hằng tuần vào thứ Hai.", "weekly:mon", date(2026, 3, 16)),

@@ -65,6 +65,7 @@ NATIONAL_NAMES = (
     "Cục Thuế tỉnh",
     "Cục Hải quan tỉnh",
     "Cục Thống kê tỉnh",
+    "Cục Quản lý Khám, chữa bệnh",
 )
 _NATIONAL = AgencyRegistry(Agency(code=key(n), name=n) for n in NATIONAL_NAMES)
 
@@ -79,7 +80,8 @@ _COLLECTIVE = re.compile(
     rf"|các\s+{_ADMIN}(?:(?:\s*,\s*|\s+và\s+){_ADMIN})*{_QUAL}"
     r"|các\s+sở(?:\s*,\s*|\s+)ban(?:\s*,\s*|\s+)ngành(?:\s*,\s*(?:đoàn thể|hội))?"
     r"(?:\s+(?:tỉnh|thành phố))?(?:\s+(?:có )?liên quan)?"
-    r"|các\s+(?:sở|ban)(?:\s*,\s*|\s+)ngành(?:\s+(?:tỉnh|thành phố))?(?:\s+(?:có )?liên quan)?"
+    r"|các\s+(?:sở|ban)(?:\s*,\s*|\s+)ngành(?:\s*,\s*(?:địa phương|đơn vị))?"
+    r"(?:\s+(?:tỉnh|thành phố))?(?:\s+(?:có )?liên quan)?"
     r"|các\s+(?:cơ quan|đơn vị)(?:\s*,\s*(?:đơn vị|địa phương|tổ chức))*(?:\s+(?:có )?liên quan)"
     r"|các\s+(?:ngành|sở)(?:\s+(?:chức năng|tỉnh))?(?:\s+(?:có )?liên quan)?"
     r"|các\s+lực lượng chức năng|các\s+doanh nghiệp(?:\s+(?:nhà nước|viễn thông|bưu chính"
@@ -101,8 +103,9 @@ _TITLE = re.compile(
 _TYPE = re.compile(
     r"(?:Sở|sở|Ban|Bộ Chỉ huy|Bộ đội Biên phòng|Bộ|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban"
     r"|Uỷ ban|Công an|Trung tâm|Văn phòng|Thanh tra|Kho bạc|Tổng cục|Chi cục|Cục|Thông tấn xã"
-    r"|Đài|Báo|Hội|Liên đoàn|Liên minh|Tỉnh đoàn|Đoàn|Trường|Bệnh viện|Viện|Ngân hàng"
+    r"|Đài|Báo|Hiệp hội|Hội|Liên đoàn|Liên minh|Tỉnh đoàn|Đoàn|Trường|Bệnh viện|Viện|Ngân hàng"
     r"|Bảo hiểm xã hội|Quỹ|Tòa án|Toà án|Mặt trận|Tổng công ty|Công ty|Tập đoàn|Cảng vụ"
+    r"|Cảng hàng không|Vụ|Hải đoàn|Hải đội"
     r"|Chi nhánh|Điện lực|Phòng|Hạt|Vườn quốc gia|Khu|Học viện|Nhà xuất bản|Tạp chí)(?!\w)"
 )
 _LOWER_OK = re.compile(r"(?:sở|các|ủy ban|uỷ ban|ubnd|huyện|thành phố)\s")
@@ -167,6 +170,9 @@ _NAME_SYLLABLES = {
     "tiến": ("hành", "độ"),
     "phát": ("hiện", "động", "huy", "hành"),
     "triển": ("khai",),
+    "phối": ("hợp",),  # "Văn phòng Điều phối nông thôn mới tỉnh"
+    "quan": ("tâm", "trắc", "hệ"),  # "Chi cục Hải quan khu vực VI"
+    "dự": ("thảo", "kiến", "báo", "toán", "họp", "trữ"),  # "Ban Quản lý dự án 2"
 }
 
 
@@ -177,12 +183,39 @@ def _stops(tok: str, nxt: str) -> bool:
     return verbs is None or nxt in verbs
 
 
+def _tokens(text: str, start: int, stop: int) -> list[tuple[str, int]]:
+    """Name tokens from `start`, up to the first punctuation that no name holds (; : ( . …)."""
+    found: list[tuple[str, int]] = []
+    at = start
+    for t in _TOKEN.finditer(text, start, stop):
+        if text[at : t.start()].strip():
+            break
+        found.append((t.group(1), t.end()))
+        at = t.end()
+    return found
+
+
+def _to_proper(text: str, tokens: list[tuple[str, int]], i: int) -> int | None:
+    """Index of a proper name (a capital that opens no other agency) a few lower words on.
+
+    "Công ty Cổ phần Quản lý hạ tầng đô thị Huế", "… Quản lý dự án hạ tầng giao thông Cửu Long".
+    """
+    for j in range(i, min(len(tokens), i + 4)):
+        tok = tokens[j][0]
+        if _is_cap(tok):
+            at = tokens[j][1] - len(tok)
+            return j if tok != "UBND" and not _TYPE.match(text, at) else None
+        if not tok.isalpha() or (tok in _STOP and tok not in _INNER):
+            return None
+    return None
+
+
 def _heuristic_end(text: str, pos: int) -> int:
     m = _TYPE.match(text, pos)
     if not m:
         return -1
     end, lower_run, named, place = m.end(), 0, False, False
-    tokens = [(t.group(1), t.end()) for t in _TOKEN.finditer(text, end, min(len(text), end + 160))]
+    tokens = _tokens(text, end, min(len(text), end + 160))
     i = 0
     while i < len(tokens):
         tok, tok_end = tokens[i]
@@ -196,7 +229,7 @@ def _heuristic_end(text: str, pos: int) -> int:
                 and place
             ):
                 break
-        elif _is_cap(tok):
+        elif _is_cap(tok) or (i == 0 and tok.isdigit()):  # "Hải đoàn 28"
             named, lower_run, end = True, 0, tok_end
         elif joined in _PLACE or tok in _PLACE:
             place, lower_run = True, 0
@@ -204,8 +237,14 @@ def _heuristic_end(text: str, pos: int) -> int:
             end = tokens[i][1]
         elif tok == "các" and _is_cap(nxt) and named:
             lower_run = 0
+        elif i and tokens[i - 1][0].isdigit() and tok.isalpha():
+            break  # a number ends a name: "Hải đội 2", "Ban Quản lý dự án 3"
         elif _stops(tok, nxt) or lower_run >= 4 or not named or place:
-            j = _to_place(tokens, i) if named and not place else None
+            j = _to_place(tokens, i) if not place else None
+            if j is None and not place and not _stops(tok, nxt):
+                if (k := _to_proper(text, tokens, i)) is not None:
+                    i, lower_run = k, 0  # the long lower-case run ends on a proper name
+                    continue
             if j is None:
                 break
             i, place, lower_run, end = j, True, 0, tokens[j][1]
@@ -219,7 +258,7 @@ def _heuristic_end(text: str, pos: int) -> int:
 # nghiệp xuất khẩu cà phê trên địa bàn tỉnh", "UBND các huyện có khu công nghiệp". The qualifier
 # runs to the verb (a few words at most) and never into a list or a new clause.
 _QUALIFIER_START = re.compile(
-    r"\s+(?=(?:có\s+(?!liên quan|trách nhiệm|nhiệm vụ)|ven\s|trong\s+các\s|thuộc\s"
+    r"\s+(?=(?:có\s+(?!liên quan|trách nhiệm|nhiệm vụ)|ven\s|trong\s+các\s|thuộc\s|trên địa bàn"
     r"|cấp\s+(?:tỉnh|huyện|xã)"
     r"|xuất khẩu|nhập khẩu|lữ hành|vận tải|kinh doanh|sản xuất|hành khách|khu vực)\b)"
 )
@@ -242,6 +281,34 @@ def _qualified(folded: str, end: int) -> int:
     return at
 
 
+# A fixed name is often written with its level or province ("Đài Phát thanh và Truyền hình
+# tỉnh", "… Kiên Giang") or, by a ministry, for every province ("Sở Y tế các tỉnh, thành phố
+# trực thuộc Trung ương"): the name as written runs on over them.
+_LEVEL_TAIL = re.compile(
+    r"\s+(?:các tỉnh,\s*thành phố(?:\s+trực thuộc trung ương)?|tỉnh|thành phố)(?![\w,])"
+)
+
+
+def _tail(text: str, folded: str, end: int) -> int:
+    """A name's end over its level; "tỉnh An Giang" (the province itself) is left out."""
+    level = _LEVEL_TAIL.match(folded, end)
+    if level is None:
+        return _proper_tail(text, end)
+    return end if _proper_tail(text, level.end()) > level.end() else level.end()
+
+
+def _proper_tail(text: str, end: int) -> int:
+    """The end of capitalised words right after a name ("… đặc khu Lý Sơn", "… Kiên Giang")."""
+    for t in _TOKEN.finditer(text, end, min(len(text), end + 60)):
+        tok = t.group(1)
+        if text[end : t.start(1)] != " " or not _is_cap(tok) or tok.isupper():
+            break  # an abbreviation ("UBND", "TPHCM") starts something else
+        if _TYPE.match(text, t.start(1)) or tok in ("Tỉnh", "Thành"):
+            break
+        end = t.end()
+    return end
+
+
 def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None) -> Mention | None:
     """The agency named at `pos` (after an optional title such as "Giám đốc"), if any."""
     t = _TITLE.match(folded, pos)
@@ -256,9 +323,11 @@ def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None)
         if text[pos : pos + 1].isupper() or _LOWER_OK.match(folded, pos)
         else -1
     )
+    if end > 0:
+        end = _tail(text, folded, end)
     c = _COLLECTIVE.match(folded, pos)
     if c and c.end() > end:
-        end = _qualified(folded, c.end())
+        end = _proper_tail(text, _qualified(folded, c.end()))
     of = _COLLECTIVE_OF.match(folded, pos)
     if of:
         inner = agency_at(text, folded, of.end(), registry)

@@ -68,10 +68,9 @@ def _every_n(folded: str, text: str, r: Reader) -> DeadlineFound | None:
     if m["unit"] == "tuần":
         day = _weekday(folded, m.end())
         found.recurrence = f"weekly:{day}" if n == 1 else f"weeks:{n}:{day}"
-        if r.issued:
-            first = r.issued + timedelta(days=7 * (n - 1))
-            ahead = (_WEEKDAY_NO[day] - first.weekday()) % 7 or 7
-            found.on = first + timedelta(days=ahead)
+        if r.issued:  # the first report falls on the first such weekday, then every N weeks
+            ahead = (_WEEKDAY_NO[day] - r.issued.weekday()) % 7 or 7
+            found.on = r.issued + timedelta(days=ahead)
         return found
     per = {1: "tháng", 3: "quý", 6: "6 tháng", 12: "năm"}.get(n)
     if per is None:

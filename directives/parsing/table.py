@@ -164,7 +164,14 @@ class TableReader:
             return []
         found = agency_list(cell, fold(cell), 0, self.registry)
         if not found:
-            found = [Mention(cell, 0, len(cell))]  # a name the readers do not know, as written
+            return [Mention(cell, 0, len(cell))]  # a name the readers do not know, as written
+        rest = cell[found[-1].end :].lstrip()
+        if rest and rest[0] not in ",;(":
+            # A cell names agencies only: a name the readers cut short runs to the next ";".
+            last = found[-1]
+            stop = cell.find(";", last.end)
+            stop = len(cell) if stop < 0 else stop
+            found[-1] = Mention(cell[last.start : stop].rstrip(" ."), last.start, stop)
         return found
 
     def _deadline(self, row: _Row, content: str) -> DeadlineFound | None:

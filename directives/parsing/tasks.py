@@ -215,17 +215,12 @@ class Assembler:
         kind = party_kind(lead) if lead else None
         if kind and lead:
             warnings.append(f"lead is not an agency ({kind}), kept as written: {lead.text}")
-        leads = [lead]
-        if lead is not None and len(lead.members) > 1:
-            named = {key(n) for n in lead.members}
-            coordinators = [c for c in coordinators if key(c.text) not in named]
-            leads = [Mention(n, lead.start, lead.end) for n in lead.members]
-            warnings = [w for w in warnings if "without 'chủ trì'" not in w]
-            warnings.append(f"one task for each of {len(leads)} agencies listed together")
-        for one in leads:
-            draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
-            self._fill(draft, one, coordinators, deadline, inherited, warnings)
-            self.tasks.append(draft)
+        # A named list ("Các Bộ: A, B, C", "Sở A, Sở B") leads like any list without "chủ trì":
+        # the first named leads, the others coordinate (roles.py warns); only an unnamed group
+        # ("UBND các huyện biên giới") fans out, at registration, over the registry's members.
+        draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
+        self._fill(draft, lead, coordinators, deadline, inherited, warnings)
+        self.tasks.append(draft)
 
     def _lead(
         self, roles: Roles, fields: dict[str, object], ctx: Context, item: Item
