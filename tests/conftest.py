@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from db_reset import empty_tables as _empty
 
 from bench.pgdb import create_pg_database, drop_pg_database
 from storage.calendar import sync_calendar
-from storage.db import Base, Database
+from storage.db import Database
 from storage.migrate import upgrade
 from web.testing import TEST_SECRET_KEY
 
@@ -23,7 +24,6 @@ os.environ.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_ENV = "DONDOC_TEST_POSTGRES_URL"
-KEEP_TABLES = {"calendar_day", "alembic_version"}
 
 
 def _dialects() -> list:
@@ -87,17 +87,6 @@ def blank_db(
     database.dispose()
     if request.param == "postgresql":
         drop_pg_database(pg_admin_url, url)
-
-
-def _empty(db: Database) -> None:
-    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
-    with db.engine.begin() as conn:
-        if db.dialect == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 @pytest.fixture

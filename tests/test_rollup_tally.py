@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from conftest import _empty
+from db_reset import empty_tables as _empty
 from fixtures.reminder_seed import add_task, setup
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
