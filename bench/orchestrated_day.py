@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from sqlalchemy.engine import make_url
 from bench.orchestra import REPO, Orchestra
 from bench.sweep import bench_day, ensure_database, fill, reset
 from directives.calendar import TIMEZONE
+from notifications.mail_sink import free_port
 from storage.db import Database
 from storage.models import UserRow
 
@@ -89,12 +89,6 @@ def prefect_day(orchestra: Orchestra, at: datetime, timeout: float) -> dict[str,
         timings[step] = {"wall": round(time.perf_counter() - started, 3),
                          "run": round(run["total_run_time"], 3)}  # fmt: skip
     return timings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_orchestra(env: dict[str, str], admin_url: str, logs: Path) -> Orchestra:

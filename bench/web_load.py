@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench.pgdb import create_pg_database, drop_pg_database
+from notifications.mail_sink import free_port
 from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
@@ -81,12 +82,6 @@ def _seed(url: str, clients: int) -> list[tuple[str, int]]:
             pairs.append((create_token(session, f"u{i}", "bench"), task_id))
     db.dispose()
     return pairs
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Connection:
@@ -291,7 +286,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     server = None
     try:
         pairs = _seed(url, args.clients)
-        port = _free_port()
+        port = free_port()
         server = _start_server(url, port, args.workers, keep_alive=int(args.pace * 2) + 5)
         database = make_url(url).database or ""
         paced, closed = asyncio.run(_load(port, pairs, args, (server.pid, database)))

@@ -16,12 +16,12 @@ import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
 from fixtures.reminder_seed import at
-from smtp_sink import Sink, running_sink
 from sqlalchemy.orm import selectinload
 from typer.testing import CliRunner
 
 from dondoc.cli import app
 from dondoc.settings import Settings
+from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 from storage.models import AgencyMember, AgencyRow, OutboxRow, TaskRow
 from web.app import create_app
@@ -32,7 +32,7 @@ WORKING_MORNING = at(date(2026, 1, 8), time(9, 0))  # a Thursday: mail may go at
 
 
 @pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
+def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
     with running_sink() as sink:
         for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
                             ("SMTP_PORT", str(sink.port)),
@@ -84,7 +84,7 @@ def expected_lines(db: Database) -> dict[str, list[tuple[int, str, str]]]:
 
 
 def test_registering_the_seed_mails_each_lead_and_coordinator_once(
-    db: Database, cli_env: Sink
+    db: Database, cli_env: MailSink
 ) -> None:
     cli("agencies", "load")
     with time_machine.travel(WORKING_MORNING, tick=False):
@@ -116,7 +116,7 @@ def test_registering_the_seed_mails_each_lead_and_coordinator_once(
     assert kinds == Counter({"assignment": len(expected)})
 
 
-def test_notices_are_held_to_sending_hours(db: Database, cli_env: Sink) -> None:
+def test_notices_are_held_to_sending_hours(db: Database, cli_env: MailSink) -> None:
     cli("agencies", "load")
     with time_machine.travel(at(date(2026, 1, 9), time(20, 0)), tick=False):  # Friday evening
         cli("register", str(SEED), "--yes")
@@ -127,7 +127,7 @@ def test_notices_are_held_to_sending_hours(db: Database, cli_env: Sink) -> None:
     assert moments == {at(date(2026, 1, 10))}
 
 
-def test_a_failed_registration_queues_no_notice(db: Database, cli_env: Sink, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_registration_queues_no_notice(db: Database, cli_env: MailSink, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cli("agencies", "load")
     bad = tmp_path / "bad.txt"
     bad.write_text(SEED.read_text(encoding="utf-8").replace("Sở Ngoại vụ", "Sở Không Có"), "utf-8")

@@ -10,10 +10,10 @@ from email.utils import parseaddr
 
 import pytest
 import sqlalchemy as sa
-from smtp_sink import Sink, free_port, running_sink
 from sqlalchemy.orm import selectinload
 
 from notifications.delivery import LEASE, backoff, claim, deliver
+from notifications.mail_sink import MailSink, free_port, running_sink
 from notifications.mime import Attachment, Mail, build
 from notifications.outbox import enqueue
 from notifications.smtp import SmtpConfig
@@ -25,7 +25,7 @@ FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"
 
 
 @pytest.fixture
-def sink() -> Iterator[Sink]:
+def sink() -> Iterator[MailSink]:
     with running_sink() as s:
         yield s
 
@@ -51,7 +51,9 @@ def rows(db: Database) -> dict[str, OutboxRow]:
         return {r.recipient: r for r in s.scalars(stmt)}
 
 
-def test_each_row_is_sent_once_as_stored_including_other_kinds(db: Database, sink: Sink) -> None:
+def test_each_row_is_sent_once_as_stored_including_other_kinds(
+    db: Database, sink: MailSink
+) -> None:
     for i in range(7):
         put(db, f"so{i}@langson.example.org")
     docx = Attachment("bao-cao-tuan.docx", b"PK\x03\x04 docx", "application",
@@ -72,7 +74,7 @@ def test_each_row_is_sent_once_as_stored_including_other_kinds(db: Database, sin
     assert len(sink.messages) == 8
 
 
-def test_4xx_is_retried_with_backoff_then_delivered_once(db: Database, sink: Sink) -> None:
+def test_4xx_is_retried_with_backoff_then_delivered_once(db: Database, sink: MailSink) -> None:
     for i in range(3):
         put(db, f"so{i}@langson.example.org")
     sink.data_replies = ["451 4.3.0 Mailbox busy, try later"] * 3
@@ -88,7 +90,7 @@ def test_4xx_is_retried_with_backoff_then_delivered_once(db: Database, sink: Sin
     assert [backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [60, 120, 240, 7200]
 
 
-def test_5xx_for_one_recipient_fails_it_and_the_others_go(db: Database, sink: Sink) -> None:
+def test_5xx_for_one_recipient_fails_it_and_the_others_go(db: Database, sink: MailSink) -> None:
     for name in ("so1", "nouser", "so2"):
         put(db, f"{name}@langson.example.org")
     sink.refuse["nouser@langson.example.org"] = "550 5.1.1 No such user"
@@ -101,7 +103,7 @@ def test_5xx_for_one_recipient_fails_it_and_the_others_go(db: Database, sink: Si
     assert deliver(db, smtp(sink.port), NOW + timedelta(days=1)).claimed == 0  # stays failed
 
 
-def test_server_down_loses_nothing(db: Database, sink: Sink) -> None:
+def test_server_down_loses_nothing(db: Database, sink: MailSink) -> None:
     for i in range(4):
         put(db, f"so{i}@langson.example.org")
     stats = deliver(db, smtp(free_port()), NOW)  # nobody listening
@@ -111,7 +113,7 @@ def test_server_down_loses_nothing(db: Database, sink: Sink) -> None:
     assert len(sink.messages) == 4
 
 
-def test_header_injection_in_an_address_fails_that_row_only(db: Database, sink: Sink) -> None:
+def test_header_injection_in_an_address_fails_that_row_only(db: Database, sink: MailSink) -> None:
     put(db, "so1@langson.example.org")
     evil = "x@langson.example.org\r\nRCPT TO:<spy@evil.example>"
     put(db, evil)
@@ -121,7 +123,7 @@ def test_header_injection_in_an_address_fails_that_row_only(db: Database, sink: 
     assert "invalid address" in rows(db)[evil].last_error
 
 
-def test_lease_reaper_returns_rows_of_a_dead_worker(db: Database, sink: Sink) -> None:
+def test_lease_reaper_returns_rows_of_a_dead_worker(db: Database, sink: MailSink) -> None:
     for i in range(3):
         put(db, f"so{i}@langson.example.org")
     assert len(claim(db, NOW, 10, "dead-worker")) == 3  # claimed, then the worker died
@@ -132,7 +134,7 @@ def test_lease_reaper_returns_rows_of_a_dead_worker(db: Database, sink: Sink) ->
 
 
 def test_sweep_digests_reach_the_sink_as_vietnamese_multipart(
-    db: Database, sink: Sink, small_agencies
+    db: Database, sink: MailSink, small_agencies
 ) -> None:
     from fixtures.reminder_seed import add_task, at, setup
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fixtures.reminder_seed import add_task, setup
-from smtp_sink import Sink, running_sink
 
 from notifications.delivery import LEASE, deliver
+from notifications.mail_sink import MailSink, running_sink
 from notifications.mime import Mail, build
 from notifications.outbox import enqueue
 from notifications.smtp import SmtpConfig
@@ -29,12 +29,12 @@ LEADS = ("so-ngoai-vu", "so-noi-vu", "so-vhttdl", "vp-ubnd", "ubnd-tinh")
 
 
 @pytest.fixture
-def sink() -> Iterator[Sink]:
+def sink() -> Iterator[MailSink]:
     with running_sink() as s:
         yield s
 
 
-def dondoc(db: Database, sink: Sink, *args: str, connections: int = 2) -> subprocess.Popen:
+def dondoc(db: Database, sink: MailSink, *args: str, connections: int = 2) -> subprocess.Popen:
     env = {
         **os.environ,
         "DONDOC_DATABASE_URL": db.url,
@@ -73,7 +73,7 @@ def statuses(db: Database) -> dict[str, int]:
 
 
 def test_two_sweeps_and_two_deliveries_at_once_send_nothing_twice(
-    db: Database, sink: Sink, small_agencies
+    db: Database, sink: MailSink, small_agencies
 ) -> None:
     ids = setup(db, small_agencies)
     for i in range(30):
@@ -96,7 +96,9 @@ def test_two_sweeps_and_two_deliveries_at_once_send_nothing_twice(
     assert len(ids_at_sink) == len(set(ids_at_sink)) == 155
 
 
-def test_a_sender_killed_mid_batch_loses_nothing_after_the_lease(db: Database, sink: Sink) -> None:
+def test_a_sender_killed_mid_batch_loses_nothing_after_the_lease(
+    db: Database, sink: MailSink
+) -> None:
     fill_outbox(db, 30)
     sink.stall_after = 5
     proc = dondoc(db, sink, "deliver", connections=1)

@@ -22,7 +22,6 @@ import time_machine
 from fixtures.reminder_seed import at
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from smtp_sink import Sink, running_sink
 from sqlalchemy.orm import selectinload
 from typer.testing import CliRunner
 
@@ -30,6 +29,7 @@ from dondoc.cli import app
 from dondoc.settings import Settings
 from flows.jobs import smtp_config, sweep
 from notifications.delivery import deliver
+from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow, TaskRow
 
@@ -37,7 +37,7 @@ SEED = Path(__file__).parent / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-n
 
 
 @pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
+def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
     with running_sink() as sink:
         for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
                             ("SMTP_PORT", str(sink.port))):  # fmt: skip
@@ -87,7 +87,7 @@ def assert_one_digest_per_send_moment_and_nothing_lost(db: Database) -> None:
 
 
 def test_evening_catch_up_then_morning_sweep_gives_one_digest_each(
-    db: Database, cli_env: Sink
+    db: Database, cli_env: MailSink
 ) -> None:
     register_seed(db)
     evening = json.loads(cli("sweep", "--at", "2027-01-07T20:00:00+07:00", "--json"))
@@ -144,7 +144,7 @@ def _reset(db: Database, registered: date) -> None:
 
 @pytest.mark.parametrize("dummy", [None])
 def test_random_sweeps_never_give_two_digests_at_one_send_moment(
-    db: Database, cli_env: Sink, dummy: None
+    db: Database, cli_env: MailSink, dummy: None
 ) -> None:
     register_seed(db)
     with db.read() as s:
@@ -169,7 +169,7 @@ def test_random_sweeps_never_give_two_digests_at_one_send_moment(
     run()
 
 
-def test_send_time_is_kept_on_a_merge(db: Database, cli_env: Sink) -> None:
+def test_send_time_is_kept_on_a_merge(db: Database, cli_env: MailSink) -> None:
     """A merged digest keeps its send moment and Message-ID; only its text grows."""
     register_seed(db)
     cfg = Settings()
@@ -181,7 +181,7 @@ def test_send_time_is_kept_on_a_merge(db: Database, cli_env: Sink) -> None:
 
 
 def test_concurrent_sweeps_still_give_one_digest_per_send_moment(
-    db: Database, cli_env: Sink
+    db: Database, cli_env: MailSink
 ) -> None:
     """The evening catch-up and the morning sweep run at once (two schedulers): whichever
     inserts the digest first, the other waits on its key and merges into it."""

@@ -8,13 +8,13 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from fixtures.reminder_seed import add_task, at, setup
-from smtp_sink import running_sink
 
 from directives.buckets import bucket
 from directives.models import Bucket
 from dondoc.settings import Settings
 from flows.jobs import sweep
 from notifications.delivery import deliver
+from notifications.mail_sink import running_sink
 from notifications.smtp import SmtpConfig
 from reports.rollup import build_rollup
 from storage.models import HistoryRow, TaskRow, UserRow

@@ -14,9 +14,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from fixtures.reminder_seed import add_task, at, setup  # noqa: E402
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402
-from smtp_sink import Sink, running_sink  # noqa: E402
 
 from flows.prefect_flows import deliver_flow, sweep_flow  # noqa: E402
+from notifications.mail_sink import MailSink, running_sink  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 pytestmark = pytest.mark.prefect
@@ -29,7 +29,7 @@ def prefect_server() -> Iterator[None]:
 
 
 @pytest.fixture
-def sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
+def sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
     with running_sink() as s:
         monkeypatch.setenv("DONDOC_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("DONDOC_SMTP_PORT", str(s.port))
@@ -37,7 +37,7 @@ def sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
 
 
 def test_sweep_and_deliver_flows_send_each_digest_once(
-    prefect_server: None, db: Database, sink: Sink, small_agencies,
+    prefect_server: None, db: Database, sink: MailSink, small_agencies,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.setenv("DONDOC_DATABASE_URL", db.url)

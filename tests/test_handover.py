@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from smtp_sink import Sink, running_sink
 from typer.testing import CliRunner
 
 from directives.parsing import parse_notice
 from dondoc.cli import app
+from notifications.mail_sink import MailSink, running_sink
 from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.db import Database
 from storage.handover import REASON, WITHDRAWN, HandoverError, apply_handover, plan_handover
@@ -31,7 +31,7 @@ SEED = HERE / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 
 @pytest.fixture
-def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
+def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
     with running_sink() as sink:
         for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
                             ("SMTP_PORT", str(sink.port)), ("SMTP_CONNECTIONS", "2")):  # fmt: skip
@@ -70,7 +70,7 @@ def leads(db: Database) -> dict[str, list[str]]:
 
 
 def test_handover_moves_every_open_task_and_the_sweep_mails_successors_only(
-    db: Database, env: Sink
+    db: Database, env: MailSink
 ) -> None:
     seeded(db)
     early = run("sweep", "--at", "2025-06-02T07:30", "--json")  # planned for the old agencies

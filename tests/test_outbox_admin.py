@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from smtp_sink import Sink, running_sink
 from typer.testing import CliRunner
 
 from dondoc.cli import app as cli_app
 from dondoc.errors import UserError
 from dondoc.settings import Settings
 from notifications.delivery import deliver
+from notifications.mail_sink import MailSink, running_sink
 from notifications.mime import Mail, build
 from notifications.outbox import enqueue
 from notifications.smtp import SmtpConfig
@@ -45,7 +45,7 @@ ROLES = {  # username → role; only the first two are the office
 
 
 @pytest.fixture
-def sink() -> Iterator[Sink]:
+def sink() -> Iterator[MailSink]:
     with running_sink() as s:
         yield s
 
@@ -93,7 +93,7 @@ def put(db: Database, recipient: str, slot: date = date(2026, 1, 12)) -> int:
     return outbox_id
 
 
-def failed_world(db: Database, sink: Sink) -> dict[str, int]:
+def failed_world(db: Database, sink: MailSink) -> dict[str, int]:
     """Three digests; the server refuses one recipient with 550: that one is failed."""
     ids = {r: put(db, r) for r in ("so1@langson.example.org", BAD, "so2@langson.example.org")}
     sink.refuse[BAD] = "550 5.1.1 No such user"
@@ -120,7 +120,7 @@ def post(web: TestClient, path: str, back: str = "") -> object:
 
 
 def test_refused_mail_is_shown_with_its_reason_and_a_retry_sends_it_once(
-    db: Database, sink: Sink, web: TestClient
+    db: Database, sink: MailSink, web: TestClient
 ) -> None:
     ids = failed_world(db, sink)
     client = office(web)
@@ -157,7 +157,7 @@ def test_refused_mail_is_shown_with_its_reason_and_a_retry_sends_it_once(
     assert r.status_code == 409 and "không phải gửi lỗi" in r.text
 
 
-def test_a_cancelled_mail_is_never_sent(db: Database, sink: Sink, web: TestClient) -> None:
+def test_a_cancelled_mail_is_never_sent(db: Database, sink: MailSink, web: TestClient) -> None:
     ids = failed_world(db, sink)
     del sink.refuse[BAD]
     client = office(web, "quantri")
@@ -171,7 +171,7 @@ def test_a_cancelled_mail_is_never_sent(db: Database, sink: Sink, web: TestClien
     assert f'id="mail-{ids[BAD]}"' in page and "Đã hủy" in page and "Gửi lại" not in page
 
 
-def test_only_the_office_sees_or_acts(db: Database, sink: Sink, web: TestClient) -> None:
+def test_only_the_office_sees_or_acts(db: Database, sink: MailSink, web: TestClient) -> None:
     ids = failed_world(db, sink)
     anonymous = web.get("/secretariat/outbox", follow_redirects=False)
     assert anonymous.status_code == 303 and "/login" in anonymous.headers["location"]
@@ -208,7 +208,7 @@ def test_paged_in_sql_and_filtered_in_the_url(db: Database, users: None, web: Te
 
 
 @pytest.fixture
-def cli_env(db: Database, sink: Sink, monkeypatch: pytest.MonkeyPatch) -> Sink:
+def cli_env(db: Database, sink: MailSink, monkeypatch: pytest.MonkeyPatch) -> MailSink:
     for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
                         ("SMTP_PORT", str(sink.port)), ("SMTP_CONNECTIONS", "1")):  # fmt: skip
         monkeypatch.setenv(f"DONDOC_{name}", value)
@@ -221,7 +221,7 @@ def cli(*args: str) -> str:
     return result.stdout
 
 
-def test_cli_retry_and_cancel(db: Database, cli_env: Sink) -> None:
+def test_cli_retry_and_cancel(db: Database, cli_env: MailSink) -> None:
     ids = failed_world(db, cli_env)
     other = put(db, "so3@langson.example.org")
     cli_env.refuse["so3@langson.example.org"] = "550 5.1.1 Gone"

@@ -14,12 +14,12 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from fixtures.reminder_seed import at, setup
-from smtp_sink import running_sink
 from test_periods import SNGV, finish, recurring_task, settings_for
 
 from directives.calendar import DEFAULT_CALENDAR
 from flows.jobs import sweep
 from notifications.delivery import deliver
+from notifications.mail_sink import running_sink
 from notifications.policy import DayIndex
 from notifications.smtp import SmtpConfig
 from storage.db import Database

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from docx import Document
 from fixtures.reminder_seed import add_task, at, setup
 from openpyxl import load_workbook
-from smtp_sink import running_sink
 
 from directives.models import Bucket
 from directives.recurrence import parse_rule
@@ -23,6 +22,7 @@ from directives.recurrence import periods as rule_periods
 from dondoc.settings import Settings
 from flows.jobs import sweep
 from notifications.delivery import deliver
+from notifications.mail_sink import running_sink
 from notifications.smtp import SmtpConfig
 from reports.docx_report import build_docx
 from reports.html import render_dashboard_html

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from smtp_sink import Sink, running_sink
 from typer.testing import CliRunner
 
 from directives.calendar import TIMEZONE
 from dondoc.cli import app
+from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 
 NOTICE = Path(__file__).parent / "fixtures" / "notices_recurring_tb.txt"
@@ -23,7 +23,7 @@ AGENCIES = Path(__file__).parent / "fixtures" / "agencies_small.yaml"
 
 
 @pytest.fixture
-def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
+def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
     with running_sink() as sink:
         for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
                             ("SMTP_PORT", str(sink.port))):  # fmt: skip
@@ -37,7 +37,9 @@ def run(*args: str) -> dict | list:
     return json.loads(result.stdout) if "--json" in args else {}
 
 
-def test_registered_monthly_task_is_swept_per_period_across_tet(db: Database, env: Sink) -> None:
+def test_registered_monthly_task_is_swept_per_period_across_tet(
+    db: Database, env: MailSink
+) -> None:
     run("agencies", "load", str(AGENCIES))
     with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=TIMEZONE), tick=False):
         run("register", str(NOTICE), "--yes")

@@ -16,12 +16,12 @@ import time_machine
 import yaml
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from fixtures.reminder_seed import add_task, at, setup
-from smtp_sink import Sink, running_sink
 from typer.testing import CliRunner
 
 from dondoc.cli import app
 from dondoc.settings import Settings
 from flows.scheduler import MISFIRE_GRACE, build_scheduler
+from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
-def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
+def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
     with running_sink() as sink:
         for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
                             ("SMTP_PORT", str(sink.port)), ("SMTP_CONNECTIONS", "2")):  # fmt: skip
@@ -44,7 +44,7 @@ def run(*args: str) -> dict:
 
 
 def test_sweep_deliver_and_outbox_commands_show_what_a_clerk_needs(
-    db: Database, env: Sink, small_agencies
+    db: Database, env: MailSink, small_agencies
 ) -> None:
     ids = setup(db, small_agencies)
     add_task(db, ids, date(2026, 1, 12), coordinators=("so-noi-vu",))
@@ -96,7 +96,9 @@ def test_scheduler_jobs_have_ids_zone_and_misfire_policy() -> None:
     )  # Monday morning
 
 
-def test_scheduler_runs_the_same_jobs_end_to_end(db: Database, env: Sink, small_agencies) -> None:
+def test_scheduler_runs_the_same_jobs_end_to_end(
+    db: Database, env: MailSink, small_agencies
+) -> None:
     ids = setup(db, small_agencies)
     add_task(db, ids, date(2026, 1, 12))
     done: dict[str, threading.Event] = {"sweep": threading.Event(), "deliver": threading.Event()}

@@ -190,9 +190,8 @@ def test_a_later_sweep_merges_into_the_digest_not_yet_sent(db: Database, small_a
 def test_a_later_sweep_after_the_digest_went_mails_only_what_is_new(
     db: Database, small_agencies
 ) -> None:
-    from smtp_sink import running_sink
-
     from notifications.delivery import deliver
+    from notifications.mail_sink import running_sink
     from notifications.smtp import SmtpConfig
 
     ids = setup(db, small_agencies)

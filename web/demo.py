@@ -8,7 +8,6 @@ writes the leader's reports (HTML, DOCX, XLSX). Everything lands in one folder.
 from __future__ import annotations
 
 import secrets
-import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic import SecretStr
 
 from directives.calendar import TIMEZONE
 from dondoc.settings import Settings
+from notifications.mail_sink import MailSink
 from storage import task_ops
 from storage.agencies import (
     agency_ids_by_code,
@@ -215,39 +215,6 @@ def _pending(db: Database, task_id: int) -> int:
         return ext.id
 
 
-class MailSink:
-    """aiosmtpd on loopback keeping every message as an .eml file in `folder`."""
-
-    def __init__(self, folder: Path) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.folder, self.count = folder, 0
-        folder.mkdir(parents=True, exist_ok=True)
-        self.controller = Controller(self, hostname="127.0.0.1", port=_free_port())
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.count += 1
-        (self.folder / f"{self.count:03d}.eml").write_bytes(envelope.original_content)
-        return "250 OK"
-
-    def __enter__(self) -> MailSink:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.controller.stop()
-
-    @property
-    def port(self) -> int:
-        return self.controller.port
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:  # aiosmtpd cannot report a port 0 it was given
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def write_reports(db: Database, folder: Path, leader: str | None) -> list[Path]:
     from reports.docx_report import write_docx
     from reports.html import write_html
@@ -285,7 +252,7 @@ def run_demo(folder: Path, base_url: str) -> tuple[DemoResult, Settings]:
     leader, tasks = register_seed(db)
     accounts = create_accounts(db, leader)
     result = DemoResult(folder, db.url, sum(len(t) for t in tasks.values()), accounts)
-    with MailSink(folder / "mail") as sink:
+    with MailSink(folder=folder / "mail", keep=False) as sink:
         settings = demo_settings(folder, db.url, base_url, sink.port)
 
         def sweep_at(moment: datetime) -> None:

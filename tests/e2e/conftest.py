@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from harness import Env, SwitchableSmtp
-from smtp_sink import free_port
 from sqlalchemy.engine import make_url
 
 from bench.orchestra import REPO, Orchestra
 from bench.pgdb import create_pg_database, drop_pg_database
 from directives.parsing import parse_notice
+from notifications.mail_sink import free_port
 from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
