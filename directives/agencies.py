@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from directives.models import Agency
 from directives.normalize import fold_tones, key, nfc
+from directives.vn_format import vn_date
 
 # Titles written before an agency ("đồng chí Giám đốc Sở Y tế", "Chủ tịch UBND huyện X").
 _TITLES = re.compile(
@@ -229,12 +230,12 @@ class AgencyRegistry:
             steps = self.chain(old.code, first.code, on) or []
             via = "".join(
                 f"chuyển cho «{self.agencies[c].name}», cơ quan này kết thúc ngày "
-                f"{self.successions[c].ends_on:%d/%m/%Y}; "
+                f"{vn_date(self.successions[c].ends_on)}; "
                 for _, c in steps[:-1]
             )
             warning = (
-                f"«{old.name}» đã kết thúc hoạt động ngày {succession.ends_on:%d/%m/%Y}; "
-                f"từ {succession.on:%d/%m/%Y} ({KIND_VI.get(succession.kind, succession.kind)}"
+                f"«{old.name}» đã kết thúc hoạt động ngày {vn_date(succession.ends_on)}; "
+                f"từ {vn_date(succession.on)} ({KIND_VI.get(succession.kind, succession.kind)}"
                 f"{', theo ' + succession.source if succession.source else ''}) "
                 + via
                 + f"đề xuất giao «{first.name}»"

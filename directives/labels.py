@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from directives.vn_format import vn_date
+
 _HAS_NUMBER = re.compile(r"\d")
 SUBJECT_CHARS = 60
 NO_NUMBER = "chưa số"
@@ -32,7 +34,7 @@ def directive_label(
         return (number or "").strip()
     parts = [kind or "Văn bản", NO_NUMBER]
     if issued_on:
-        parts.append(f"ngày {issued_on:%d/%m/%Y}")
+        parts.append(f"ngày {vn_date(issued_on)}")
     text = " ".join((subject or "").split())
     if text:
         if len(text) > SUBJECT_CHARS:

@@ -12,6 +12,7 @@ from rich.table import Table
 from directives.collation import name_key
 from directives.labels import directive_label
 from directives.models import BUCKET_LABELS_VI, Bucket
+from directives.vn_format import vn_date
 from dondoc.cli_common import agency_id_of, parse_as_of, print_json
 from dondoc.wiring import database
 from storage.agencies import read_agency_file, shipped_agency_file
@@ -71,7 +72,7 @@ def tasks(
         "Chủ trì",
         "Hạn",
         "Tình trạng",
-        title=f"Nhiệm vụ tại ngày {day:%d/%m/%Y}",
+        title=f"Nhiệm vụ tại ngày {vn_date(day)}",
     )
     for d in data:
         label = BUCKET_LABELS_VI[Bucket(d["bucket"])] if d["bucket"] else "Đã hủy"

@@ -16,6 +16,7 @@ from html import escape
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.vn_format import vn_date
 from notifications.digest import MailConfig
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
@@ -52,7 +53,7 @@ def enqueue_awaiting(session: Session, day: date, cfg: MailConfig, now: datetime
     ids = []
     for name, address in sorted({(n or "", e.strip().lower()) for n, e in users if e.strip()}):
         key = f"{KIND}:{address}:{day.isoformat()}"
-        subject = f"Nhiệm vụ chờ xác định thời hạn: {len(tasks)} nhiệm vụ ({day:%d/%m/%Y})"
+        subject = f"Nhiệm vụ chờ xác định thời hạn: {len(tasks)} nhiệm vụ ({vn_date(day)})"
         text, html = _bodies(tasks, cfg.base_url)
         message, message_id = build(
             Mail(sender=cfg.sender, to=formataddr((header_safe(name), header_safe(address))),

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
+from directives.vn_format import vn_date
 from notifications import policy as p
 from notifications.digest_lines import body
 from notifications.mime import Mail, build, header_safe
@@ -155,7 +156,7 @@ def render(
         "count": lines.total, "body": lines, "audience": _audience(reminders),
         "base_url": cfg.base_url,
     }  # fmt: skip
-    subject = f"Đôn đốc thực hiện nhiệm vụ: {lines.summary} ({send_day:%d/%m/%Y})"
+    subject = f"Đôn đốc thực hiện nhiệm vụ: {lines.summary} ({vn_date(send_day)})"
     message, message_id = build(
         Mail(
             sender=cfg.sender,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from directives.vn_format import vn_date
 from notifications import policy as p
 from notifications.sweep import Lines, NewReminder, TaskInfo
 
@@ -145,7 +146,7 @@ def _more(left: list[Line], agency: str | None, base_url: str) -> list[More]:
     due = [ln.task.deadline for ln in left if ln.task.delta is not None and ln.task.delta <= 0]
     if due:
         last = max(d for d in due if d is not None)
-        label = f"Nhiệm vụ sắp đến hạn, hạn đến ngày {last:%d/%m/%Y}"
+        label = f"Nhiệm vụ sắp đến hạn, hạn đến ngày {vn_date(last)}"
         out.append(More(label, url(bucket=OPEN_ON_TIME, due_to=last.isoformat())))
     if any(ln.task.delta is None for ln in left):
         out.append(More("Nhiệm vụ thường xuyên", url(bucket=ONGOING)))
@@ -175,7 +176,7 @@ def _status(task: TaskInfo) -> str:
 def _note(reminder: NewReminder, task: TaskInfo) -> str:
     if reminder.kind == p.STALE:
         since = task.last_progress_on
-        return f"Chưa báo cáo tiến độ từ {since:%d/%m/%Y}" if since else "Chưa báo cáo tiến độ"
+        return f"Chưa báo cáo tiến độ từ {vn_date(since)}" if since else "Chưa báo cáo tiến độ"
     if reminder.kind == p.PROGRESS_REQUEST:
         return "Đề nghị báo cáo tiến độ định kỳ"
     return ""

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from directives.collation import name_key
 from directives.models import BUCKET_LABELS_VI
-from reports.charts import BUCKET_COLOURS, BUCKET_ORDER, percent
+from directives.vn_format import vn_percent
+from reports.charts import BUCKET_COLOURS, BUCKET_ORDER
 from reports.model import GroupRow
 
 SERIF = ("Times New Roman", "Liberation Serif", "DejaVu Serif")
@@ -79,7 +80,7 @@ def buckets_by_agency_png(rows: list[GroupRow], title: str, limit: int = 12) -> 
         ax.text(
             total + largest * 0.01,
             y,
-            f"{total} · {percent(row.counts.on_time_rate)}",
+            f"{total} · {vn_percent(row.counts.on_time_rate)}",
             va="center",
             fontdict=font,
         )

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from directives.collation import name_key
 from directives.models import BUCKET_LABELS_VI, Bucket
+from directives.vn_format import vn_percent
 from reports.model import Counts, Rollup
 
 # Traffic-light colours of Vietnamese trackers: green done on time, orange done late,
@@ -50,11 +51,6 @@ def _clip(text: str, limit: int = 44) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def percent(value: float | None) -> str:
-    """Vietnamese number style: a comma for decimals ("66,7%"); a dash when nothing is due."""
-    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + "%"
-
-
 def rate_bars(items: Sequence[tuple[str, float | None]], title: str) -> Markup:
     """Horizontal bars of a rate in [0, 1] per label; None is drawn as "—" without a bar."""
     height = TOP + ROW_H * len(items) + 10
@@ -67,7 +63,7 @@ def rate_bars(items: Sequence[tuple[str, float | None]], title: str) -> Markup:
         body.append(_bar(LABEL_W, y, BAR_W, "#eceff1"))
         if rate is not None:
             body.append(_bar(LABEL_W, y, BAR_W * rate, _rate_colour(rate)))
-        body.append(f'<text x="{LABEL_W + BAR_W + 6}" y="{y + 16}">{percent(rate)}</text>')
+        body.append(f'<text x="{LABEL_W + BAR_W + 6}" y="{y + 16}">{vn_percent(rate)}</text>')
     return _svg(LABEL_W + BAR_W + 70, height, title, body)
 
 

@@ -20,6 +20,8 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from directives.vn_format import vn_long_date, vn_long_date_blank
+
 FONT = "Times New Roman"
 TEXT_WIDTH_MM = 165  # A4 210 mm minus left 30 mm and right 15 mm
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
@@ -221,12 +223,10 @@ def _short_rule(p: Paragraph, width_mm: float, column_mm: float) -> None:
 
 
 def place_date(place: str, day: date | None, fallback: date) -> str:
-    """ "Lạng Sơn, ngày 05 tháng 01 năm 2025": days < 10 and months 1–2 get a leading zero."""
+    """ "Lạng Sơn, ngày 05 tháng 01 năm 2025"; the day left blank when the date is not known."""
     if day is None:
-        month = f"{fallback.month:02d}" if fallback.month < 3 else str(fallback.month)
-        return f"{place}, ngày      tháng {month} năm {fallback.year}"
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+        return f"{place}, {vn_long_date_blank(fallback.year, fallback.month)}"
+    return f"{place}, {vn_long_date(day)}"
 
 
 def header_block(doc: DocumentObject, opts: FormOptions, fallback_day: date) -> None:

@@ -12,8 +12,8 @@ from docx.document import Document as DocumentObject
 from docx.shared import Mm
 
 from directives.models import BUCKET_LABELS_VI, Bucket
+from directives.vn_format import vn_date, vn_percent
 from reports.chart_png import buckets_by_agency_png
-from reports.charts import percent
 from reports.docx_form import (
     CENTER,
     JUSTIFY,
@@ -30,7 +30,7 @@ from reports.docx_form import (
     write,
 )
 from reports.evaluation import Evaluation
-from reports.labels import date_vi, state_vi, summary_sentences, task_text
+from reports.labels import state_vi, summary_sentences, task_text
 from reports.model import RATE_FORMULA_VI, Counts, Rollup, TaskLine
 from reports.output import atomic_write
 from reports.succession import NOTE_VI
@@ -63,7 +63,7 @@ def build_docx(
     write(doc, subject, size=14, bold=True, align=CENTER)
     write(
         doc,
-        f"({rollup.period.label}, số liệu tính đến ngày {date_vi(rollup.as_of)})",
+        f"({rollup.period.label}, số liệu tính đến ngày {vn_date(rollup.as_of)})",
         size=14,
         align=CENTER,
         after=12,
@@ -154,7 +154,7 @@ def _counts_cells(number: str, label: str, c: Counts, bold: bool = False) -> lis
         c.open_overdue,
         c.ongoing,
         c.awaiting_deadline,
-        percent(c.on_time_rate),
+        vn_percent(c.on_time_rate),
     )
     return [Cell(str(v), "left" if i == 1 else "center", bold) for i, v in enumerate(values)]
 
@@ -215,8 +215,8 @@ def _periods_section(doc: DocumentObject, rollup: Rollup) -> None:
             Cell(f"{p.content}\n(Văn bản số {p.directive_number}, mục {p.ref})", "left"),
             Cell(p.lead, "left"),
             Cell(str(p.seq)),
-            Cell(date_vi(p.deadline)),
-            Cell(date_vi(p.completed_on) if p.completed_on else ""),
+            Cell(vn_date(p.deadline)),
+            Cell(vn_date(p.completed_on) if p.completed_on else ""),
             Cell(BUCKET_LABELS_VI[Bucket(p.bucket)], "left"),
         ]
         for n, p in enumerate(rollup.periods_due, 1)
@@ -240,9 +240,9 @@ def _no_date(bucket: str | None) -> str:
 
 def _task_cells(n: int, task: TaskLine) -> list[Cell]:
     late = f"{task.days_calendar} ({task.days_working})" if task.days_calendar else ""
-    deadline = date_vi(task.deadline) if task.deadline else _no_date(task.bucket)
+    deadline = vn_date(task.deadline) if task.deadline else _no_date(task.bucket)
     if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
-        deadline += f"\n(hạn đầu: {date_vi(task.original_deadline)})"
+        deadline += f"\n(hạn đầu: {vn_date(task.original_deadline)})"
     coordinators = "; ".join(task.coordinators)
     return [
         Cell(str(n)),
@@ -259,7 +259,7 @@ def _extension_section(doc: DocumentObject, rollup: Rollup) -> None:
     write(doc, "IV. GIA HẠN THỰC HIỆN NHIỆM VỤ", bold=True, before=6, after=6, first_line_mm=10)
     text = (
         f"Trong {rollup.period.label.lower()}, đã đồng ý gia hạn {rollup.extensions_in_period}"
-        f" nhiệm vụ; lũy kế đến ngày {date_vi(rollup.as_of)}: {len(rollup.extensions)} lượt"
+        f" nhiệm vụ; lũy kế đến ngày {vn_date(rollup.as_of)}: {len(rollup.extensions)} lượt"
         " gia hạn được đồng ý (hạn ban đầu vẫn được lưu để đối chiếu)."
     )
     write(doc, text, align=JUSTIFY, after=6, first_line_mm=10)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from directives.collation import name_key
 from directives.models import Bucket
+from directives.vn_format import vn_date, vn_short
 from dondoc.settings import EvaluationFormula
 from reports.evaluation_sql import DueGroup, due_groups
 from reports.periods import Cutoff, Period, PeriodKind, period_containing
@@ -102,8 +103,8 @@ class Evaluation:
     @property
     def basis_vi(self) -> str:
         return (
-            f"{self.period.label} ({self.period.start:%d/%m/%Y} – {self.period.end:%d/%m/%Y});"
-            f" tình trạng tính đến ngày {self.as_of:%d/%m/%Y}"
+            f"{self.period.label} ({vn_date(self.period.start)} – {vn_date(self.period.end)});"
+            f" tình trạng tính đến ngày {vn_date(self.as_of)}"
         )
 
 
@@ -261,24 +262,15 @@ def _to_successors(session: Session, groups: list[DueGroup], day: date) -> list[
     return out
 
 
-def _n(value: float) -> str:
-    """A number as Vietnamese documents write it: 81,3; 0,5; 90."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def number_vi(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
-
-
 def formula_vi(f: EvaluationFormula) -> str:
     """The formula and the grade thresholds in words, with the figures in force."""
+    n = vn_short
     return (
-        f"Điểm = 100 × ({_n(f.on_time)} × số hoàn thành đúng hạn + {_n(f.late)} × số hoàn thành"
-        f" quá hạn + {_n(f.overdue)} × số quá hạn chưa hoàn thành) / số nhiệm vụ, kỳ đã đến hạn"
-        f" − {_n(f.per_day_late)} điểm × số ngày làm việc chậm bình quân (trừ tối đa"
-        f" {_n(f.max_day_penalty)} điểm). Xếp loại: {EXCELLENT} từ {_n(f.excellent)} điểm;"
-        f" {GOOD} từ {_n(f.good)} điểm; {PASSED} từ {_n(f.passing)} điểm; dưới"
-        f" {_n(f.passing)} điểm: {FAILED}; cơ quan có dưới {f.min_due} nhiệm vụ, kỳ đã đến hạn:"
+        f"Điểm = 100 × ({n(f.on_time)} × số hoàn thành đúng hạn + {n(f.late)} × số hoàn thành"
+        f" quá hạn + {n(f.overdue)} × số quá hạn chưa hoàn thành) / số nhiệm vụ, kỳ đã đến hạn"
+        f" − {n(f.per_day_late)} điểm × số ngày làm việc chậm bình quân (trừ tối đa"
+        f" {n(f.max_day_penalty)} điểm). Xếp loại: {EXCELLENT} từ {n(f.excellent)} điểm;"
+        f" {GOOD} từ {n(f.good)} điểm; {PASSED} từ {n(f.passing)} điểm; dưới"
+        f" {n(f.passing)} điểm: {FAILED}; cơ quan có dưới {f.min_due} nhiệm vụ, kỳ đã đến hạn:"
         f" {UNRATED.lower()}."
     )

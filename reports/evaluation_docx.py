@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from docx.document import Document as DocumentObject
 
-from reports.charts import percent
+from directives.vn_format import vn_decimal, vn_percent
 from reports.docx_form import (
     CENTER,
     JUSTIFY,
@@ -17,7 +17,7 @@ from reports.docx_form import (
     set_widths,
     write,
 )
-from reports.evaluation import SOURCE_VI, AgencyScore, Evaluation, formula_vi, number_vi
+from reports.evaluation import SOURCE_VI, AgencyScore, Evaluation, formula_vi
 
 HEADERS = (
     "Xếp hạng",
@@ -72,9 +72,9 @@ def row_cells(r: AgencyScore) -> list[Cell]:
         str(r.done_on_time),
         str(r.done_late),
         str(r.overdue),
-        percent(r.on_time_rate),
-        number_vi(r.avg_late_days),
-        number_vi(r.score),
+        vn_percent(r.on_time_rate),
+        vn_decimal(r.avg_late_days),
+        vn_decimal(r.score),
         r.grade,
     )
     return [Cell(v, "left" if i in (1, 9) else "center") for i, v in enumerate(values)]

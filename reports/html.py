@@ -16,8 +16,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from directives.labels import cited
 from directives.models import BUCKET_LABELS_VI, Bucket
-from reports.charts import BUCKET_COLOURS, dashboard_charts, percent
-from reports.labels import change, date_vi, num, state_vi
+from directives.vn_format import vn_date, vn_int, vn_percent
+from reports.charts import BUCKET_COLOURS, dashboard_charts
+from reports.labels import change, state_vi
 from reports.model import RATE_FORMULA_VI, Rollup
 from reports.output import atomic_write
 from reports.succession import NOTE_VI
@@ -42,14 +43,18 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(num=num, percent=percent, date_vi=date_vi, state_vi=state_vi, cited=cited,
-                       bucket_vi=lambda b: BUCKET_LABELS_VI[Bucket(b)] if b else "")  # fmt: skip
+    env.globals.update(num=vn_int, percent=vn_percent, date_vi=vn_date, state_vi=state_vi,
+                       cited=cited, bucket_vi=bucket_vi)  # fmt: skip
     return env
+
+
+def bucket_vi(bucket: str | None) -> str:
+    return BUCKET_LABELS_VI[Bucket(bucket)] if bucket else ""
 
 
 def kpis(rollup: Rollup) -> list[Kpi]:
     now, before = rollup.totals, rollup.previous_totals
-    cards = [Kpi("Tổng số nhiệm vụ", num(now.total), change(before.total, now.total), "#455a64")]
+    cards = [Kpi("Tổng số nhiệm vụ", vn_int(now.total), change(before.total, now.total), "#455a64")]
     for bucket in (
         Bucket.DONE_ON_TIME,
         Bucket.DONE_LATE,
@@ -60,11 +65,11 @@ def kpis(rollup: Rollup) -> list[Kpi]:
     ):
         value, old = now.get(bucket), before.get(bucket)
         cards.append(
-            Kpi(BUCKET_LABELS_VI[bucket], num(value), change(old, value), BUCKET_COLOURS[bucket])
+            Kpi(BUCKET_LABELS_VI[bucket], vn_int(value), change(old, value), BUCKET_COLOURS[bucket])
         )
-    rate_change = f"kỳ trước: {percent(before.on_time_rate)}"
+    rate_change = f"kỳ trước: {vn_percent(before.on_time_rate)}"
     cards.append(
-        Kpi("Tỷ lệ hoàn thành đúng hạn (*)", percent(now.on_time_rate), rate_change, "#2e7d32")
+        Kpi("Tỷ lệ hoàn thành đúng hạn (*)", vn_percent(now.on_time_rate), rate_change, "#2e7d32")
     )
     return cards
 

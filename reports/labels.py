@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from directives.labels import cited
 from directives.models import BUCKET_LABELS_VI, STATE_LABELS_VI, Bucket, TaskState
-from reports.charts import percent
+from directives.vn_format import vn_date, vn_int, vn_percent
 from reports.model import Rollup, TaskLine
-
-
-def date_vi(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
-def num(value: int) -> str:
-    """Thousands grouped with dots, as Vietnamese documents write them: 1.234.567."""
-    return f"{value:,}".replace(",", ".")
 
 
 def state_vi(task: TaskLine) -> str:
@@ -31,20 +20,21 @@ def task_text(task: TaskLine) -> str:
 
 
 def summary_sentences(rollup: Rollup) -> list[str]:
+    n = vn_int
     c, p = rollup.totals, rollup.previous_totals
     sentences = [
-        f"Tính đến ngày {date_vi(rollup.as_of)}, tổng số nhiệm vụ được giao là {num(c.total)}"
-        f" nhiệm vụ (không kể nhiệm vụ đã hủy), trong đó: đã hoàn thành {num(c.done)} nhiệm vụ"
-        f" (đúng hạn {num(c.done_on_time)}, quá hạn {num(c.done_late)}); chưa hoàn thành"
-        f" {num(c.open_on_time + c.open_overdue)} nhiệm vụ (trong hạn {num(c.open_on_time)},"
-        f" quá hạn {num(c.open_overdue)}); {num(c.ongoing)} nhiệm vụ thường xuyên, không thời hạn;"
-        f" {num(c.awaiting_deadline)} nhiệm vụ chờ xác định thời hạn.",
-        f"Tỷ lệ hoàn thành đúng hạn (*): {percent(c.on_time_rate)}"
-        f" ({num(c.done_on_time)}/{num(c.due)} nhiệm vụ đã đến hạn).",
-        f"So với ngày {date_vi(rollup.previous_as_of)} (cuối kỳ trước): số nhiệm vụ quá hạn chưa"
+        f"Tính đến ngày {vn_date(rollup.as_of)}, tổng số nhiệm vụ được giao là {n(c.total)}"
+        f" nhiệm vụ (không kể nhiệm vụ đã hủy), trong đó: đã hoàn thành {n(c.done)} nhiệm vụ"
+        f" (đúng hạn {n(c.done_on_time)}, quá hạn {n(c.done_late)}); chưa hoàn thành"
+        f" {n(c.open_on_time + c.open_overdue)} nhiệm vụ (trong hạn {n(c.open_on_time)},"
+        f" quá hạn {n(c.open_overdue)}); {n(c.ongoing)} nhiệm vụ thường xuyên, không thời hạn;"
+        f" {n(c.awaiting_deadline)} nhiệm vụ chờ xác định thời hạn.",
+        f"Tỷ lệ hoàn thành đúng hạn (*): {vn_percent(c.on_time_rate)}"
+        f" ({n(c.done_on_time)}/{n(c.due)} nhiệm vụ đã đến hạn).",
+        f"So với ngày {vn_date(rollup.previous_as_of)} (cuối kỳ trước): số nhiệm vụ quá hạn chưa"
         f" hoàn thành {change(p.open_overdue, c.open_overdue)}; tỷ lệ hoàn thành đúng hạn từ"
-        f" {percent(p.on_time_rate)} {_direction(p.on_time_rate, c.on_time_rate)}"
-        f" {percent(c.on_time_rate)}; số nhiệm vụ đã hoàn thành {change(p.done, c.done)}.",
+        f" {vn_percent(p.on_time_rate)} {_direction(p.on_time_rate, c.on_time_rate)}"
+        f" {vn_percent(c.on_time_rate)}; số nhiệm vụ đã hoàn thành {change(p.done, c.done)}.",
     ]
     if rollup.overdue:
         longest = rollup.overdue[0]
@@ -58,10 +48,10 @@ def summary_sentences(rollup: Rollup) -> list[str]:
 def change(before: int, after: int) -> str:
     """ "tăng 3 (từ 2 lên 5)", "giảm 1 (từ 4 xuống 3)", "không đổi (5)"."""
     if after > before:
-        return f"tăng {num(after - before)} (từ {num(before)} lên {num(after)})"
+        return f"tăng {vn_int(after - before)} (từ {vn_int(before)} lên {vn_int(after)})"
     if after < before:
-        return f"giảm {num(before - after)} (từ {num(before)} xuống {num(after)})"
-    return f"không đổi ({num(after)})"
+        return f"giảm {vn_int(before - after)} (từ {vn_int(before)} xuống {vn_int(after)})"
+    return f"không đổi ({vn_int(after)})"
 
 
 def _direction(before: float | None, after: float | None) -> str:

@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.vn_format import vn_date, vn_int, vn_percent
 from notifications.mime import Attachment, Mail, build
 from notifications.outbox import enqueue
-from reports.charts import percent
 from reports.docx_report import build_docx
 from reports.html import environment
-from reports.labels import date_vi, num
 from reports.model import RATE_FORMULA_VI, Rollup, Scope
 from reports.rollup import build_rollup
 from storage.models import OutboxRow, UserRow
@@ -79,14 +78,14 @@ def leader_mail(
     week = monday.isocalendar().week
     c = rollup.totals
     figures = [
-        ("Tổng số nhiệm vụ", num(c.total)),
-        ("Hoàn thành đúng hạn", num(c.done_on_time)),
-        ("Hoàn thành quá hạn", num(c.done_late)),
-        ("Đang thực hiện trong hạn", num(c.open_on_time)),
-        ("Quá hạn chưa hoàn thành", num(c.open_overdue)),
-        ("Thường xuyên / không thời hạn", num(c.ongoing)),
-        ("Chờ xác định thời hạn", num(c.awaiting_deadline)),
-        ("Tỷ lệ hoàn thành đúng hạn (*)", percent(c.on_time_rate)),
+        ("Tổng số nhiệm vụ", vn_int(c.total)),
+        ("Hoàn thành đúng hạn", vn_int(c.done_on_time)),
+        ("Hoàn thành quá hạn", vn_int(c.done_late)),
+        ("Đang thực hiện trong hạn", vn_int(c.open_on_time)),
+        ("Quá hạn chưa hoàn thành", vn_int(c.open_overdue)),
+        ("Thường xuyên / không thời hạn", vn_int(c.ongoing)),
+        ("Chờ xác định thời hạn", vn_int(c.awaiting_deadline)),
+        ("Tỷ lệ hoàn thành đúng hạn (*)", vn_percent(c.on_time_rate)),
     ]
     overdue = rollup.overdue[:OVERDUE_IN_MAIL]
     link = f"{settings.base_url.rstrip('/')}/leader"
@@ -102,7 +101,7 @@ def leader_mail(
     lines = [
         f"Kính gửi đồng chí {leader},",
         "",
-        f"Tình hình thực hiện nhiệm vụ do đồng chí chỉ đạo, đến ngày {date_vi(rollup.as_of)}:",
+        f"Tình hình thực hiện nhiệm vụ do đồng chí chỉ đạo, đến ngày {vn_date(rollup.as_of)}:",
     ]
     lines += [f"- {label}: {value}" for label, value in figures]
     if overdue:

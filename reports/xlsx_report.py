@@ -13,8 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from directives.models import BUCKET_LABELS_VI, Bucket
+from directives.vn_format import vn_date
 from reports.evaluation import Evaluation
-from reports.labels import date_vi, state_vi
+from reports.labels import state_vi
 from reports.model import RATE_FORMULA_VI, GroupRow, Rollup
 from reports.output import atomic_write
 from reports.succession import NOTE_VI
@@ -81,7 +82,7 @@ def _title(ws: Worksheet, text: str, rollup: Rollup) -> None:
     scope = rollup.scope.title_vi
     ws["A1"] = f"{text}{' ' + scope if scope else ''}"
     ws["A1"].font = Font(name=FONT, bold=True, size=13)
-    ws["A2"] = f"{rollup.period.label}; số liệu tính đến ngày {date_vi(rollup.as_of)}"
+    ws["A2"] = f"{rollup.period.label}; số liệu tính đến ngày {vn_date(rollup.as_of)}"
     ws["A2"].font = Font(name=FONT, italic=True, size=11)
 
 
@@ -121,7 +122,7 @@ def _group_sheet(
     headers = ["STT", label, *([detail] if detail else []), *COUNT_HEADERS]
     widths = [6, 40, *([60] if detail else []), *COUNT_WIDTHS]
     if previous:
-        headers += [f"Quá hạn tại {date_vi(rollup.previous_as_of)}", "Tăng (+) / giảm (−)"]
+        headers += [f"Quá hạn tại {vn_date(rollup.previous_as_of)}", "Tăng (+) / giảm (−)"]
         widths += [14, 12]
     _header(ws, 4, headers, widths)
     rate_col = len(headers) - (2 if previous else 0)

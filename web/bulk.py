@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from directives.vn_format import vn_date
 from dondoc.settings import Settings
 from notifications.assignment import notify_reassignment
 from storage import bulk, page_reads
@@ -125,7 +126,7 @@ def summary(req: BulkRequest, count: int) -> str:
         return f"Đã {verb} gia hạn {count} nhiệm vụ."
     if req.action == BulkAction.REASSIGN:
         return f"Đã giao {count} nhiệm vụ cho {req.lead_name} chủ trì."
-    day = req.params.deadline.strftime("%d/%m/%Y") if req.params.deadline else ""
+    day = vn_date(req.params.deadline)
     return f"Đã đặt hạn xử lý {day} cho {count} nhiệm vụ."
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from directives.vn_format import vn_percent
 from dondoc.settings import EvaluationFormula
 from storage.db import Database
 
@@ -21,7 +22,6 @@ def evaluation_block(
     """Figures of the window `spec` (default: this month to date) in the leader's scope, with
     states at `day` or the window's end, whichever comes first; None without the reports."""
     try:
-        from reports.charts import percent
         from reports.evaluation import (
             SOURCE_VI,
             EvaluationError,
@@ -52,6 +52,6 @@ def evaluation_block(
         "options": options,
         "formula_vi": formula_vi(formula),
         "source_vi": SOURCE_VI,
-        "percent": percent,
+        "percent": vn_percent,
         "number": number_vi,
     }

@@ -11,6 +11,7 @@ from directives.buckets import days_overdue
 from directives.calendar import DEFAULT_CALENDAR
 from directives.labels import directive_label
 from directives.models import OPEN_STATES, STATE_LABELS_VI, TaskState
+from directives.vn_format import vn_date
 from storage.models import TaskRow
 from web import messages_vi
 
@@ -133,7 +134,7 @@ def _value_vi(key: str, value: Any, agencies: dict[int, str]) -> str:
     if key in ("lead_agency_id", "coordinator_ids") and isinstance(value, int):
         return agencies.get(value, str(value))
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
+        return vn_date(date.fromisoformat(value))
     return str(_VALUES_VI.get(value, value))  # type: ignore[call-overload]
 
 
