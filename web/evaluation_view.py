@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from directives.vn_format import vn_percent
+from directives.vn_format import vn_decimal, vn_percent
 from dondoc.settings import EvaluationFormula
 from storage.db import Database
 
@@ -27,7 +27,6 @@ def evaluation_block(
             EvaluationError,
             evaluate,
             formula_vi,
-            number_vi,
             parse_window,
             recent_windows,
             window_spec,
@@ -53,5 +52,5 @@ def evaluation_block(
         "formula_vi": formula_vi(formula),
         "source_vi": SOURCE_VI,
         "percent": vn_percent,
-        "number": number_vi,
+        "number": vn_decimal,
     }
