@@ -20,7 +20,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.rollup import prepare, timed
+from bench.rollup import prepare
+from bench.timing import timed
 from reports.task_xlsx import tasks_xlsx
 from storage import admin_reads, bulk
 from storage.admin_reads import HistoryFilter

@@ -14,7 +14,8 @@ import json
 from datetime import date
 from typing import Any
 
-from bench.rollup import prepare, timed
+from bench.rollup import prepare
+from bench.timing import timed
 from reports.evaluation import evaluate, parse_window
 
 AS_OF = date(2025, 11, 20)
