@@ -9,12 +9,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from directives.agencies import (
-    Succession,
-    Successor,
-    agency_problems,
-    succession_problems,
-)
+from directives.agency_file import agency_problems, succession_problems
+from directives.agency_types import Succession, Successor
 from directives.models import Agency
 from directives.normalize import key
 from storage.agencies import registry_from_db

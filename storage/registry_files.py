@@ -8,16 +8,9 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from directives.agencies import (
-    COLUMNS,
-    AgencyFileError,
-    AgencyList,
-    AgencyRegistry,
-    check_rows,
-    registry_rows,
-    registry_yaml,
-    rows_to_items,
-)
+from directives.agencies import AgencyRegistry
+from directives.agency_file import COLUMNS, check_rows, registry_rows, registry_yaml, rows_to_items
+from directives.agency_types import AgencyFileError, AgencyList
 
 FORMATS = (".yaml", ".yml", ".csv", ".xlsx")
 MAX_UNPACKED = 50 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks beyond this
