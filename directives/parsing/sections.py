@@ -62,6 +62,19 @@ _PLAN_CONTENT = re.compile(
 )
 
 
+# Who attended a meeting ("Tham dự cuộc họp có các Phó Thủ tướng: A, B, …", "Cùng dự có …"):
+# the list after the colon names people and bodies present, it assigns nothing.
+_ATTENDANCE = re.compile(
+    r"^(?:(?:tham dự|cùng dự|dự họp|dự hội nghị|có mặt|thành phần)\b|[^.;:]{0,120}"
+    r"\b(?:có sự tham dự|với sự tham dự|tham dự (?:cuộc họp|buổi làm việc|hội nghị)|cùng dự)\b)"
+)
+
+
+def is_attendance(folded: str) -> bool:
+    """An opening that lists who attended, not who is assigned ("Tham dự có …:")."""
+    return bool(_ATTENDANCE.match(folded.strip()))
+
+
 def is_plan_content(folded: str) -> bool:
     """A plan's description of time, place, money or method ("Thời gian: từ …")."""
     return bool(_PLAN_CONTENT.match(folded.strip()))

@@ -17,17 +17,19 @@ from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
 from directives.parsing.matching import resolve, spelled
-from directives.parsing.names import Mention, agency_at, agency_list, party_kind
-from directives.parsing.roles import Roles, is_issuer, read_roles
+from directives.parsing.names import Mention, agency_list, party_kind
+from directives.parsing.pieces import closing_prefix, folded_of, pieces, sub_item
+from directives.parsing.roles import Roles, read_roles
 from directives.parsing.sections import (
     Mode,
     field_kind,
+    is_attendance,
     is_closing,
     is_plan_content,
     section_mode,
 )
 from directives.parsing.structure import Item
-from directives.parsing.text import Paragraph, key
+from directives.parsing.text import key
 
 _EXPLICIT = ("giao", "chủ trì", "đề nghị", "yêu cầu")
 _MEETING_NARRATIVE = ("chủ trì", "làm việc", "họp", "hội nghị", "nghe")
@@ -50,7 +52,6 @@ _JUDGEMENT = re.compile(
     r"|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))"
 )
 _TOPIC = re.compile(r"^(?:về|đối với)\s[^.;:]{0,150}:\s*$")
-_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 _WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
 _COMPLETION = re.compile(r"\b(?:hoàn thành|hoàn tất|xong|chậm nhất|thời hạn|kết thúc)\b")
 
@@ -100,7 +101,7 @@ class Assembler:
 
     def _children(self, node: Item, ctx: Context, root: bool = False) -> None:
         for i, child in enumerate(node.children):
-            folded = _folded(child)
+            folded = folded_of(child)
             if child.style == "para":
                 ctx = self._paragraph(child, folded, ctx, node.children[i + 1 :], root)
             else:
@@ -126,6 +127,8 @@ class Assembler:
         return ctx
 
     def _opening(self, item: Item, folded: str, ctx: Context, root: bool) -> Context:
+        if ctx.mode == Mode.PREAMBLE and is_attendance(folded):
+            return ctx
         new = self._context(item.text, folded, ctx)
         if root and any(w in folded for w in _MEETING_NARRATIVE):
             new.deadline = ctx.deadline
@@ -154,8 +157,8 @@ class Assembler:
         # A leaf is content, not a heading: its words never reopen tasks in an assessment section.
         leaf = not item.children
         mode = Mode.SKIP if leaf and ctx.mode == Mode.SKIP else section_mode(folded, ctx.mode)
-        children = [c for c in item.children if c.style != "para" or not is_closing(_folded(c))]
-        fields = [c for c in children if field_kind(_folded(c))]
+        children = [c for c in item.children if c.style != "para" or not is_closing(folded_of(c))]
+        fields = [c for c in children if field_kind(folded_of(c))]
         if fields or not children:
             if mode != Mode.SKIP:
                 self._task(item, folded, replace(ctx, mode=mode), children)
@@ -171,15 +174,15 @@ class Assembler:
     ) -> None:
         if ctx.mode == Mode.SKIP or not item.text.strip():
             return
-        cut = _closing_prefix(item.text, folded)
+        cut = closing_prefix(item.text, folded)
         if cut is None:
             return
         text, folded = item.text[cut:], folded[cut:]
-        pieces = _pieces(text, folded, self.registry)
-        if len(pieces) > 1:
-            for n, (a, b) in enumerate(pieces):
-                sub = _sub_item(item, folded, cut + a, cut + b)
-                self._task(sub, sub.folded, ctx, extra if n == len(pieces) - 1 else [])
+        parts = pieces(text, folded, self.registry)
+        if len(parts) > 1:
+            for n, (a, b) in enumerate(parts):
+                sub = sub_item(item, folded, cut + a, cut + b)
+                self._task(sub, sub.folded, ctx, extra if n == len(parts) - 1 else [])
             return
         roles = roles or read_roles(text, folded, self.registry)
         if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
@@ -270,82 +273,6 @@ class Assembler:
         return agency.code if agency else None
 
 
-def _closing_prefix(text: str, folded: str) -> int | None:
-    """Where the text starts once leading closing sentences are dropped; None if all closing.
-
-    A last numbered item often joins the closing formula and a watcher clause: "6. Giám đốc các
-    Sở … nghiêm túc triển khai thực hiện Chỉ thị này. Giao Sở Nội vụ theo dõi, đôn đốc …./."
-    """
-    if not is_closing(folded[: folded.find(". ") + 1 or len(folded)]) and not is_closing(folded):
-        return 0  # the usual case: neither the first sentence nor the whole text closes
-    start = 0
-    for m in [*_SENTENCE.finditer(text), None]:
-        end = m.start() if m else len(text)
-        if not is_closing(folded[start:end]):
-            return start
-        start = m.end() if m else end
-    return None
-
-
-# Where a second assignment starts inside one paragraph: "…; giao Sở X …", "…; đồng thời Sở Y
-# …", "… . Sở Z …" (a clause led by another agency). Not inside a parenthesis, and not a clause
-# that only names coordinators or watchers ("…; Sở Y phối hợp", "…; Sở Nội vụ theo dõi").
-_SPLIT = re.compile(r"[;.]\s+(?:đồng thời\s*,?\s*)?(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?")
-_NOT_A_LEAD = re.compile(
-    r"\s*(?:,\s*)?(?:cùng\s+)?(?:phối hợp|theo dõi|đôn đốc|giám sát|tham gia)\b"
-)
-
-
-def _pieces(text: str, folded: str, registry: AgencyRegistry | None) -> list[tuple[int, int]]:
-    """(start, end) of each assignment in a paragraph; one piece when it holds one."""
-    if ";" not in folded and ". " not in folded:
-        return [(0, len(text))]
-    cuts: list[int] = []
-    first: str | None = None
-    depth, seen = 0, 0  # parenthesis depth at m.start(), counted once over the text (linear)
-    for m in _SPLIT.finditer(folded):
-        depth += folded.count("(", seen, m.start()) - folded.count(")", seen, m.start())
-        seen = m.start()
-        if depth > 0:
-            continue
-        mention = agency_at(text, folded, m.end(), registry)
-        if mention is None or is_issuer(mention) or mention.vague:
-            continue
-        if _NOT_A_LEAD.match(folded, mention.end) or len(folded) - mention.end < 12:
-            continue
-        if first is None:
-            lead = read_roles(text[: m.start() + 1], folded[: m.start() + 1], registry).lead
-            # "Các sở, ban, ngành; UBND các huyện … xây dựng …" is one list, not two tasks.
-            names = agency_list(text, folded, lead.start, registry) if lead else []
-            last = names[-1].end if names else (lead.end if lead else 0)
-            first = key(lead.text) if lead and m.start() - last > 12 else ""
-        if not first or key(mention.text) == first:
-            continue
-        cuts.append(m.start() + 1)
-    bounds = [0, *cuts, len(text)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
-
-
-_PIECE_START = re.compile(r"[\s;.]*(?:đồng thời\s*,?\s*)?")
-
-
-def _sub_item(item: Item, folded: str, a: int, b: int) -> Item:
-    """One assignment of an item's paragraph (`folded` is the item's), with its own offsets."""
-    a = _PIECE_START.match(_folded(item), a).end()
-    piece = item.text[a:b]
-    start = item.start + a
-    para = Paragraph(piece, start, start + len(piece))
-    sub = Item(item.style, item.label, piece, para, ref=item.ref, parent=item.parent)
-    sub.folded = _folded(item)[a:b]
-    return sub
-
-
-def _folded(item: Item) -> str:
-    if not item.folded:
-        item.folded = fold(item.text)
-    return item.folded
-
-
 def _reads_as_task(text: str) -> bool:
     """An item with sub-items is a task itself only if it is a full sentence, not a heading."""
     stripped = text.rstrip()
@@ -366,7 +293,7 @@ def _unique(mentions: list[Mention], lead: Mention | None) -> list[Mention]:
 def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
     found: dict[str, object] = {}
     for child in children:
-        folded = _folded(child)
+        folded = folded_of(child)
         kind = field_kind(folded)
         if kind is None:
             continue
