@@ -240,12 +240,7 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "kh-bo-cong-thuong-2023-03-08-xuc-tien-xuat-khau",
         2,
     ): "lead read as None, gold 'Các Hiệp hội ngành hàng'",  # noqa: E501
-    ("kh-can-tho-2025-11-25-attgt-tet", 0): "task III.1 not found: segmentation or ref differs",  # noqa: E501
     ("kh-can-tho-2025-11-25-attgt-tet", 1): "deadline 2025-12-31 ('cuối năm 2025') vs gold None",  # noqa: E501
-    (
-        "kh-can-tho-2025-11-25-attgt-tet",
-        "tasks",
-    ): "6 tasks found for 7 in gold: segmentation differs",  # noqa: E501
     ("kh-hai-duong-2024-05-22-nuoc-sach-nong-thon", 2): "deadline None (None) vs gold 2025-12-31",  # noqa: E501
     (
         "kh-hai-duong-2024-05-22-nuoc-sach-nong-thon",
@@ -328,11 +323,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tb-binh-dinh-2024-10-07-cao-toc",
         2,
     ): "deadline 2024-10-21 ('trong 10 ngày làm việc kể từ ngày nhận đủ hồ sơ') vs gold None",  # noqa: E501
-    ("tb-binh-dinh-2024-10-07-cao-toc", 5): "task 6 not found: segmentation or ref differs",  # noqa: E501
-    (
-        "tb-binh-dinh-2024-10-07-cao-toc",
-        "tasks",
-    ): "5 tasks found for 6 in gold: segmentation differs",  # noqa: E501
     (
         "tb-cao-bang-2026-04-14-du-lich-non-nuoc",
         3,
@@ -342,14 +332,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tb-cao-bang-2026-04-14-du-lich-non-nuoc",
         "tasks",
     ): "6 tasks found for 7 in gold: II.3 not found",  # noqa: E501
-    (
-        "tb-da-nang-2025-07-25-chinh-quyen-hai-cap",
-        6,
-    ): "task II.5 not found: segmentation or ref differs",  # noqa: E501
-    (
-        "tb-da-nang-2025-07-25-chinh-quyen-hai-cap",
-        "tasks",
-    ): "6 tasks found for 7 in gold: segmentation differs",  # noqa: E501
     (
         "tb-ha-noi-2025-11-20-ngap-ung",
         5,

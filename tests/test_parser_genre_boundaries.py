@@ -64,3 +64,34 @@ Giám đốc Sở Y tế Nguyễn Văn Hải, Giám đốc Sở Tài chính Lê 
 lãnh đạo các sở: Xây dựng, Công Thương,"""
     with pytest.raises(NoticeError, match="no task section"):
         parse_notice(HEAD + body)
+
+
+# --- a watcher is no task, unless it also owes a report by a term ---
+
+
+def test_a_watcher_who_reports_by_a_date_or_a_period_has_a_task() -> None:
+    body = """Chủ tịch UBND tỉnh kết luận như sau:
+1. Sở Xây dựng hoàn thành hồ sơ thiết kế trước ngày 30/3/2026.
+2. Sở Kế hoạch và Đầu tư theo dõi, đôn đốc; tổng hợp, báo cáo UBND tỉnh trước ngày 15/4/2026.
+3. Ban Quản lý dự án tỉnh theo dõi, tổng hợp, báo cáo tiến độ trước ngày 10 hằng tháng.
+4. Văn phòng UBND tỉnh theo dõi, đôn đốc việc thực hiện Thông báo này; tổng hợp, báo cáo \
+Chủ tịch UBND tỉnh."""
+    tasks = _tasks(body)
+    assert [(ref, lead) for ref, lead, _, _ in tasks] == [
+        ("1", "Sở Xây dựng"),
+        ("2", "Sở Kế hoạch và Đầu tư"),
+        ("3", "Ban Quản lý dự án tỉnh"),
+    ]
+    assert tasks[1][2] == date(2026, 4, 15)
+    assert tasks[2][3] is True  # monthly
+
+
+def test_the_front_supervising_is_a_task_not_a_watcher() -> None:
+    body = """Chủ tịch UBND tỉnh kết luận như sau:
+1. Sở Nội vụ hướng dẫn UBND cấp xã kiện toàn bộ máy trước ngày 31/3/2026.
+2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh giám sát việc giải quyết thủ tục hành chính \
+tại cấp xã."""
+    assert [lead for _, lead, _, _ in _tasks(body)] == [
+        "Sở Nội vụ",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+    ]

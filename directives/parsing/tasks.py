@@ -51,6 +51,7 @@ _JUDGEMENT = re.compile(
     r"|(?:đến nay|hiện nay)\s*,|kết quả (?:đạt được|cho thấy|kiểm tra cho thấy)"
     r"|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))"
 )
+_REPORT_DUTY = re.compile(r"\b(?:tổng hợp|báo cáo)\b")
 _TOPIC = re.compile(r"^(?:về|đối với)\s[^.;:]{0,150}:\s*$")
 _WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
 _COMPLETION = re.compile(r"\b(?:hoàn thành|hoàn tất|xong|chậm nhất|thời hạn|kết thúc)\b")
@@ -187,6 +188,10 @@ class Assembler:
         roles = roles or read_roles(text, folded, self.registry)
         if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
             return
+        if roles.watchers and roles.lead is None and self._reports(folded, text):
+            roles.lead, roles.how = roles.watchers[0], "subject"
+            roles.coordinators = roles.watchers[1:] + roles.coordinators
+            roles.watchers = []
         if roles.watchers and roles.lead is None:
             self.warnings.append(f"{item.ref}: watcher only ({roles.watchers[0].text}), no task")
             return
@@ -224,6 +229,14 @@ class Assembler:
         draft = TaskDraft(ref=item.ref, text=body, span=(item.start, end))
         self._fill(draft, lead, coordinators, deadline, inherited, warnings)
         self.tasks.append(draft)
+
+    def _reports(self, folded: str, text: str) -> bool:
+        """A watcher who also reports by a term ("X theo dõi, đôn đốc; tổng hợp, báo cáo UBND
+        tỉnh trước ngày 20/12", "… báo cáo trước ngày 05 hằng tháng") has a task of its own."""
+        if not _REPORT_DUTY.search(folded):
+            return False
+        found = find_deadline(folded, text, self.issued, self.calendar)
+        return found is not None and (found.on is not None or found.recurrence is not None)
 
     def _lead(
         self, roles: Roles, fields: dict[str, object], ctx: Context, item: Item
