@@ -95,3 +95,63 @@ tại cấp xã."""
         "Sở Nội vụ",
         "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
     ]
+
+
+# --- one agency's dated duty and its periodic report (or event-bound duty): two tasks ---
+
+
+def test_a_dated_duty_and_a_periodic_report_in_one_paragraph_are_two_tasks() -> None:
+    body = """Chủ tịch UBND tỉnh kết luận như sau:
+1. Sở Công Thương chủ trì, phối hợp với Sở Tài chính lập phương án bình ổn giá, hoàn thành \
+trước ngày 31/3/2026; định kỳ hằng tháng, trước ngày 20, báo cáo UBND tỉnh diễn biến giá cả.
+2. Sở Y tế kiểm tra an toàn thực phẩm trong Quý II/2026 và báo cáo kết quả trước ngày 10/7/2026."""
+    draft = parse_notice(HEAD + body + FOOT)
+    first, report, third = draft.tasks
+    assert (first.lead, first.deadline) == ("Sở Công Thương", date(2026, 3, 31))
+    assert not first.recurring
+    assert first.coordinators == ["Sở Tài chính"]
+    assert (report.ref, report.lead, report.recurring) == ("1", "Sở Công Thương", True)
+    assert report.deadline == date(2026, 3, 20) and report.coordinators == []
+    assert any("first duty" in w for w in report.warnings)
+    assert (third.lead, third.deadline) == ("Sở Y tế", date(2026, 7, 10))  # both dated: one task
+
+
+def test_a_final_report_after_a_periodic_one_is_a_task_of_its_own() -> None:
+    body = """Chủ tịch UBND tỉnh kết luận như sau:
+1. Sở Nông nghiệp và Môi trường là cơ quan thường trực, tổng hợp, báo cáo UBND tỉnh định kỳ \
+hằng tháng và báo cáo tổng kết trước ngày 15/12/2026."""
+    assert _tasks(body) == [
+        ("1", "Sở Nông nghiệp và Môi trường", date(2026, 3, 31), True),
+        ("1", "Sở Nông nghiệp và Môi trường", date(2026, 12, 15), False),
+    ]
+
+
+def test_a_dated_duty_and_an_event_bound_one_are_two_tasks() -> None:
+    body = """Chủ tịch UBND tỉnh kết luận như sau:
+1. UBND các huyện ven biển kêu gọi tàu thuyền vào nơi tránh trú, hoàn thành trước 17 giờ ngày \
+05/3/2026; tổ chức sơ tán dân khỏi vùng nguy hiểm ngay khi có lệnh của Ban Chỉ huy."""
+    tasks = _tasks(body)
+    assert [(lead, deadline) for _, lead, deadline, _ in tasks] == [
+        ("UBND các huyện ven biển", date(2026, 3, 5)),
+        ("UBND các huyện ven biển", None),
+    ]
+
+
+def test_a_periodic_report_beside_a_whole_year_scope_stays_one_task() -> None:
+    body = """Chủ tịch UBND tỉnh kết luận như sau:
+1. Sở Xây dựng bảo đảm hoàn thành các công trình trong năm 2026; định kỳ hằng quý báo cáo \
+UBND tỉnh.
+2. Sở Y tế tuyên truyền phòng bệnh; kiểm tra các cơ sở; báo cáo vào thứ Hai hằng tuần."""
+    assert _tasks(body) == [
+        ("1", "Sở Xây dựng", date(2026, 3, 31), True),
+        ("2", "Sở Y tế", date(2026, 3, 9), True),
+    ]
+
+
+def test_a_weekday_written_before_the_weekly_words_is_the_report_day() -> None:
+    body = """Chủ tịch UBND tỉnh kết luận như sau:
+1. Sở Y tế báo cáo tình hình dịch bệnh trước 15 giờ thứ Năm hằng tuần.
+2. Sở Xây dựng báo cáo tiến độ hằng tuần."""
+    first, second = parse_notice(HEAD + body + FOOT).tasks
+    assert (first.recurrence, first.deadline) == ("weekly:thu", date(2026, 3, 5))
+    assert (second.recurrence, second.deadline) == ("weekly:fri", date(2026, 3, 6))

@@ -8,6 +8,7 @@ task of its own with its own offsets.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from directives.agencies import AgencyRegistry, fold
 from directives.parsing.names import agency_at, agency_list
@@ -93,3 +94,43 @@ def folded_of(item: Item) -> str:
     if not item.folded:
         item.folded = fold(item.text)
     return item.folded
+
+
+# Clause ends inside one agency's paragraph: "…; định kỳ …", "… và báo cáo tổng kết trước …".
+_CLAUSE_END = re.compile(r";\s+|\s+và\s+(?=báo cáo\b)")
+_KINDS_THAT_SPLIT = ({"dated", "recurring"}, {"dated", "event"})
+
+
+def term_pieces(
+    text: str, folded: str, term_of: Callable[[str, str], str | None]
+) -> list[tuple[int, int]]:
+    """(start, end) of each duty of one agency that has a term of another kind.
+
+    The genre joins a dated duty and a periodic report in one sentence ("X xây dựng kế hoạch,
+    hoàn thành trước ngày 31/12; định kỳ 02 tuần/lần báo cáo UBND tỉnh"), or a dated duty and
+    one bound to an event ("…, hoàn thành trước 17 giờ ngày 28/10; tổ chức sơ tán dân ngay khi
+    có lệnh"): two tasks, each with its own term. `term_of(folded, text)` names a clause's term
+    ("dated", "recurring", "event" or None); clauses with none stay with the one before.
+    """
+    if ";" not in folded and " và báo cáo" not in folded:
+        return [(0, len(text))]
+    bounds, depth, seen = [0], 0, 0
+    for m in _CLAUSE_END.finditer(folded):
+        depth += folded.count("(", seen, m.start()) - folded.count(")", seen, m.start())
+        seen = m.start()
+        if depth <= 0:
+            bounds.append(m.end())
+    if len(bounds) == 1:
+        return [(0, len(text))]
+    bounds.append(len(text))
+    clauses = list(zip(bounds, bounds[1:], strict=False))
+    terms = [term_of(folded[a:b], text[a:b]) for a, b in clauses]
+    if {t for t in terms if t} not in _KINDS_THAT_SPLIT:
+        return [(0, len(text))]
+    cuts, current = [0], None
+    for (a, _), term in zip(clauses, terms, strict=True):
+        if term and current and term != current:
+            cuts.append(a)
+        current = term or current
+    cuts.append(len(text))
+    return list(zip(cuts, cuts[1:], strict=False))

@@ -18,7 +18,7 @@ from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
 from directives.parsing.matching import resolve, spelled
 from directives.parsing.names import Mention, agency_list, party_kind
-from directives.parsing.pieces import closing_prefix, folded_of, pieces, sub_item
+from directives.parsing.pieces import closing_prefix, folded_of, pieces, sub_item, term_pieces
 from directives.parsing.roles import Roles, read_roles
 from directives.parsing.sections import (
     Mode,
@@ -51,6 +51,7 @@ _JUDGEMENT = re.compile(
     r"|(?:đến nay|hiện nay)\s*,|kết quả (?:đạt được|cho thấy|kiểm tra cho thấy)"
     r"|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))"
 )
+_LEAD_SOURCES = {"section": "the section", "paragraph": "the paragraph's first duty"}
 _REPORT_DUTY = re.compile(r"\b(?:tổng hợp|báo cáo)\b")
 _TOPIC = re.compile(r"^(?:về|đối với)\s[^.;:]{0,150}:\s*$")
 _WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
@@ -180,6 +181,9 @@ class Assembler:
             return
         text, folded = item.text[cut:], folded[cut:]
         parts = pieces(text, folded, self.registry)
+        if len(parts) == 1 and len(parts := term_pieces(text, folded, self._term)) > 1:
+            self._term_tasks(item, folded, cut, parts, ctx, extra)
+            return
         if len(parts) > 1:
             for n, (a, b) in enumerate(parts):
                 sub = sub_item(item, folded, cut + a, cut + b)
@@ -230,6 +234,35 @@ class Assembler:
         self._fill(draft, lead, coordinators, deadline, inherited, warnings)
         self.tasks.append(draft)
 
+    def _term(self, folded: str, text: str) -> str | None:
+        """The kind of term a clause sets: "dated", "recurring", "event" or None (a whole-year
+        scope such as "trong năm 2026" is no term of its own)."""
+        found = find_deadline(folded, text, self.issued, self.calendar)
+        if found is None:
+            return None
+        if found.recurring or found.kind == DeadlineKind.EVENT:
+            return "recurring" if found.recurring else "event"
+        whole_year = _WHOLE_YEAR.match(fold(found.text or "").strip())
+        return "dated" if found.on and not whole_year else None
+
+    def _term_tasks(
+        self,
+        item: Item,
+        folded: str,
+        cut: int,
+        parts: list[tuple[int, int]],
+        ctx: Context,
+        extra: list[Item],
+    ) -> None:
+        """One agency's duties with terms of different kinds: the later ones keep its lead."""
+        first = sub_item(item, folded, cut + parts[0][0], cut + parts[0][1])
+        lead = read_roles(first.text, first.folded, self.registry).lead
+        later = replace(ctx, lead=lead, lead_source="paragraph", coordinators=[]) if lead else ctx
+        for n, (a, b) in enumerate(parts):
+            sub = sub_item(item, folded, cut + a, cut + b)
+            last = n == len(parts) - 1
+            self._task(sub, sub.folded, later if n else ctx, extra if last else [])
+
     def _reports(self, folded: str, text: str) -> bool:
         """A watcher who also reports by a term ("X theo dõi, đôn đốc; tổng hợp, báo cáo UBND
         tỉnh trước ngày 20/12", "… báo cáo trước ngày 05 hằng tháng") has a task of its own."""
@@ -247,7 +280,7 @@ class Assembler:
         if lead is None and ctx.mode != Mode.PROPOSALS:
             lead = ctx.lead
             if lead is not None:
-                source = "the section" if ctx.lead_source == "section" else "the addressee"
+                source = _LEAD_SOURCES.get(ctx.lead_source, "the addressee")
                 warnings.append(f"lead implicit: taken from {source} ({lead.text})")
                 coordinators = list(ctx.coordinators) + coordinators
         if lead is None and not roles.watchers and ctx.mode != Mode.PROPOSALS:
