@@ -155,3 +155,54 @@ def test_a_weekday_written_before_the_weekly_words_is_the_report_day() -> None:
     first, second = parse_notice(HEAD + body + FOOT).tasks
     assert (first.recurrence, first.deadline) == ("weekly:thu", date(2026, 3, 5))
     assert (second.recurrence, second.deadline) == ("weekly:fri", date(2026, 3, 6))
+
+
+# --- a web copy with no header block: its number, kind and date from how it names itself ---
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "kind", "issued"),
+    [
+        ("Chỉ thị số 07/CT-UBND ngày 05/3/2026 của UBND tỉnh Hà Nam về phòng, chống cháy rừng\n"
+         "(Cổng thông tin điện tử tỉnh)\n\n"
+         "1. Sở Nông nghiệp và Môi trường kiểm tra các vùng rừng trước ngày 30/3/2026.",
+         "07/CT-UBND", "CT", date(2026, 3, 5)),
+        ("UBND tỉnh chỉ đạo ứng phó mưa lũ\n\n"
+         "Ngày 12/9/2026, UBND tỉnh Hà Nam ban hành Công văn số 915/UBND-KT về ứng phó mưa "
+         "lũ, thực hiện Công văn số 88/VPCP-NN ngày 10/9/2026 của Văn phòng Chính phủ.\n\n"
+         "Theo đó, UBND tỉnh giao Sở Xây dựng kiểm tra các công trình trước ngày 20/9/2026.",
+         "915/UBND-KT", "CV", date(2026, 9, 12)),
+        ("UBND tỉnh có ý kiến như sau:\n"
+         "Giao Sở Tài chính chủ trì tham mưu phương án, hoàn thành trước ngày 15/10/2026./.\n"
+         "(Theo Công văn số 1204/UBND-TH, ngày 02/10/2026)",
+         "1204/UBND-TH", "CV", date(2026, 10, 2)),
+        ("Sáng 24-9, UBND tỉnh phát đi công điện số 11/CĐ-UBND về ứng phó bão.\n\n"
+         "Chủ tịch UBND tỉnh yêu cầu Sở Nông nghiệp và Môi trường theo dõi chặt chẽ diễn biến "
+         "của bão, chủ động phương án sơ tán dân.",
+         "11/CĐ-UBND", "CĐ", None),
+    ],
+)  # fmt: skip
+def test_a_web_copy_names_itself(text: str, number: str, kind: str, issued: date | None) -> None:
+    draft = parse_notice(text)
+    assert (draft.number, draft.doc_type, draft.issued) == (number, kind, issued)
+    assert len(draft.tasks) == 1
+    assert any("own citation" in w for w in draft.warnings)
+
+
+def test_a_portal_source_line_is_no_task() -> None:
+    text = """Ngày 09/02/2026, UBND tỉnh ban hành Công văn số 51/UBND-NC như sau:
+
+1. Công an tỉnh tăng cường tuần tra, kiểm soát trong dịp Tết.
+
+*Nguồn: Văn phòng UBND tỉnh*"""
+    assert [t.lead for t in parse_notice(text).tasks] == ["Công an tỉnh"]
+
+
+def test_a_header_date_cut_by_its_cell_is_read_whole() -> None:
+    head = HEAD.replace("Hà Nam, ngày 02 tháng 3 năm 2026", "Hà Nam, ngày 02 tháng 3 năm\n2026")
+    draft = parse_notice(head + "1. Sở Xây dựng kiểm tra các công trình." + FOOT)
+    assert draft.issued == date(2026, 3, 2)
+    head = HEAD.replace("Hà Nam, ngày 02 tháng 3 năm 2026", "Hà Nam, ngày\n02 tháng 3 năm 2026")
+    assert parse_notice(head + "1. Sở Xây dựng kiểm tra các công trình." + FOOT).issued == date(
+        2026, 3, 2
+    )

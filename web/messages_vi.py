@@ -68,6 +68,10 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      r"check the header fields$",
      "Không thấy số, loại hay ngày văn bản (bản sao từ trang tin?): nhiệm vụ chỉ đọc từ nội dung,"
      " kiểm tra lại các ô thông tin văn bản"),
+    (r"no header block \(a web copy\?\): number, type and date read from the copy's own "
+     r"citation, check them$",
+     "Không có phần đầu văn bản (bản sao từ trang tin?): số, loại và ngày văn bản lấy theo câu"
+     " trích dẫn chính văn bản này, cần kiểm tra lại"),
     (r"đã hiểu .*$", _AS_IS),  # written in Vietnamese by the parser already
     # the parser's warnings over the 2025 reorganisation (directives.agencies), already Vietnamese
     (r"(?:Nhóm )?«[^»]*» đã kết thúc .*$", _AS_IS),

@@ -51,6 +51,8 @@ _CLOSING = re.compile(
     r"\s*[./]*$"
     # Rows of Nơi nhận and the signature block met in the body (web copies lose the layout).
     r"|^(?:nơi nhận|như trên\s*[;.]|lưu\s*:|\(đã ký\)|(?:tm|kt|tl|tuq)\s*\.\s*(?:ủy|uỷ|ubnd|chủ))"
+    # A portal's source line: "Nguồn: Văn phòng UBND tỉnh", "(Theo Công văn số 12/UBND-KT, …)".
+    r"|^[*_\s]*nguồn\s*:|^\(\s*(?:theo|trích)\s+[^()]{0,30}\bsố\s+\d[^()]{0,60}\)?\s*$"
 )
 
 
@@ -98,7 +100,7 @@ def section_mode(heading_folded: str, inherited: Mode) -> Mode:
 
 _CLOSING_WORDS = (
     "thông báo", "biết", "quá trình", "này", "thực hiện", "trên đây", "trân trọng", "nơi nhận",
-    "như trên", "lưu", "đã ký", "căn cứ", "tm.", "kt.", "tl.", "tuq.",
+    "như trên", "lưu", "đã ký", "căn cứ", "tm.", "kt.", "tl.", "tuq.", "nguồn", "(theo", "(trích",
 )  # fmt: skip
 
 
