@@ -45,6 +45,8 @@ def test_every_warning_on_the_corpus_has_a_vietnamese_wording(path: Path) -> Non
          "hiệu lực vào ngày ban hành"),
         ("lead implicit: taken from the section (Sở Nội vụ)",
          "Chủ trì không ghi rõ: lấy theo tiêu đề mục (Sở Nội vụ)"),
+        ("lead implicit: taken from the paragraph's first duty (Sở Công Thương)",
+         "Chủ trì không ghi rõ: lấy theo việc đầu tiên trong cùng đoạn (Sở Công Thương)"),
         ("3.2.a: watcher only (Sở Tư pháp), no task",
          "3.2.a: chỉ theo dõi (Sở Tư pháp), không phải nhiệm vụ"),
         ("numbering skips: 2 then 4", "Đánh số bị nhảy: sau 2 là 4"),

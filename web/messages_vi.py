@@ -20,6 +20,8 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      r"Chủ trì không ghi rõ: lấy theo đơn vị làm việc (\g<a>)"),
     (r"lead implicit: taken from the addressee \((?P<a>.*)\)$",
      r"Chủ trì không ghi rõ: lấy theo nơi nhận (\g<a>)"),
+    (r"lead implicit: taken from the paragraph's first duty \((?P<a>.*)\)$",
+     r"Chủ trì không ghi rõ: lấy theo việc đầu tiên trong cùng đoạn (\g<a>)"),
     (r"lead implicit: taken from (?P<a>.*)$", r"Chủ trì không ghi rõ: lấy theo \g<a>"),
     (r"unknown agency: (?P<a>.*)$", r"Không có trong danh mục cơ quan: \g<a>"),
     (r"event clause kept as a note: (?P<a>.*)$", r"Thời hạn theo sự kiện, chỉ ghi chú: \g<a>"),
@@ -66,8 +68,10 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      r"check the header fields$",
      "Không thấy số, loại hay ngày văn bản (bản sao từ trang tin?): nhiệm vụ chỉ đọc từ nội dung,"
      " kiểm tra lại các ô thông tin văn bản"),
-    (r"one task for each of (?P<n>\d+) agencies listed together$",
-     r"Tách thành một nhiệm vụ cho mỗi cơ quan trong \g<n> cơ quan được liệt kê cùng nhau"),
+    (r"no header block \(a web copy\?\): number, type and date read from the copy's own "
+     r"citation, check them$",
+     "Không có phần đầu văn bản (bản sao từ trang tin?): số, loại và ngày văn bản lấy theo câu"
+     " trích dẫn chính văn bản này, cần kiểm tra lại"),
     (r"đã hiểu .*$", _AS_IS),  # written in Vietnamese by the parser already
     # the parser's warnings over the 2025 reorganisation (directives.agencies), already Vietnamese
     (r"(?:Nhóm )?«[^»]*» đã kết thúc .*$", _AS_IS),

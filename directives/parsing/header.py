@@ -10,9 +10,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from directives.parsing.citation import own_citation
 from directives.parsing.footer import leader_from_signature, read_footer, title_case
 from directives.parsing.text import Paragraph
 
+CITED = (
+    "no header block (a web copy?): number, type and date read from the copy's own citation, "
+    "check them"
+)
 _NUMBER = re.compile(
     r"^Số\s*[:.]?\s*(?P<n>\d{0,6})\s*(?P<rest>(?:/\s*\d{4}\s*)?[/-]\s*[A-ZĐa-zđ][\w&.\-]*"
     r"(?:\s*/\s*[A-ZĐa-zđ][\w&.\-]*)?)"
@@ -147,7 +152,7 @@ def _head_block(paras: list[Paragraph], h: Header) -> int:
         text = _NATIONAL.sub("", p.text).strip()
         if m := _NUMBER.match(text):
             h.number = (m["n"] + re.sub(r"\s+", "", m["rest"])).rstrip(".")
-        m = _PLACE_DATE.search(text)
+        m = _PLACE_DATE.search(text) or _wrapped_date(text, paras[i + 1 : i + 3])
         if m and m["d2"] and m.start() > 0:
             m = None  # "…, ngày 5/3/2026" inside a sentence cites a document; a header's is alone
         if m and h.place is None:
@@ -163,6 +168,22 @@ def _head_block(paras: list[Paragraph], h: Header) -> int:
     if issuer_lines:
         h.issuer = _pretty_issuer(_issuer_caps(issuer_lines))
     return title
+
+
+_DATE_CUT = re.compile(r",\s*ngày(?:\s+\d{1,2})?(?:\s+tháng(?:\s+\d{1,2})?)?(?:\s+năm)?\s*$")
+
+
+def _wrapped_date(text: str, following: list[Paragraph]) -> re.Match[str] | None:
+    """A header date cut by its cell ("Hải Dương, ngày" / "07 tháng 3 năm 2025", "… năm" /
+    "2026"): the line and the next one or two read together."""
+    if "ngày" not in text or not _DATE_CUT.search(text):
+        return None
+    joined = text
+    for p in following:
+        joined = f"{joined} {p.text}"
+        if m := _PLACE_DATE.search(joined):
+            return m
+    return None
 
 
 def _issuer_caps(lines: list[str]) -> str:
@@ -273,6 +294,11 @@ def read_header(paras: list[Paragraph]) -> Header:
     footer = read_footer(paras)
     h.recipients, h.signer, h.signer_title = footer.recipients, footer.signer, footer.signer_title
     h.body = (body_start, max(body_start, footer.end))
+    if h.number is None and (cited := own_citation(paras)):
+        h.number, kind, issued = cited
+        h.doc_type = _kind_from_symbol(h.number.lstrip("0123456789 /-")) or h.doc_type or kind
+        h.issued = h.issued or issued
+        h.warnings.append(CITED)
     if h.issuer is None and h.number and "UBND" in h.number.upper() and h.place:
         h.issuer = f"UBND tỉnh {h.place}"
     _leader(paras, h)
@@ -282,9 +308,9 @@ def read_header(paras: list[Paragraph]) -> Header:
 
 
 def _after_number(paras: list[Paragraph]) -> int:
+    last = -1
     for i, p in enumerate(paras[:40]):
-        if _PLACE_DATE.search(p.text) or _NUMBER.match(p.text):
-            last = i
-        else:
-            continue
-    return locals().get("last", -1) + 1
+        m = _PLACE_DATE.search(p.text)
+        if _NUMBER.match(p.text) or (m and not (m["d2"] and m.start() > 0)):
+            last = i  # a header's numeric date starts its line; "…-KT, ngày 5/3/2026" cites one
+    return last + 1

@@ -79,8 +79,11 @@ def _every_n(folded: str, text: str, r: Reader) -> DeadlineFound | None:
     return found
 
 
-def _weekday(folded: str, at: int) -> str:
+def _weekday(folded: str, at: int, before: int | None = None) -> str:
+    """The weekday named after the period words, or just before them ("thứ Hai hằng tuần")."""
     w = _WEEKDAY.search(folded, at, at + 40)
+    if w is None and before is not None:
+        w = next(reversed(list(_WEEKDAY.finditer(folded, max(0, before - 40), before))), None)
     return _DAYS[re.sub(r"thứ\s*", "thứ ", w["day"])] if w else "fri"
 
 
@@ -103,7 +106,7 @@ def _find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
         day_m = _RECUR_DAY.search(folded, m.end(), limit) or _RECUR_DAY.search(
             folded, max(0, m.start() - 40), m.start()
         )
-        weekday = per == "tuần" and _WEEKDAY.search(folded, m.end(), m.end() + 40)
+        weekday = per == "tuần" and _WEEKDAY.search(folded, max(0, m.start() - 40), m.end() + 40)
         if not (m["dk"] or day_m or weekday or _REPORT.search(window)):
             continue
         day = int(day_m["day"]) if day_m and 1 <= int(day_m["day"]) <= 31 else None
@@ -122,7 +125,7 @@ def _find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
             rest = folded[m.end() : limit]
         _fill_recurrence(found, per, day if per != "năm" else None, rest, r)
         if per == "tuần":
-            found.recurrence = f"weekly:{_weekday(folded, m.end())}"
+            found.recurrence = f"weekly:{_weekday(folded, m.end(), m.start())}"
             if r.issued:
                 ahead = (_WEEKDAY_NO[found.recurrence[7:]] - r.issued.weekday()) % 7 or 7
                 found.on = r.issued + timedelta(days=ahead)

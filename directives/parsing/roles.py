@@ -2,7 +2,7 @@
 
 Phrases, strongest first: a heading "Sở X:" / "Nhiệm vụ của X:"; "giao X (chủ trì)";
 "X chủ trì" at a clause start; "đề nghị X" / "yêu cầu X"; X as the subject of the sentence.
-"X theo dõi, đôn đốc" makes X a watcher, never the lead.
+"X theo dõi, đôn đốc" makes X a watcher, not the lead (unless X also reports by a term).
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ _LEAD_AFTER = re.compile(
     r"\s*,?\s*(?:là\s+(?:cơ quan\s+|đơn vị\s+)?)?"
     r"(?:chủ trì|làm đầu mối|là đầu mối|làm cơ quan đầu mối)"
 )
-_WATCH = re.compile(r"\s*,?\s*(?:theo dõi|đôn đốc|giám sát)")
+# A watcher's clause: "theo dõi, đôn đốc (việc thực hiện)", "đôn đốc …", "theo dõi việc thực
+# hiện". "Theo dõi chặt chẽ diễn biến của bão" is work of its own, and "giám sát" alone is the
+# Mặt trận's or a council's function ("Đề nghị Ủy ban MTTQ giám sát việc …"): both are tasks.
+_WATCH = re.compile(
+    r"\s*,?\s*(?:đôn đốc|theo dõi\s*(?:,|và)\s*(?:đôn đốc|kiểm tra|giám sát)"
+    r"|theo dõi\s+(?:chung\s+)?(?:việc\s+)?(?:tổ chức\s+)?(?:thực hiện|triển khai)\b)"
+)
 # Plans put the roles in a trailing parenthesis: "… (Sở Tư pháp chủ trì, phối hợp với …; Quý IV)".
 _CLAUSE = re.compile(r"(?:^|[.;:]\s+|\(\s*)")
 _COORD = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+|\bcùng với\s+")

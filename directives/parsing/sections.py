@@ -51,6 +51,8 @@ _CLOSING = re.compile(
     r"\s*[./]*$"
     # Rows of Nơi nhận and the signature block met in the body (web copies lose the layout).
     r"|^(?:nơi nhận|như trên\s*[;.]|lưu\s*:|\(đã ký\)|(?:tm|kt|tl|tuq)\s*\.\s*(?:ủy|uỷ|ubnd|chủ))"
+    # A portal's source line: "Nguồn: Văn phòng UBND tỉnh", "(Theo Công văn số 12/UBND-KT, …)".
+    r"|^[*_\s]*nguồn\s*:|^\(\s*(?:theo|trích)\s+[^()]{0,30}\bsố\s+\d[^()]{0,60}\)?\s*$"
 )
 
 
@@ -60,6 +62,19 @@ _PLAN_CONTENT = re.compile(
     r"^(?:thời gian(?!\s+tới)|địa điểm|(?:nguồn\s+)?kinh phí|cách thức|phương pháp|hình thức"
     r"|thành phần|nội dung kiểm tra|phương thức)\b"
 )
+
+
+# Who attended a meeting ("Tham dự cuộc họp có các Phó Thủ tướng: A, B, …", "Cùng dự có …"):
+# the list after the colon names people and bodies present, it assigns nothing.
+_ATTENDANCE = re.compile(
+    r"^(?:(?:tham dự|cùng dự|dự họp|dự hội nghị|có mặt|thành phần)\b|[^.;:]{0,120}"
+    r"\b(?:có sự tham dự|với sự tham dự|tham dự (?:cuộc họp|buổi làm việc|hội nghị)|cùng dự)\b)"
+)
+
+
+def is_attendance(folded: str) -> bool:
+    """An opening that lists who attended, not who is assigned ("Tham dự có …:")."""
+    return bool(_ATTENDANCE.match(folded.strip()))
 
 
 def is_plan_content(folded: str) -> bool:
@@ -85,7 +100,7 @@ def section_mode(heading_folded: str, inherited: Mode) -> Mode:
 
 _CLOSING_WORDS = (
     "thông báo", "biết", "quá trình", "này", "thực hiện", "trên đây", "trân trọng", "nơi nhận",
-    "như trên", "lưu", "đã ký", "căn cứ", "tm.", "kt.", "tl.", "tuq.",
+    "như trên", "lưu", "đã ký", "căn cứ", "tm.", "kt.", "tl.", "tuq.", "nguồn", "(theo", "(trích",
 )  # fmt: skip
 
 

@@ -17,17 +17,19 @@ from directives.drafts import TaskDraft
 from directives.models import DeadlineKind
 from directives.parsing.deadlines import DeadlineFound, find_deadline
 from directives.parsing.matching import resolve, spelled
-from directives.parsing.names import Mention, agency_at, agency_list, party_kind
-from directives.parsing.roles import Roles, is_issuer, read_roles
+from directives.parsing.names import Mention, agency_list, party_kind
+from directives.parsing.pieces import closing_prefix, folded_of, pieces, sub_item, term_pieces
+from directives.parsing.roles import Roles, read_roles
 from directives.parsing.sections import (
     Mode,
     field_kind,
+    is_attendance,
     is_closing,
     is_plan_content,
     section_mode,
 )
 from directives.parsing.structure import Item
-from directives.parsing.text import Paragraph, key
+from directives.parsing.text import key
 
 _EXPLICIT = ("giao", "chủ trì", "đề nghị", "yêu cầu")
 _MEETING_NARRATIVE = ("chủ trì", "làm việc", "họp", "hội nghị", "nghe")
@@ -49,8 +51,9 @@ _JUDGEMENT = re.compile(
     r"|(?:đến nay|hiện nay)\s*,|kết quả (?:đạt được|cho thấy|kiểm tra cho thấy)"
     r"|(?:vẫn )?còn (?:một số |nhiều )?(?:hạn chế|tồn tại|khó khăn))"
 )
+_LEAD_SOURCES = {"section": "the section", "paragraph": "the paragraph's first duty"}
+_REPORT_DUTY = re.compile(r"\b(?:tổng hợp|báo cáo)\b")
 _TOPIC = re.compile(r"^(?:về|đối với)\s[^.;:]{0,150}:\s*$")
-_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 _WHOLE_YEAR = re.compile(r"^(?:trong\s+)?năm\s+(?:\d{4}|nay)$")
 _COMPLETION = re.compile(r"\b(?:hoàn thành|hoàn tất|xong|chậm nhất|thời hạn|kết thúc)\b")
 
@@ -100,7 +103,7 @@ class Assembler:
 
     def _children(self, node: Item, ctx: Context, root: bool = False) -> None:
         for i, child in enumerate(node.children):
-            folded = _folded(child)
+            folded = folded_of(child)
             if child.style == "para":
                 ctx = self._paragraph(child, folded, ctx, node.children[i + 1 :], root)
             else:
@@ -126,6 +129,8 @@ class Assembler:
         return ctx
 
     def _opening(self, item: Item, folded: str, ctx: Context, root: bool) -> Context:
+        if ctx.mode == Mode.PREAMBLE and is_attendance(folded):
+            return ctx
         new = self._context(item.text, folded, ctx)
         if root and any(w in folded for w in _MEETING_NARRATIVE):
             new.deadline = ctx.deadline
@@ -154,8 +159,8 @@ class Assembler:
         # A leaf is content, not a heading: its words never reopen tasks in an assessment section.
         leaf = not item.children
         mode = Mode.SKIP if leaf and ctx.mode == Mode.SKIP else section_mode(folded, ctx.mode)
-        children = [c for c in item.children if c.style != "para" or not is_closing(_folded(c))]
-        fields = [c for c in children if field_kind(_folded(c))]
+        children = [c for c in item.children if c.style != "para" or not is_closing(folded_of(c))]
+        fields = [c for c in children if field_kind(folded_of(c))]
         if fields or not children:
             if mode != Mode.SKIP:
                 self._task(item, folded, replace(ctx, mode=mode), children)
@@ -171,19 +176,26 @@ class Assembler:
     ) -> None:
         if ctx.mode == Mode.SKIP or not item.text.strip():
             return
-        cut = _closing_prefix(item.text, folded)
+        cut = closing_prefix(item.text, folded)
         if cut is None:
             return
         text, folded = item.text[cut:], folded[cut:]
-        pieces = _pieces(text, folded, self.registry)
-        if len(pieces) > 1:
-            for n, (a, b) in enumerate(pieces):
-                sub = _sub_item(item, folded, cut + a, cut + b)
-                self._task(sub, sub.folded, ctx, extra if n == len(pieces) - 1 else [])
+        parts = pieces(text, folded, self.registry)
+        if len(parts) == 1 and len(parts := term_pieces(text, folded, self._term)) > 1:
+            self._term_tasks(item, folded, cut, parts, ctx, extra)
+            return
+        if len(parts) > 1:
+            for n, (a, b) in enumerate(parts):
+                sub = sub_item(item, folded, cut + a, cut + b)
+                self._task(sub, sub.folded, ctx, extra if n == len(parts) - 1 else [])
             return
         roles = roles or read_roles(text, folded, self.registry)
         if roles.heading_only or roles.approval and roles.how not in _EXPLICIT:
             return
+        if roles.watchers and roles.lead is None and self._reports(folded, text):
+            roles.lead, roles.how = roles.watchers[0], "subject"
+            roles.coordinators = roles.watchers[1:] + roles.coordinators
+            roles.watchers = []
         if roles.watchers and roles.lead is None:
             self.warnings.append(f"{item.ref}: watcher only ({roles.watchers[0].text}), no task")
             return
@@ -222,6 +234,43 @@ class Assembler:
         self._fill(draft, lead, coordinators, deadline, inherited, warnings)
         self.tasks.append(draft)
 
+    def _term(self, folded: str, text: str) -> str | None:
+        """The kind of term a clause sets: "dated", "recurring", "event" or None (a whole-year
+        scope such as "trong năm 2026" is no term of its own)."""
+        found = find_deadline(folded, text, self.issued, self.calendar)
+        if found is None:
+            return None
+        if found.recurring or found.kind == DeadlineKind.EVENT:
+            return "recurring" if found.recurring else "event"
+        whole_year = _WHOLE_YEAR.match(fold(found.text or "").strip())
+        return "dated" if found.on and not whole_year else None
+
+    def _term_tasks(
+        self,
+        item: Item,
+        folded: str,
+        cut: int,
+        parts: list[tuple[int, int]],
+        ctx: Context,
+        extra: list[Item],
+    ) -> None:
+        """One agency's duties with terms of different kinds: the later ones keep its lead."""
+        first = sub_item(item, folded, cut + parts[0][0], cut + parts[0][1])
+        lead = read_roles(first.text, first.folded, self.registry).lead
+        later = replace(ctx, lead=lead, lead_source="paragraph", coordinators=[]) if lead else ctx
+        for n, (a, b) in enumerate(parts):
+            sub = sub_item(item, folded, cut + a, cut + b)
+            last = n == len(parts) - 1
+            self._task(sub, sub.folded, later if n else ctx, extra if last else [])
+
+    def _reports(self, folded: str, text: str) -> bool:
+        """A watcher who also reports by a term ("X theo dõi, đôn đốc; tổng hợp, báo cáo UBND
+        tỉnh trước ngày 20/12", "… báo cáo trước ngày 05 hằng tháng") has a task of its own."""
+        if not _REPORT_DUTY.search(folded):
+            return False
+        found = find_deadline(folded, text, self.issued, self.calendar)
+        return found is not None and (found.on is not None or found.recurrence is not None)
+
     def _lead(
         self, roles: Roles, fields: dict[str, object], ctx: Context, item: Item
     ) -> tuple[Mention | None, list[Mention], list[str]]:
@@ -231,7 +280,7 @@ class Assembler:
         if lead is None and ctx.mode != Mode.PROPOSALS:
             lead = ctx.lead
             if lead is not None:
-                source = "the section" if ctx.lead_source == "section" else "the addressee"
+                source = _LEAD_SOURCES.get(ctx.lead_source, "the addressee")
                 warnings.append(f"lead implicit: taken from {source} ({lead.text})")
                 coordinators = list(ctx.coordinators) + coordinators
         if lead is None and not roles.watchers and ctx.mode != Mode.PROPOSALS:
@@ -270,82 +319,6 @@ class Assembler:
         return agency.code if agency else None
 
 
-def _closing_prefix(text: str, folded: str) -> int | None:
-    """Where the text starts once leading closing sentences are dropped; None if all closing.
-
-    A last numbered item often joins the closing formula and a watcher clause: "6. Giám đốc các
-    Sở … nghiêm túc triển khai thực hiện Chỉ thị này. Giao Sở Nội vụ theo dõi, đôn đốc …./."
-    """
-    if not is_closing(folded[: folded.find(". ") + 1 or len(folded)]) and not is_closing(folded):
-        return 0  # the usual case: neither the first sentence nor the whole text closes
-    start = 0
-    for m in [*_SENTENCE.finditer(text), None]:
-        end = m.start() if m else len(text)
-        if not is_closing(folded[start:end]):
-            return start
-        start = m.end() if m else end
-    return None
-
-
-# Where a second assignment starts inside one paragraph: "…; giao Sở X …", "…; đồng thời Sở Y
-# …", "… . Sở Z …" (a clause led by another agency). Not inside a parenthesis, and not a clause
-# that only names coordinators or watchers ("…; Sở Y phối hợp", "…; Sở Nội vụ theo dõi").
-_SPLIT = re.compile(r"[;.]\s+(?:đồng thời\s*,?\s*)?(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?")
-_NOT_A_LEAD = re.compile(
-    r"\s*(?:,\s*)?(?:cùng\s+)?(?:phối hợp|theo dõi|đôn đốc|giám sát|tham gia)\b"
-)
-
-
-def _pieces(text: str, folded: str, registry: AgencyRegistry | None) -> list[tuple[int, int]]:
-    """(start, end) of each assignment in a paragraph; one piece when it holds one."""
-    if ";" not in folded and ". " not in folded:
-        return [(0, len(text))]
-    cuts: list[int] = []
-    first: str | None = None
-    depth, seen = 0, 0  # parenthesis depth at m.start(), counted once over the text (linear)
-    for m in _SPLIT.finditer(folded):
-        depth += folded.count("(", seen, m.start()) - folded.count(")", seen, m.start())
-        seen = m.start()
-        if depth > 0:
-            continue
-        mention = agency_at(text, folded, m.end(), registry)
-        if mention is None or is_issuer(mention) or mention.vague:
-            continue
-        if _NOT_A_LEAD.match(folded, mention.end) or len(folded) - mention.end < 12:
-            continue
-        if first is None:
-            lead = read_roles(text[: m.start() + 1], folded[: m.start() + 1], registry).lead
-            # "Các sở, ban, ngành; UBND các huyện … xây dựng …" is one list, not two tasks.
-            names = agency_list(text, folded, lead.start, registry) if lead else []
-            last = names[-1].end if names else (lead.end if lead else 0)
-            first = key(lead.text) if lead and m.start() - last > 12 else ""
-        if not first or key(mention.text) == first:
-            continue
-        cuts.append(m.start() + 1)
-    bounds = [0, *cuts, len(text)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
-
-
-_PIECE_START = re.compile(r"[\s;.]*(?:đồng thời\s*,?\s*)?")
-
-
-def _sub_item(item: Item, folded: str, a: int, b: int) -> Item:
-    """One assignment of an item's paragraph (`folded` is the item's), with its own offsets."""
-    a = _PIECE_START.match(_folded(item), a).end()
-    piece = item.text[a:b]
-    start = item.start + a
-    para = Paragraph(piece, start, start + len(piece))
-    sub = Item(item.style, item.label, piece, para, ref=item.ref, parent=item.parent)
-    sub.folded = _folded(item)[a:b]
-    return sub
-
-
-def _folded(item: Item) -> str:
-    if not item.folded:
-        item.folded = fold(item.text)
-    return item.folded
-
-
 def _reads_as_task(text: str) -> bool:
     """An item with sub-items is a task itself only if it is a full sentence, not a heading."""
     stripped = text.rstrip()
@@ -366,7 +339,7 @@ def _unique(mentions: list[Mention], lead: Mention | None) -> list[Mention]:
 def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
     found: dict[str, object] = {}
     for child in children:
-        folded = _folded(child)
+        folded = folded_of(child)
         kind = field_kind(folded)
         if kind is None:
             continue
