@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from dondoc.errors import UserError
+from dondoc.settings import get_settings
 
 POOL = "dondoc"
 
@@ -29,7 +30,7 @@ def deploy(
     """Create the process work pool if needed and deploy the flows of prefect.yaml."""
     if not os.environ.get("PREFECT_API_URL"):
         raise UserError("PREFECT_API_URL is not set: point it at your Prefect server's /api")
-    folder = (code_dir or Path(os.environ.get("DONDOC_CODE_DIR", "."))).resolve()
+    folder = (code_dir or get_settings().code_dir).resolve()
     if not (folder / "prefect.yaml").is_file():
         raise UserError(f"{folder}: no prefect.yaml here (use --code-dir or DONDOC_CODE_DIR)")
     if _prefect("work-pool", "inspect", pool, cwd=folder).returncode != 0:

@@ -14,6 +14,7 @@ import pytest
 from db_reset import empty_tables as _empty
 
 from bench.pgdb import create_pg_database, drop_pg_database
+from dondoc.settings import get_settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
@@ -23,6 +24,16 @@ from web.testing import TEST_SECRET_KEY
 os.environ.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test reads the environment it sets: the process's cached Settings are dropped."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 PG_ENV = "DONDOC_TEST_POSTGRES_URL"
 
 

@@ -278,7 +278,8 @@ def demo_settings(folder: Path, database_url: str, base_url: str, smtp_port: int
 
 def run_demo(folder: Path, base_url: str) -> tuple[DemoResult, Settings]:
     """Build the demo in `folder`; returns what was made and the settings to serve it."""
-    from flows.jobs import smtp_config, sweep
+    from dondoc.wiring import smtp_config
+    from flows.jobs import sweep
     from notifications.delivery import deliver
 
     db = fresh_database(folder)
