@@ -1,5 +1,5 @@
 """Orchestrated mode with real processes: a Prefect server on PostgreSQL, two process workers,
-the deployments of prefect.yaml and an SMTP server, then faults: a worker killed mid-delivery,
+the deployments of `dondoc deploy` and an SMTP server, then faults: a worker killed mid-delivery,
 the mail server down for a while, and the embedded APScheduler runner at the same time.
 Every due digest must arrive, and arrive once.
 """
