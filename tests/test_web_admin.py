@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from web_testing import PASSWORD, World, build_world, csrf_of, login, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.db import Database
 from storage.models import ApiTokenRow, HistoryRow, UserRow
 from web.app import create_app
-from web.testing import PASSWORD, World, build_world, csrf_of, login, serve_in_thread
 
 NEW_PASSWORD = "hoa-ban-trang-nui-mau-son"
 

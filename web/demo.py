@@ -11,12 +11,14 @@ import secrets
 import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
 from directives.calendar import TIMEZONE
+from dondoc.errors import UserError
 from dondoc.settings import Settings
 from storage import task_ops
 from storage.agencies import (
@@ -33,7 +35,6 @@ from storage.registration import register_directive
 from storage.task_ops import Actor
 from web.accounts import Role, create_user
 from web.notices import parse
-from web.testing import seed_notice_text
 
 DB_NAME = "dondoc.db"
 AS_OF = date(2025, 1, 15)  # the reports' date, after the year the notice plans for
@@ -44,6 +45,14 @@ ACCOUNTS = (  # username, password, role, agency code, full name
     ("noivu", "noivu-demo-2026", Role.AGENCY_OFFICER, "so-noi-vu", "Lê Thị Hoa (Sở Nội vụ)"),
     ("lanhdao", "lanhdao-demo", Role.LEADER, None, "Dương Xuân Huyên"),
 )
+
+
+SEED_NOTICE = "tb-ubnd-2024-03-27-so-ngoai-vu.txt"  # package data: web/demo_data/
+
+
+def seed_notice_text() -> str:
+    """The seed notice (TB kết luận of 27/3/2024) the demo registers; tests use it too."""
+    return (files("web") / "demo_data" / SEED_NOTICE).read_text(encoding="utf-8")
 
 
 @dataclass
@@ -219,7 +228,10 @@ class MailSink:
     """aiosmtpd on loopback keeping every message as an .eml file in `folder`."""
 
     def __init__(self, folder: Path) -> None:
-        from aiosmtpd.controller import Controller
+        try:
+            from aiosmtpd.controller import Controller
+        except ModuleNotFoundError:
+            raise UserError("dondoc demo needs its mail sink: pip install 'dondoc[demo]'") from None
 
         self.folder, self.count = folder, 0
         folder.mkdir(parents=True, exist_ok=True)
