@@ -27,7 +27,8 @@ import sqlalchemy as sa
 
 from directives.calendar import TIMEZONE
 from dondoc.settings import Settings
-from flows.jobs import reminder_policy, sweep
+from dondoc.wiring import reminder_policy
+from flows.jobs import sweep
 from notifications.digest import MailConfig, compose
 from notifications.sweep import plan
 from notifications.sweep_details import describe

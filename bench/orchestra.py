@@ -1,5 +1,5 @@
 """Real processes for the orchestrated mode (end-to-end test and benchmark): a Prefect server on
-PostgreSQL, a process work pool, workers, and the deployments of prefect.yaml. Every process is
+PostgreSQL, a process work pool, workers, and the deployments of `dondoc deploy`. Every process is
 started here, in its own session, and stopped by its own process group id.
 """
 
@@ -129,6 +129,20 @@ class Orchestra:
             raise RuntimeError(f"prefect {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
+    def deploy(self) -> str:
+        """`dondoc deploy`: the process work pool and the deployments of flows/jobs.py."""
+        done = subprocess.run(
+            [sys.executable, "-m", "dondoc", "deploy"],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"dondoc deploy failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
     def start_worker(self, name: str, pool: str) -> Proc:
         return self.spawn(
             name,
@@ -202,7 +216,7 @@ class Orchestra:
         reply.raise_for_status()
 
     def active_slots(self, flow: str, deployment: str) -> int:
-        """Runs holding the deployment's concurrency slot (limit 1 in prefect.yaml)."""
+        """Runs holding the deployment's concurrency slot (limit 1, flows/deployments.py)."""
         dep = self.http.get(f"/deployments/name/{flow}/{deployment}").json()
         return int((dep.get("global_concurrency_limit") or {}).get("active_slots", 0))
 

@@ -1,6 +1,6 @@
 """One orchestrated day on PostgreSQL, end to end: sweep, deliver to a sink, weekly rollup,
 deliver again — first by calling the job functions, then through a real Prefect server and a
-process worker running the deployments of prefect.yaml. Prints one JSON object.
+process worker running the deployments of `dondoc deploy`. Prints one JSON object.
 
     python -m bench.orchestrated_day --url postgresql://postgres@127.0.0.1:5432/dondoc_bench_day \
         --tasks 1000000 --due 1000,10000
@@ -101,8 +101,7 @@ def start_orchestra(env: dict[str, str], admin_url: str, logs: Path) -> Orchestr
                            "PREFECT_UI_ENABLED": "false", "PREFECT_WORKER_QUERY_SECONDS": "1"},
                           logs=logs, port=free_port())  # fmt: skip
     orchestra.start_server()
-    orchestra.cli("work-pool", "create", "dondoc", "--type", "process")
-    orchestra.cli("deploy", "--all")
+    orchestra.deploy()
     orchestra.start_worker("bench-worker", "dondoc")
     return orchestra
 

@@ -1,6 +1,9 @@
-"""Settings from the environment (DONDOC_*) through pydantic-settings.
+"""Settings from the environment (DONDOC_*) through pydantic-settings: every knob, in one place.
 
-A leaf module: it imports nothing of ours, so web/, flows/, reports/, notifications/ may import it.
+Built once per process by `get_settings()` (cached; tests call `get_settings.cache_clear()`) and
+passed down; `dondoc.wiring` makes the SMTP, mail and policy objects from it. Nearly a leaf: of
+ours it imports only the pure policy model (`notifications.policy`, which imports `directives`
+alone), so web/, flows/, reports/, notifications/ may import it.
 """
 
 from __future__ import annotations
@@ -8,11 +11,14 @@ from __future__ import annotations
 import re
 from datetime import time
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from notifications.policy import ReminderPolicy
 
 
 class SmtpSecurity(StrEnum):
@@ -67,7 +73,9 @@ class EvaluationFormula(BaseModel):
 class Settings(BaseSettings):
     """Every knob of a dondoc installation; `DONDOC_<NAME>` sets each one."""
 
-    model_config = SettingsConfigDict(env_prefix="DONDOC_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DONDOC_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     database_url: str = "sqlite:///dondoc.db"
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -90,6 +98,12 @@ class Settings(BaseSettings):
     agency_file: Path | None = None  # default: the shipped Lạng Sơn registry
     extension_decider: ExtensionDecider = ExtensionDecider.SECRETARIAT
     evaluation: EvaluationFormula = EvaluationFormula()  # DONDOC_EVALUATION, JSON
+    # Chính sách nhắc việc: DONDOC_REMINDER_POLICY='{"before": [3, 7], "on_day": false}' (JSON)
+    # or one field at a time, DONDOC_REMINDER_POLICY__OVERDUE_EVERY=2. Its send_time is
+    # DONDOC_SEND_TIME unless the JSON sets one.
+    reminder_policy: ReminderPolicy = ReminderPolicy()
+    # Orchestrated mode: where every worker host has this code (the deployments' working folder).
+    code_dir: Path = Path(".")
 
     # Reading a notice (directives.formats.ReadLimits): refused, with one message, past these.
     notice_max_bytes: int = 20 * 1024 * 1024  # the uploaded file
@@ -114,6 +128,13 @@ class Settings(BaseSettings):
     smtp_reply_to: str | None = None
     smtp_connections: int = Field(default=4, ge=1, le=32)
     smtp_timeout: float = 30.0
+
+    @model_validator(mode="after")
+    def _policy_sends_at_send_time(self) -> Settings:
+        if "send_time" not in self.reminder_policy.model_fields_set:
+            policy = self.reminder_policy.model_dump(exclude_unset=True)
+            self.reminder_policy = ReminderPolicy(**policy, send_time=self.send_time)
+        return self
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -169,5 +190,8 @@ def settings_problem(exc: Exception) -> str:
     return "; ".join(parts)
 
 
+@lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The process's settings, read from the environment once (`get_settings.cache_clear()`
+    makes the next call read it again)."""
     return Settings()

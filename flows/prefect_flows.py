@@ -2,7 +2,7 @@
 
 One task per job run (a run handles whole batches, never one row per task); no Session or SMTP
 client crosses a task boundary (each job opens its own); NO_CACHE since the database, not
-Prefect, is the source of idempotency. Deployed with cron schedules by `prefect.yaml`.
+Prefect, is the source of idempotency. Deployed with cron schedules by flows/deployments.py.
 """
 
 from __future__ import annotations

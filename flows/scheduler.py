@@ -2,19 +2,20 @@
 
 One scheduler per installation (`dondoc serve` starts it, or `dondoc scheduler` in the
 foreground). A memory job store is enough: the jobs are idempotent ticks and the schedule is
-rebuilt from `JOBS` at every start; a second scheduler by mistake costs ticks, not mail.
+rebuilt from `JOBS` at every start; a second scheduler by mistake costs ticks, not mail. Each
+job gets the settings the scheduler was built with.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from dondoc import wiring
 from dondoc.settings import Settings
 from flows.jobs import JOBS, ScheduledJob
 
@@ -23,7 +24,7 @@ MISFIRE_GRACE = 30 * 60  # seconds: a tick late by less than this still runs, on
 
 def build_scheduler(settings: Settings, jobs: Sequence[ScheduledJob] = JOBS) -> BackgroundScheduler:
     """A configured, not yet started scheduler with one job per entry of `jobs`."""
-    tz = ZoneInfo(settings.timezone)
+    tz = wiring.timezone(settings)
     scheduler = BackgroundScheduler(
         timezone=tz,
         executors={"default": ThreadPoolExecutor(max_workers=max(len(jobs), 1))},
@@ -32,7 +33,8 @@ def build_scheduler(settings: Settings, jobs: Sequence[ScheduledJob] = JOBS) -> 
     for job in jobs:
         scheduler.add_job(
             job.func,
-            CronTrigger(timezone=tz, **job.cron(settings)),
+            CronTrigger.from_crontab(job.cron(settings), timezone=tz),
+            kwargs={"settings": settings},
             id=job.id,
             name=f"dondoc {job.id}",
             replace_existing=True,

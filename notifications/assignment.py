@@ -25,7 +25,7 @@ from dondoc.settings import Settings
 from notifications.digest import TEMPLATES
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
-from notifications.policy import ReminderPolicy, send_moment
+from notifications.policy import send_moment
 from notifications.sweep import load_days
 from storage.models import AgencyMember, AgencyRow, HistoryRow, TaskRow
 
@@ -144,7 +144,7 @@ def enqueue_assignment_notices(
     found = assignments(session, task_ids, settings.base_url, only)
     if not found:
         return []
-    policy = ReminderPolicy(send_time=settings.send_time)
+    policy = settings.reminder_policy
     days = load_days(session, around=now.astimezone(tz).date())
     send_at = send_moment(now, policy, days.is_working, tz)
     domain = parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "dondoc.local"

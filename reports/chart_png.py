@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import logging
 from functools import lru_cache
 
 from directives.collation import name_key
@@ -12,6 +14,27 @@ from reports.charts import BUCKET_COLOURS, BUCKET_ORDER
 from reports.model import GroupRow
 
 SERIF = ("Times New Roman", "Liberation Serif", "DejaVu Serif")
+# Printed in the report where the chart would be, when the `charts` extra is not installed.
+CHARTS_MISSING_VI = (
+    "(Biểu đồ không được vẽ: máy chủ chưa cài gói vẽ biểu đồ matplotlib;"
+    " cài bằng lệnh pip install 'dondoc[charts]'.)"
+)
+log = logging.getLogger(__name__)
+
+
+def charts_available() -> bool:
+    """Whether matplotlib (the `charts` extra) is installed; logs why not, once."""
+    if importlib.util.find_spec("matplotlib") is not None:
+        return True
+    _warn_once()
+    return False
+
+
+@lru_cache(maxsize=1)
+def _warn_once() -> None:
+    log.warning(
+        "no chart in DOCX reports: matplotlib is not installed (pip install 'dondoc[charts]')"
+    )
 
 
 VIETNAMESE_PROBE = (0x1EA1, 0x1EC7, 0x01A1, 0x1EE7)  # ạ ệ ơ ủ

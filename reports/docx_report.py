@@ -13,7 +13,7 @@ from docx.shared import Mm
 
 from directives.models import BUCKET_LABELS_VI, Bucket
 from directives.vn_format import vn_date, vn_percent
-from reports.chart_png import buckets_by_agency_png
+from reports.chart_png import CHARTS_MISSING_VI, buckets_by_agency_png, charts_available
 from reports.docx_form import (
     CENTER,
     JUSTIFY,
@@ -75,7 +75,9 @@ def build_docx(
     write(
         doc, f"(**) {NOTE_VI[rollup.scope.agency_at]}", size=11, italic=True, align=JUSTIFY, after=6
     )
-    if rollup.by_agency:
+    if rollup.by_agency and not charts_available():
+        write(doc, CHARTS_MISSING_VI, size=11, italic=True, align=CENTER, after=6)
+    elif rollup.by_agency:
         png = buckets_by_agency_png(rollup.by_agency, "Tình trạng nhiệm vụ theo cơ quan chủ trì")
         doc.add_picture(io.BytesIO(png), width=Mm(150))
         doc.paragraphs[-1].alignment = CENTER

@@ -2,7 +2,9 @@
 
 directives imports nothing of ours; storage only directives; intake (the OCR runner: files and
 processes) only directives; notifications, reports, flows and web use storage, intake and
-directives, and from the shell only its two leaf modules (dondoc.settings, dondoc.errors).
+directives, and from the shell only its two leaf modules (dondoc.settings, dondoc.errors);
+flows and web also `dondoc.wiring`, where the one Settings becomes the database, SMTP, mail and
+policy objects (wiring itself imports nothing of the shell but those leaves).
 Only storage builds SQL statements: web must not call sa.select/update/insert/
 delete nor import them from sqlalchemy.
 """
@@ -18,6 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 OURS = ("directives", "intake", "storage", "notifications", "reports", "flows", "web", "dondoc")
 SHELL_LEAVES = ("dondoc.settings", "dondoc.errors")
+WIRING = "dondoc.wiring"
+WIRING_USERS = ("flows", "web")  # notifications and reports are wired, they do not wire
 FORBIDDEN = {
     "directives": ("intake", "storage", "notifications", "reports", "flows", "web", "dondoc"),
     "intake": ("storage", "notifications", "reports", "flows", "web", "dondoc"),
@@ -70,9 +74,11 @@ def test_inner_packages_import_nothing_outward(package: str) -> None:
 
 @pytest.mark.parametrize("package", OUTER)
 def test_outer_packages_use_only_the_shells_leaf_modules(package: str) -> None:
+    leaves = SHELL_LEAVES + ((WIRING,) if package in WIRING_USERS else ())
+
     def allowed(module: str) -> bool:
         return module == "dondoc" or any(
-            module == leaf or module.startswith(leaf + ".") for leaf in SHELL_LEAVES
+            module == leaf or module.startswith(leaf + ".") for leaf in leaves
         )
 
     bad = [
@@ -82,9 +88,24 @@ def test_outer_packages_use_only_the_shells_leaf_modules(package: str) -> None:
         if _top(module) == "dondoc" and not allowed(module)
     ]
     # `from dondoc import x` yields "dondoc" and "dondoc.x": the second one is checked.
-    assert not bad, f"{package}/ may import only {', '.join(SHELL_LEAVES)} from dondoc:\n" + (
+    assert not bad, f"{package}/ may import only {', '.join(leaves)} from dondoc:\n" + (
         "\n".join(sorted(set(bad)))
     )
+
+
+def test_wiring_and_settings_import_no_other_part_of_the_shell() -> None:
+    def allowed(module: str) -> bool:
+        return module == "dondoc" or any(
+            module == leaf or module.startswith(leaf + ".") for leaf in SHELL_LEAVES
+        )
+
+    bad = [
+        f"{_where(path, node)} imports {module}"
+        for path in (ROOT / "dondoc" / "wiring.py", ROOT / "dondoc" / "settings.py")
+        for module, node in _imports(path)
+        if _top(module) == "dondoc" and not allowed(module)
+    ]
+    assert not bad, "dondoc.wiring/settings may import only the shell's leaves:\n" + "\n".join(bad)
 
 
 def test_directives_run_no_processes_and_open_no_files() -> None:

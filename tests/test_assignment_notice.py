@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from fixtures.reminder_seed import at
 from sqlalchemy.orm import selectinload
 from typer.testing import CliRunner
+from web_testing import build_world
 
 from dondoc.cli import app
 from dondoc.settings import Settings
@@ -25,7 +26,6 @@ from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 from storage.models import AgencyMember, AgencyRow, OutboxRow, TaskRow
 from web.app import create_app
-from web.testing import build_world
 
 SEED = Path(__file__).parent / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 WORKING_MORNING = at(date(2026, 1, 8), time(9, 0))  # a Thursday: mail may go at once

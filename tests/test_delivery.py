@@ -139,7 +139,8 @@ def test_sweep_digests_reach_the_sink_as_vietnamese_multipart(
     from fixtures.reminder_seed import add_task, at, setup
 
     from dondoc.settings import Settings
-    from flows.jobs import smtp_config, sweep
+    from dondoc.wiring import smtp_config
+    from flows.jobs import sweep
 
     ids = setup(db, small_agencies)
     add_task(db, ids, date(2026, 1, 12), coordinators=("so-noi-vu", "so-vhttdl"))

@@ -27,7 +27,8 @@ from typer.testing import CliRunner
 
 from dondoc.cli import app
 from dondoc.settings import Settings
-from flows.jobs import smtp_config, sweep
+from dondoc.wiring import smtp_config
+from flows.jobs import sweep
 from notifications.delivery import deliver
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database

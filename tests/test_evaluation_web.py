@@ -8,12 +8,12 @@ from html import unescape
 
 from evaluation_data import NGV, NV, SON, TD, VH, VP, seed
 from fastapi.testclient import TestClient
+from web_testing import PASSWORD, add_user, login
 
 from dondoc.settings import EvaluationFormula, Settings
 from storage.db import Database
 from web.accounts import Role
 from web.app import create_app
-from web.testing import PASSWORD, add_user, login
 
 ROW = re.compile(r'<tr data-agency="\d+">(.*?)</tr>', re.S)
 CELL = re.compile(r"<td>(.*?)</td>", re.S)

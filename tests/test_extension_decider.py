@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from web_testing import build_world, csrf_of, login
 
 from dondoc.settings import ExtensionDecider, Settings
 from storage.db import Database
 from storage.models import ExtensionRow, HistoryRow, TaskRow
 from web.app import create_app
-from web.testing import build_world, csrf_of, login
 
 
 def _client(db: Database, tmp_path, decider: ExtensionDecider) -> TestClient:  # type: ignore[no-untyped-def]

@@ -12,13 +12,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from fixtures.reminder_seed import add_task, at
+from web_testing import USERS, build_world, login
 
 from dondoc.settings import Settings
 from flows.jobs import sweep
 from reports.weekly import enqueue_weekly_reports
 from storage.models import AgencyRow, OutboxMessageRow, OutboxRow, UserRow
 from web.app import create_app
-from web.testing import USERS, build_world, login
 
 BASE = "https://dondoc.langson.example.org"
 NOW = at(date(2026, 1, 9))  # Friday 07:30 in Vietnam

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from web_testing import build_world, csrf_of, login
 
 from directives.parsing import NoticeError, parse_notice
 from dondoc.settings import Settings
 from web.app import create_app
 from web.messages_vi import known, vietnamese
-from web.testing import build_world, csrf_of, login
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = sorted([*FIXTURES.glob("notices/*.txt"), *FIXTURES.glob("notices_blind/*.txt")])

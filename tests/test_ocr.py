@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from web_testing import build_world, csrf_of, form_values, login
 
 from directives.drafts import TextSource
 from directives.formats import from_pages
@@ -28,7 +29,6 @@ from dondoc.settings import Settings
 from intake import limits_from, read_notice
 from storage.models import DirectiveRow
 from web.app import create_app
-from web.testing import build_world, csrf_of, form_values, login
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCAN = FIXTURES / "forms" / "cv-ha-tinh-2025-11-17-dich-benh.scan.pdf"

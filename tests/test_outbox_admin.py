@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+from web_testing import PASSWORD, add_user, csrf_of, login
 
 from dondoc.cli import app as cli_app
 from dondoc.errors import UserError
@@ -29,7 +30,6 @@ from storage.db import Database
 from storage.models import HistoryRow, OutboxRow
 from web.accounts import Role
 from web.app import create_app
-from web.testing import PASSWORD, add_user, csrf_of, login
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
 from fixtures.reminder_seed import at
+from web_testing import World, build_world, csrf_of, form_values, login
 
 from directives.agencies import fold
 from directives.calendar import DEFAULT_CALENDAR
@@ -31,7 +32,6 @@ from storage.db import Database
 from storage.models import HistoryRow, ReminderRow, TaskRow
 from storage.task_ops import Actor, TaskOpError, confirm_completion, edit_task, report_completion
 from web.app import create_app
-from web.testing import World, build_world, csrf_of, form_values, login
 
 
 def _until(text: str) -> date | None:

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
+from web_testing import build_world, csrf_of, login
 
 from directives.agencies import AgencyFileError, load_registry
 from dondoc.settings import Settings
@@ -21,7 +22,6 @@ from storage.models import AgencyRow
 from storage.registry_files import read_xlsx
 from web.app import create_app
 from web.messages_vi import registry_vietnamese
-from web.testing import build_world, csrf_of, login
 
 # English words the messages are written with: none may reach the page.
 ENGLISH = re.compile(

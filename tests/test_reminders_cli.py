@@ -1,4 +1,4 @@
-"""`dondoc sweep/deliver/outbox`, the embedded APScheduler runner and prefect.yaml."""
+"""`dondoc sweep/deliver/outbox`, the embedded APScheduler runner."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-import yaml
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from fixtures.reminder_seed import add_task, at, setup
 from typer.testing import CliRunner
@@ -122,16 +121,3 @@ def test_scheduler_runs_the_same_jobs_end_to_end(
         finally:
             scheduler.shutdown(wait=True)
     assert [rcpts for _, rcpts, _ in env.messages] == [["sngv@langson.example.org"]]
-
-
-def test_prefect_yaml_deploys_the_flows_on_cron_without_overlap() -> None:
-    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
-    deployments = {d["name"]: d for d in spec["deployments"]}
-    assert set(deployments) == {"dondoc-sweep", "dondoc-deliver", "dondoc-weekly"}
-    for d in deployments.values():
-        path, name = d["entrypoint"].split(":")
-        assert (ROOT / path).is_file() and f"def {name}(" in (ROOT / path).read_text()
-        assert d["work_pool"]["name"] == "dondoc"
-        assert d["concurrency_limit"] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
-        assert [s["timezone"] for s in d["schedules"]] == ["Asia/Ho_Chi_Minh"]
-    assert deployments["dondoc-sweep"]["schedules"][0]["cron"] == "30 7 * * *"

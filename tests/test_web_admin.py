@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from web_testing import PASSWORD, World, build_world, csrf_of, login, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.db import Database
 from storage.models import ApiTokenRow, HistoryRow, UserRow
 from web.app import create_app
-from web.testing import PASSWORD, World, build_world, csrf_of, login, serve_in_thread
 
 NEW_PASSWORD = "hoa-ban-trang-nui-mau-son"
 
@@ -222,11 +222,14 @@ def test_missing_csrf_refused(db: Database, base: str) -> None:
         assert s.get(UserRow, uid(db, "ngoaivu")).active
 
 
-def test_policy_page_shows_what_is_in_force(base: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    office = client(base, "vanphong")
-    page = office.get("/admin/policy").text
+def test_policy_page_shows_what_is_in_force(
+    db: Database, base: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = client(base, "vanphong").get("/admin/policy").text
     assert "08:15" in page and "5 ngày làm việc, 2 ngày làm việc" in page
     monkeypatch.setenv("DONDOC_REMINDER_POLICY", json.dumps({"before": [3, 7], "on_day": False}))
-    page = office.get("/admin/policy").text
+    settings = Settings(upload_dir=tmp_path)  # the environment is read when settings are built
+    with serve_in_thread(create_app(settings, db)) as url:
+        page = client(url, "vanphong").get("/admin/policy").text
     assert "7 ngày làm việc, 3 ngày làm việc" in page
     assert '<th scope="row">Nhắc đúng ngày đến hạn</th><td>không</td>' in page

@@ -7,11 +7,11 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from web_testing import USERS, build_world, csrf_of, login
 
 from dondoc.settings import Settings
 from storage.models import TaskCoordinator, TaskRow
 from web.app import create_app
-from web.testing import USERS, build_world, csrf_of, login
 
 EVERYONE = [u for u, *_ in USERS]
 OFFICE = {"vanphong", "quantri"}

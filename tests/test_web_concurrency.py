@@ -8,11 +8,11 @@ import asyncio
 import httpx
 import pytest
 import sqlalchemy as sa
+from web_testing import build_world, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.models import HistoryRow, StatusUpdateRow, TaskRow
 from web.app import create_app
-from web.testing import build_world, serve_in_thread
 
 CLIENTS = 50
 

@@ -14,12 +14,12 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
+from web_testing import World, build_world
 
 from directives.calendar import TIMEZONE
 from dondoc.settings import Settings
 from storage.models import HistoryRow, TaskRow
 from web.app import create_app
-from web.testing import World, build_world
 
 
 def moment(day: str) -> datetime:

@@ -14,8 +14,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dondoc.settings import Settings, check_secret_key
-from storage.db import Database, shared_database, utcnow
+from dondoc import wiring
+from dondoc.settings import Settings, check_secret_key, get_settings
+from storage.db import Database, utcnow
 from storage.task_ops import STALE_MESSAGE, StaleTaskError, TaskNotFound
 from web import apidocs
 from web.db_errors import UNAVAILABLE_MESSAGE, unavailable
@@ -105,10 +106,10 @@ def create_app(
 ) -> FastAPI:
     """The app; `clock` (UTC now) drives session timeouts and login delays (tests pass their own,
     or set app.state.clock)."""
-    settings = settings or Settings()
+    settings = settings or get_settings()
     check_secret_key(settings)
     if db is None:
-        db = shared_database(settings.database_url)
+        db = wiring.database(settings)
     app = FastAPI(
         title="dondoc — theo dõi, đôn đốc thực hiện nhiệm vụ",
         docs_url=None,  # served offline by web.apidocs

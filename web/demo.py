@@ -10,12 +10,15 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
 from directives.calendar import TIMEZONE
+from dondoc.errors import UserError
 from dondoc.settings import Settings
 from notifications.mail_sink import MailSink
 from storage import task_ops
@@ -33,7 +36,6 @@ from storage.registration import register_directive
 from storage.task_ops import Actor
 from web.accounts import Role, create_user
 from web.notices import parse
-from web.testing import seed_notice_text
 
 DB_NAME = "dondoc.db"
 AS_OF = date(2025, 1, 15)  # the reports' date, after the year the notice plans for
@@ -44,6 +46,14 @@ ACCOUNTS = (  # username, password, role, agency code, full name
     ("noivu", "noivu-demo-2026", Role.AGENCY_OFFICER, "so-noi-vu", "Lê Thị Hoa (Sở Nội vụ)"),
     ("lanhdao", "lanhdao-demo", Role.LEADER, None, "Dương Xuân Huyên"),
 )
+
+
+SEED_NOTICE = "tb-ubnd-2024-03-27-so-ngoai-vu.txt"  # package data: web/demo_data/
+
+
+def seed_notice_text() -> str:
+    """The seed notice (TB kết luận of 27/3/2024) the demo registers; tests use it too."""
+    return (files("web") / "demo_data" / SEED_NOTICE).read_text(encoding="utf-8")
 
 
 @dataclass
@@ -245,9 +255,12 @@ def demo_settings(folder: Path, database_url: str, base_url: str, smtp_port: int
 
 def run_demo(folder: Path, base_url: str) -> tuple[DemoResult, Settings]:
     """Build the demo in `folder`; returns what was made and the settings to serve it."""
-    from flows.jobs import smtp_config, sweep
+    from dondoc.wiring import smtp_config
+    from flows.jobs import sweep
     from notifications.delivery import deliver
 
+    if find_spec("aiosmtpd") is None:
+        raise UserError("dondoc demo needs its mail sink: pip install 'dondoc[demo]'")
     db = fresh_database(folder)
     leader, tasks = register_seed(db)
     accounts = create_accounts(db, leader)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from web_testing import PASSWORD, build_world, serve_in_thread
 
 from directives.agencies import load_registry
 from dondoc.settings import Settings
@@ -17,7 +18,6 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from web.app import create_app
-from web.testing import PASSWORD, build_world, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from web_testing import PASSWORD, add_user, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.calendar import sync_calendar
@@ -17,7 +18,6 @@ from storage.db import Database
 from storage.migrate import upgrade
 from web.accounts import Role
 from web.app import create_app
-from web.testing import PASSWORD, add_user, serve_in_thread
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from evaluation_data import NGV, VH, seed  # noqa: E402

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from web_testing import PASSWORD, add_user, serve_in_thread
 
 from dondoc.settings import Settings
 from notifications.mime import Mail, build
@@ -20,7 +21,6 @@ from storage.migrate import upgrade
 from storage.models import OutboxRow
 from web.accounts import Role
 from web.app import create_app
-from web.testing import PASSWORD, add_user, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from web_testing import PASSWORD, build_world, serve_in_thread
 
 from directives.agencies import load_registry
 from directives.calendar import TIMEZONE
@@ -21,7 +22,6 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import TaskRow
 from web.app import create_app
-from web.testing import PASSWORD, build_world, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from web_testing import PASSWORD, add_user, serve_in_thread
 
 from directives.parsing import parse_notice
 from dondoc.settings import Settings
@@ -20,7 +21,6 @@ from storage.migrate import upgrade
 from storage.registration import register_directive
 from web.accounts import Role
 from web.app import create_app
-from web.testing import PASSWORD, add_user, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

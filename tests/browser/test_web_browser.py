@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from web_testing import PASSWORD, add_user, seed_notice_text, serve_in_thread
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from dondoc.settings import Settings
@@ -20,7 +21,6 @@ from storage.db import Database
 from storage.migrate import upgrade
 from web.accounts import Role
 from web.app import create_app
-from web.testing import PASSWORD, add_user, seed_notice_text, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

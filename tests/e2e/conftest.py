@@ -1,6 +1,6 @@
 """The orchestrated environment (fixture `env`), started once for the module: PostgreSQL
 databases for dondoc and Prefect, a real `prefect server start`, the deployments of
-prefect.yaml, two workers, and an SMTP server (aiosmtpd) that can go down and come back.
+`dondoc deploy`, two workers, and an SMTP server (aiosmtpd) that can go down and come back.
 """
 
 from __future__ import annotations
@@ -81,8 +81,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     )
     try:
         orchestra.start_server()
-        orchestra.cli("work-pool", "create", "dondoc", "--type", "process")
-        orchestra.cli("deploy", "--all")
+        orchestra.deploy()
         for name in ("worker-1", "worker-2"):
             orchestra.start_worker(name, "dondoc")
         yield Env(orchestra, db, smtp, app_url)

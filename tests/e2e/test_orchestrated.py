@@ -1,5 +1,5 @@
 """Orchestrated mode with real processes: a Prefect server on PostgreSQL, two process workers,
-the deployments of prefect.yaml and an SMTP server, then faults: a worker killed mid-delivery,
+the deployments of `dondoc deploy` and an SMTP server, then faults: a worker killed mid-delivery,
 the mail server down for a while, and the embedded APScheduler runner at the same time.
 Every due digest must arrive, and arrive once.
 """
@@ -163,9 +163,10 @@ def test_embedded_scheduler_at_the_same_time_sends_nothing_twice(
     for key in ("DONDOC_DATABASE_URL", "DONDOC_SMTP_HOST", "DONDOC_SMTP_PORT"):
         monkeypatch.setenv(key, env.orchestra.env[key])
     embedded = [
-        jobs.ScheduledJob("sweep", partial(jobs.sweep_job, when), lambda s: {"hour": "7"}),
-        jobs.ScheduledJob("deliver", partial(jobs.deliver_job, when), lambda s: {"hour": "7"}),
+        jobs.ScheduledJob("sweep", partial(jobs.sweep_job, when), lambda s: "0 7 * * *"),
+        jobs.ScheduledJob("deliver", partial(jobs.deliver_job, when), lambda s: "0 7 * * *"),
     ]
+    jobs.get_settings.cache_clear()  # read the environment set above
     scheduler = build_scheduler(jobs.get_settings(), embedded)
     done, errors = threading.Event(), []
     finished: set[str] = set()

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from directives.calendar import TIMEZONE
 from directives.collation import name_key
-from dondoc.errors import UserError
+from dondoc import wiring
 from storage import admin_reads, page_reads
 from storage.admin_reads import HISTORY_PAGE_SIZE, HistoryFilter
 from web.accounts import CurrentUser
@@ -122,14 +122,7 @@ def _days(n: int | None) -> str:
 @router.get("/admin/policy")
 def policy_page(request: Request, user: PageUser, settings: AppSettings) -> Response:
     _office(user, "xem chính sách nhắc việc")
-    from flows.jobs import reminder_policy  # the same function the sweep uses
-
-    try:
-        policy = reminder_policy(settings)
-    except UserError as exc:
-        message = f"Cấu hình chính sách nhắc việc không hợp lệ: {exc}"
-        return render(request, "error.html", {"status": 500, "message": message, "user": user},
-                      500)  # fmt: skip
+    policy = wiring.reminder_policy(settings)  # the sweep's, validated when settings were read
     before = ", ".join(f"{b} ngày làm việc" for b in sorted(policy.before, reverse=True))
     rows = [
         ("Nhắc trước hạn", before or "không nhắc"),

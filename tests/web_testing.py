@@ -1,5 +1,6 @@
-"""Helpers for tests, benchmarks and the demo: the app served by uvicorn in a thread on a free
-loopback port, and accounts created with one shared password hash (argon2 is slow on purpose)."""
+"""Helpers for tests and benchmarks (not shipped: httpx is a dev tool): the app served by
+uvicorn in a thread on a free loopback port, and accounts created with one shared password hash
+(argon2 is slow on purpose)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from importlib.resources import files
 
 import httpx
 import uvicorn
@@ -26,6 +26,7 @@ from storage.agencies import agency_ids_by_code
 from storage.db import Database
 from storage.models import UserRow
 from web.accounts import Role, create_token
+from web.demo import seed_notice_text
 from web.security import hash_password
 
 STARTUP_TIMEOUT = 20.0
@@ -85,7 +86,6 @@ def add_user(
 
 
 PASSWORD = "mat-khau-thu-nghiem"
-SEED_NOTICE = "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 
 @dataclass
@@ -109,10 +109,6 @@ USERS = (  # username, role, agency code, leader name
     ("lanhdao", Role.LEADER, None, "Dương Xuân Huyền"),
     ("lanhdao.khac", Role.LEADER, None, "Nguyễn Văn Khác"),
 )
-
-
-def seed_notice_text() -> str:
-    return (files("web") / "demo_data" / SEED_NOTICE).read_text(encoding="utf-8")
 
 
 def build_world(db: Database, agencies: list[Agency], with_tokens: bool = True) -> World:
