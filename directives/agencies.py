@@ -10,6 +10,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -279,7 +280,7 @@ _TONED = "àáảãạèéẻẽẹỳýỷỹỵ"
 
 
 def _old_style(m: re.Match[str]) -> str:
-    vowel, toned = m[0]
+    vowel, toned = m[0][0], m[0][1]
     if vowel == "u" and m.start() and m.string[m.start() - 1] == "q":  # "quý" keeps its tone
         return m[0]
     index = _TONED.index(toned)
@@ -335,7 +336,7 @@ def check_rows(
 ) -> AgencyList:
     """Validate parsed rows (a str in place of a row is that row's error); AgencyFileError
     with every problem, or the agencies (valid_to filled from their succession)."""
-    problems = [(line, a) for a, line in items if isinstance(a, str)]
+    problems: list[tuple[int | None, str]] = [(line, a) for a, line in items if isinstance(a, str)]
     problems += [(line, s) for s, line in successions if isinstance(s, str)]
     agencies = [(a, line) for a, line in items if isinstance(a, Agency)]
     links = [(s, line) for s, line in successions if isinstance(s, Succession)]
@@ -426,11 +427,12 @@ def _row_problems(items: list[tuple[Agency, int]]) -> list[tuple[int | None, str
 
 
 def succession_problems(
-    succession: Succession, agencies: dict[str, Agency], earlier: set[str] = frozenset()
+    succession: Succession, agencies: dict[str, Agency], earlier: AbstractSet[str] = frozenset()
 ) -> list[str]:
     """Problems of one succession against the registry: codes exist, kind known, dates in
     order (the agency ends the day before `on`, successors exist on `on`)."""
-    s, found = succession, []
+    s = succession
+    found: list[str] = []
     old = agencies.get(s.from_code)
     if old is None:
         return [f"succession from unknown agency {s.from_code!r}"]
@@ -628,7 +630,9 @@ def _load_csv(
     return items, successions
 
 
-def registry_rows(agencies: Iterable[Agency], successions: Iterable[Succession]) -> list[dict]:
+def registry_rows(
+    agencies: Iterable[Agency], successions: Iterable[Succession]
+) -> list[dict[str, str]]:
     """The registry as table rows (COLUMNS), for CSV and XLSX export."""
     by_code = {s.from_code: s for s in successions}
     rows = []

@@ -282,9 +282,8 @@ def read_header(paras: list[Paragraph]) -> Header:
 
 
 def _after_number(paras: list[Paragraph]) -> int:
+    last = -1
     for i, p in enumerate(paras[:40]):
         if _PLACE_DATE.search(p.text) or _NUMBER.match(p.text):
             last = i
-        else:
-            continue
-    return locals().get("last", -1) + 1
+    return last + 1

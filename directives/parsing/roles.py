@@ -80,7 +80,9 @@ def _take_list(roles: Roles, found: list[Mention], how: str, folded: str) -> boo
 
 
 def _heading(roles: Roles, text: str, folded: str, registry: AgencyRegistry | None) -> bool:
-    pos = _HEADING.match(folded).end()
+    heading = _HEADING.match(folded)
+    assert heading is not None  # called only on a heading
+    pos = heading.end()
     found = agency_list(text, folded, pos, registry)
     if not found:
         return False
