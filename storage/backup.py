@@ -267,7 +267,7 @@ def _open(archive: Path) -> tarfile.TarFile:
 def _verified(tar: tarfile.TarFile) -> dict[str, Any]:
     try:
         members = {m.name: m for m in tar.getmembers()}
-        manifest = json.loads(_read(tar, members, MANIFEST))
+        manifest: dict[str, Any] = json.loads(_read(tar, members, MANIFEST))
     except (tarfile.TarError, OSError, EOFError, ValueError, KeyError) as exc:
         raise BackupError(f"damaged archive: {_line(exc)}") from None
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
