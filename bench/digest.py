@@ -156,8 +156,8 @@ def main() -> None:
     sweep(db, settings, NOW)
     with db.read() as s:
         row = s.scalars(sa.select(OutboxRow).where(OutboxRow.recipient == address)).one()
-        sizes = [len(r.message) for r in s.scalars(sa.select(OutboxRow))]
-        big = {"bytes": len(row.message), "subject": row.subject}
+        sizes = [len(r.message or b"") for r in s.scalars(sa.select(OutboxRow))]
+        big = {"bytes": len(row.message or b""), "subject": row.subject}
     result: dict[str, Any] = {
         "dialect": db.dialect, "big_tasks": args.tasks, "digests": out["digests"],
         "reminders": out["reminders"], "big_digest": big,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from importlib.resources import files
+from typing import Any
 
 import httpx
 import uvicorn
@@ -193,9 +194,9 @@ class _FormReader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._textarea:
-            self.values[self._textarea] += (
-                data.removeprefix("\n") if not self.values[self._textarea] else data
-            )
+            text = self.values[self._textarea]
+            assert isinstance(text, str)  # a textarea's value is text
+            self.values[self._textarea] = text + (data.removeprefix("\n") if not text else data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
@@ -220,7 +221,7 @@ def every_route(app: FastAPI) -> list[tuple[str, str]]:
 
     found: list[tuple[str, str]] = []
 
-    def walk(routes: list, prefix: str) -> None:  # type: ignore[type-arg]
+    def walk(routes: list[Any], prefix: str) -> None:
         for route in routes:
             if isinstance(route, _IncludedRouter):
                 walk(route.original_router.routes, prefix + route.include_context.prefix)

@@ -134,7 +134,7 @@ def _value_vi(key: str, value: Any, agencies: dict[int, str]) -> str:
         return agencies.get(value, str(value))
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return date.fromisoformat(value).strftime("%d/%m/%Y")
-    return str(_VALUES_VI.get(value, value))  # type: ignore[call-overload]
+    return str(_VALUES_VI.get(value, value))
 
 
 def history_lines(changes: dict[str, Any], agencies: dict[int, str]) -> list[tuple[str, str]]:
