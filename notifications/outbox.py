@@ -103,14 +103,3 @@ def problems(session: Session, include_sent: bool = False, limit: int = 500) -> 
         stmt = stmt.where(OutboxRow.status != "sent")
     failed_first = sa.case((OutboxRow.status == "failed", 0), else_=1)
     return list(session.scalars(stmt.order_by(failed_first, OutboxRow.id).limit(limit)))
-
-
-def retry_failed(session: Session, ids: list[int], now: datetime) -> int:
-    """Put failed mail back in the queue (after the address or server was fixed)."""
-    stmt = (
-        sa.update(OutboxRow)
-        .where(OutboxRow.id.in_(ids), OutboxRow.status == "failed")
-        .values(status="pending", next_attempt_at=now, attempts=0)
-        .returning(OutboxRow.id)
-    )
-    return len(session.scalars(stmt).all())

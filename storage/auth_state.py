@@ -20,13 +20,6 @@ TOUCH_EVERY = timedelta(seconds=60)  # last_seen is rewritten at most this often
 # --- sessions ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LiveSession:
-    user_id: int
-    created: datetime
-    last_seen: datetime
-
-
 def add_session(
     session: Session, session_hash: str, user_id: int, now: datetime, address: str
 ) -> None:
@@ -36,13 +29,6 @@ def add_session(
         )
     )
     session.flush()
-
-
-_LIVE = (
-    sa.select(SessionRow.user_id, SessionRow.created, SessionRow.last_seen)
-    .join(UserRow, UserRow.id == SessionRow.user_id)
-    .where(SessionRow.id == sa.bindparam("sid"), UserRow.active.is_(True))
-)
 
 
 _SESSION_USER = (
@@ -63,11 +49,6 @@ def session_user(conn: Session | sa.Connection, session_hash: str) -> SessionUse
     return conn.execute(_SESSION_USER, {"sid": session_hash}).first()
 
 
-def find_session(conn: Session | sa.Connection, session_hash: str) -> LiveSession | None:
-    row = conn.execute(_LIVE, {"sid": session_hash}).first()
-    return LiveSession(*row) if row else None
-
-
 def touch_session(conn: sa.Connection, session_hash: str, now: datetime) -> None:
     conn.execute(
         sa.update(SessionRow)
@@ -83,11 +64,6 @@ def end_session(conn: Session | sa.Connection, session_hash: str) -> None:
 def end_user_sessions(session: Session, user_id: int) -> int:
     result = session.execute(sa.delete(SessionRow).where(SessionRow.user_id == user_id))
     return rowcount(result)
-
-
-def user_sessions(session: Session, user_id: int) -> list[SessionRow]:
-    stmt = sa.select(SessionRow).where(SessionRow.user_id == user_id).order_by(SessionRow.created)
-    return list(session.scalars(stmt))
 
 
 def revoke_tokens(session: Session, user_id: int, name: str | None = None) -> int:

@@ -234,12 +234,6 @@ def _version() -> str:
 # ---------------------------------------------------------------- restore
 
 
-def read_manifest(archive: Path) -> dict[str, Any]:
-    """The manifest, after every member was checked against it."""
-    with _open(archive) as tar:
-        return _verified(tar)
-
-
 def restore(db: Database, upload_dir: Path, archive: Path) -> Summary:
     """Load `archive` into an empty database and the upload directory."""
     with _open(archive) as tar:

@@ -227,18 +227,3 @@ def _pass_coordinator(session: Session, task: TaskRow, old_id: int, new_id: int)
     )
     if present is None and task.lead_agency_id != new_id:
         session.add(TaskCoordinator(task_id=task.id, agency_id=new_id))
-
-
-def lead_on(session: Session, task_ids: list[int], on: date) -> dict[int, int]:
-    """The lead agency id of each task on `on`, from `task_leads` (tasks without rows: their
-    current lead)."""
-    found = dict(session.execute(
-        sa.select(TaskRow.id, TaskRow.lead_agency_id).where(TaskRow.id.in_(task_ids))
-    ).tuples().all())  # fmt: skip
-    leads = sa.select(TaskLeadRow.task_id, TaskLeadRow.agency_id).where(
-        TaskLeadRow.task_id.in_(task_ids),
-        sa.or_(TaskLeadRow.valid_from.is_(None), TaskLeadRow.valid_from <= on),
-        sa.or_(TaskLeadRow.valid_to.is_(None), TaskLeadRow.valid_to >= on),
-    )
-    found.update(session.execute(leads).tuples().all())
-    return found
