@@ -120,6 +120,7 @@ def shares(profile: cProfile.Profile, total: float) -> dict[str, Any]:
     stats = pstats.Stats(profile)
     cum = dict.fromkeys(STAGES, 0.0)
     rows = []
+    # typeshed's pstats.Stats does not declare `stats`, the table it reads into
     for (path, line, name), (_, calls, own, c, _) in stats.stats.items():  # type: ignore[attr-defined]
         for stage, (file, fn) in STAGES.items():
             if path.endswith(file) and name == fn:

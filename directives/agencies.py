@@ -224,7 +224,9 @@ class AgencyRegistry:
             heirs = [self.agencies[s.code] for s in self.successors_on(old.code, on)]
             if not heirs:
                 continue
-            first = self.agencies[self.default_successor(old.code, on, "").code]  # type: ignore[union-attr]
+            default = self.default_successor(old.code, on, "")
+            assert default is not None  # heirs exist on `on`
+            first = self.agencies[default.code]
             succession = self.successions[old.code]
             others = [h.name for h in heirs if h.code != first.code]
             steps = self.chain(old.code, first.code, on) or []

@@ -13,6 +13,9 @@ from dondoc.errors import UserError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from dondoc.settings import Settings
+    from storage.db import Database
+
 T = TypeVar("T")
 
 users_app = typer.Typer(help="Accounts (tài khoản) and API tokens.", no_args_is_help=True)
@@ -41,12 +44,12 @@ def serve(
 
 
 def _serve(
-    settings: object,
+    settings: Settings,
     host: str,
     port: int,
     *,
     scheduler: bool,
-    db: object = None,
+    db: Database | None = None,
     workers: int = 1,
 ) -> None:
     import uvicorn
@@ -55,18 +58,18 @@ def _serve(
     from web.app import create_app
 
     try:
-        check_secret_key(settings)  # type: ignore[arg-type]
+        check_secret_key(settings)
     except WeakSecretKey as exc:
         raise UserError(str(exc)) from None
 
     # Several workers need an import string: each process builds its app from the environment,
     # the same DONDOC_* settings `serve` read. The scheduler stays in this (supervisor) process.
-    app = "web.app:create_app" if workers > 1 else create_app(settings, db)  # type: ignore[arg-type]
+    app = "web.app:create_app" if workers > 1 else create_app(settings, db)
     runner = None
     if scheduler:
         from flows.scheduler import build_scheduler
 
-        runner = build_scheduler(settings)  # type: ignore[arg-type]
+        runner = build_scheduler(settings)
         runner.start()
     try:
         uvicorn.run(

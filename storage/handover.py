@@ -63,6 +63,12 @@ def plan_handover(session: Session, at: date) -> list[Move]:
     return moves
 
 
+def _default_code(registry: AgencyRegistry, code: str, day: date, text: str) -> str:
+    heir = registry.default_successor(code, day, text)
+    assert heir is not None  # asked only when successors exist on `day`
+    return heir.code
+
+
 def _moves(
     session: Session, registry: AgencyRegistry, s: Succession, old_id: int, at: date
 ) -> list[Move]:
@@ -97,7 +103,7 @@ def _moves(
             from_name=old_name,
             on=s.on,
             options=options,
-            default=registry.default_successor(s.from_code, day, content).code,  # type: ignore[union-attr]
+            default=_default_code(registry, s.from_code, day, content),
         )
         for role, rows in (("lead", led), ("coordinator", helped))
         for tid, ref, content in rows

@@ -34,8 +34,8 @@ def deadline_note(task: TaskRow, today: date) -> str:
     kind = urgency(task, today)
     if kind == "overdue":
         return f"quá hạn {days_overdue(task, today)[0]} ngày"
-    if kind == "soon":
-        left = DEFAULT_CALENDAR.working_days_between(today, task.deadline)  # type: ignore[arg-type]
+    if kind == "soon" and task.deadline is not None:  # "soon" has a deadline
+        left = DEFAULT_CALENDAR.working_days_between(today, task.deadline)
         return "đến hạn hôm nay" if left <= 0 else f"còn {left} ngày làm việc"
     return ""
 
