@@ -35,13 +35,13 @@ TEST_SECRET_KEY = "dondoc-tests-only-9f1c2b7e4a6d8c0e3b5a7f9d1c3e5a7b"
 
 
 @contextmanager
-def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", **config: object) -> Iterator[str]:
+def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", **config: Any) -> Iterator[str]:
     """Serve `app` until the block ends; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))  # type: ignore[arg-type]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT
