@@ -16,6 +16,7 @@ import argparse
 import json
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -96,7 +97,7 @@ def run(url: str, n_tasks: int, repeat: int, n_bulk: int) -> dict[str, Any]:
         }
         for name, (flt, offset) in cases.items():
             result[f"history_{name}"] = timed(
-                lambda f=flt, o=offset: admin_reads.history_page(s, f, o), repeat
+                partial(admin_reads.history_page, s, flt, offset), repeat
             )
 
         def export() -> bytes:

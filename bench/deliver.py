@@ -185,6 +185,7 @@ def main() -> None:
     args = parser.parse_args()
     sink = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink"], stdout=subprocess.PIPE,
                             text=True)  # fmt: skip
+    assert sink.stdout is not None  # stdout=PIPE
     port = int(sink.stdout.readline())
     db = Database(args.url)
     cfg = SmtpConfig("127.0.0.1", port, FROM, connections=args.connections, timeout=30)

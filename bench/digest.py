@@ -121,6 +121,7 @@ def shares(profile: cProfile.Profile, total: float) -> dict[str, Any]:
     stats = pstats.Stats(profile)
     cum = dict.fromkeys(STAGES, 0.0)
     rows = []
+    # typeshed's pstats.Stats does not declare `stats`, the table it reads into
     for (path, line, name), (_, calls, own, c, _) in stats.stats.items():  # type: ignore[attr-defined]
         for stage, (file, fn) in STAGES.items():
             if path.endswith(file) and name == fn:
@@ -157,8 +158,8 @@ def main() -> None:
     sweep(db, settings, NOW)
     with db.read() as s:
         row = s.scalars(sa.select(OutboxRow).where(OutboxRow.recipient == address)).one()
-        sizes = [len(r.message) for r in s.scalars(sa.select(OutboxRow))]
-        big = {"bytes": len(row.message), "subject": row.subject}
+        sizes = [len(r.message or b"") for r in s.scalars(sa.select(OutboxRow))]
+        big = {"bytes": len(row.message or b""), "subject": row.subject}
     result: dict[str, Any] = {
         "dialect": db.dialect, "big_tasks": args.tasks, "digests": out["digests"],
         "reminders": out["reminders"], "big_digest": big,

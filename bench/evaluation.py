@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from functools import partial
 from typing import Any
 
 from bench.rollup import prepare
@@ -33,7 +34,7 @@ def run(url: str, n_tasks: int, repeat: int) -> dict[str, Any]:
             result[spec] = {
                 "agencies": len(found.rows),
                 "subjects_due_in_window": sum(r.total for r in found.rows),
-                **timed(lambda w=window, d=day: evaluate(s, w, as_of=d), repeat),
+                **timed(partial(evaluate, s, window, as_of=day), repeat),
             }
     db.dispose()
     return result

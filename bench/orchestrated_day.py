@@ -43,7 +43,8 @@ DAY = [("sweep", "dondoc-sweep"), ("deliver", "dondoc-deliver"), ("weekly", "don
 def start_sink() -> tuple[subprocess.Popen[str], int]:
     sink = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink"], stdout=subprocess.PIPE,
                             text=True)  # fmt: skip
-    return sink, int(sink.stdout.readline())  # type: ignore[union-attr]
+    assert sink.stdout is not None  # stdout=PIPE
+    return sink, int(sink.stdout.readline())
 
 
 def stop_sink(sink: subprocess.Popen[str]) -> dict[str, int]:

@@ -94,7 +94,7 @@ def reset(db: Database, due: int, day: date) -> None:
         s.execute(sa.update(TaskRow).values(next_reminder_on=None))
         s.execute(sa.update(TaskRow).where(TaskRow.state.in_(open_states)).values(
             next_reminder_on=FAR))  # fmt: skip
-        total = s.scalar(sa.select(sa.func.count()).where(TaskRow.state.in_(open_states)))
+        total = s.scalar(sa.select(sa.func.count()).where(TaskRow.state.in_(open_states))) or 0
         step = max(total // due, 1)
         pick = (sa.select(TaskRow.id).where(TaskRow.state.in_(open_states))
                 .order_by(TaskRow.id).limit(due * step))  # fmt: skip

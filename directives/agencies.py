@@ -170,7 +170,9 @@ class AgencyRegistry:
             heirs = [self.agencies[s.code] for s in self.successors_on(old.code, on)]
             if not heirs:
                 continue
-            first = self.agencies[self.default_successor(old.code, on, "").code]  # type: ignore[union-attr]
+            default = self.default_successor(old.code, on, "")
+            assert default is not None  # heirs exist on `on`
+            first = self.agencies[default.code]
             succession = self.successions[old.code]
             others = [h.name for h in heirs if h.code != first.code]
             steps = self.chain(old.code, first.code, on) or []
@@ -226,7 +228,7 @@ _TONED = "àáảãạèéẻẽẹỳýỷỹỵ"
 
 
 def _old_style(m: re.Match[str]) -> str:
-    vowel, toned = m[0]
+    vowel, toned = m[0][0], m[0][1]
     if vowel == "u" and m.start() and m.string[m.start() - 1] == "q":  # "quý" keeps its tone
         return m[0]
     index = _TONED.index(toned)

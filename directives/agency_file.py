@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 
 import yaml
@@ -40,7 +41,7 @@ def check_rows(
 ) -> AgencyList:
     """Validate parsed rows (a str in place of a row is that row's error); AgencyFileError
     with every problem, or the agencies (valid_to filled from their succession)."""
-    problems = [(line, a) for a, line in items if isinstance(a, str)]
+    problems: list[tuple[int | None, str]] = [(line, a) for a, line in items if isinstance(a, str)]
     problems += [(line, s) for s, line in successions if isinstance(s, str)]
     agencies = [(a, line) for a, line in items if isinstance(a, Agency)]
     links = [(s, line) for s, line in successions if isinstance(s, Succession)]
@@ -131,11 +132,12 @@ def _row_problems(items: list[tuple[Agency, int]]) -> list[tuple[int | None, str
 
 
 def succession_problems(
-    succession: Succession, agencies: dict[str, Agency], earlier: set[str] = frozenset()
+    succession: Succession, agencies: dict[str, Agency], earlier: AbstractSet[str] = frozenset()
 ) -> list[str]:
     """Problems of one succession against the registry: codes exist, kind known, dates in
     order (the agency ends the day before `on`, successors exist on `on`)."""
-    s, found = succession, []
+    s = succession
+    found: list[str] = []
     old = agencies.get(s.from_code)
     if old is None:
         return [f"succession from unknown agency {s.from_code!r}"]
@@ -333,7 +335,9 @@ def _load_csv(
     return items, successions
 
 
-def registry_rows(agencies: Iterable[Agency], successions: Iterable[Succession]) -> list[dict]:
+def registry_rows(
+    agencies: Iterable[Agency], successions: Iterable[Succession]
+) -> list[dict[str, str]]:
     """The registry as table rows (COLUMNS), for CSV and XLSX export."""
     by_code = {s.from_code: s for s in successions}
     rows = []

@@ -10,9 +10,12 @@ from directives.models import Bucket, TaskState
 
 
 class TaskLike(Protocol):
-    state: str
-    deadline: date | None
-    completed_on: date | None
+    @property
+    def state(self) -> str: ...
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def completed_on(self) -> date | None: ...
 
 
 EVENT_KIND = "event"  # DeadlineKind.EVENT: "ngay sau khi …", the secretariat sets the date
@@ -32,9 +35,9 @@ def bucket(task: TaskLike, as_of: date) -> Bucket | None:
         if getattr(task, "deadline_kind", None) == EVENT_KIND:
             return Bucket.AWAITING_DEADLINE
         return Bucket.ONGOING
-    done = task.state == TaskState.DONE and task.completed_on is not None
-    if done and task.completed_on <= as_of:
-        return Bucket.DONE_ON_TIME if task.completed_on <= task.deadline else Bucket.DONE_LATE
+    completed = task.completed_on if task.state == TaskState.DONE else None
+    if completed is not None and completed <= as_of:
+        return Bucket.DONE_ON_TIME if completed <= task.deadline else Bucket.DONE_LATE
     return Bucket.OPEN_OVERDUE if as_of > task.deadline else Bucket.OPEN_ON_TIME
 
 

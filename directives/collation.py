@@ -56,7 +56,8 @@ def _tailored(name: str) -> str:
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> tuple[int, ...]:
     """The sort key of a Vietnamese name: `sorted(names, key=name_key)`."""
-    return _collator().sort_key(_tailored(name))
+    key: tuple[int, ...] = _collator().sort_key(_tailored(name))  # pyuca has no types
+    return key
 
 
 def sort_names(names: list[str]) -> list[str]:

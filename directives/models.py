@@ -1,25 +1,15 @@
-"""Domain models of dondoc: directives, tasks, agencies, updates and extensions.
+"""Domain models of dondoc: task states, deadline kinds, buckets, agencies, update kinds and
+extension decisions.
 
 Pure data: no I/O, no imports of other dondoc packages.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
-
-
-class DirectiveKind(StrEnum):
-    """Loại văn bản chỉ đạo: thông báo (TB), chỉ thị (CT), kế hoạch (KH), công văn (CV), QĐ."""
-
-    TB = "TB"
-    CT = "CT"
-    KH = "KH"
-    CV = "CV"
-    QD = "QĐ"
-    OTHER = "KHAC"
 
 
 class TaskState(StrEnum):
@@ -95,45 +85,6 @@ class Agency(BaseModel):
         return self.kind == "group"
 
 
-class Deadline(BaseModel):
-    """Thời hạn xử lý: a kind, the resolved date if any, and the words it came from."""
-
-    kind: DeadlineKind
-    on: date | None = None
-    text: str | None = None
-    recurrence: str | None = None  # e.g. "monthly:20"
-
-
-class Task(BaseModel):
-    """Nhiệm vụ: one lead agency (chủ trì), coordinators (phối hợp), a deadline and a state."""
-
-    ref: str
-    content: str
-    lead: str  # agency code
-    coordinators: list[str] = Field(default_factory=list)
-    deadline_kind: DeadlineKind = DeadlineKind.FIXED
-    original_deadline: date | None = None  # hạn ban đầu
-    deadline: date | None = None  # hạn hiện hành (after approved extensions)
-    state: TaskState = TaskState.NEW
-    progress: int = 0
-    completed_on: date | None = None  # ngày hoàn thành được xác nhận
-
-
-class Directive(BaseModel):
-    """Văn bản chỉ đạo: a notice, instruction, plan or letter that assigns tasks."""
-
-    kind: DirectiveKind
-    number: str
-    issued_on: date | None = None
-    issuer: str | None = None
-    leader: str | None = None  # người kết luận / chỉ đạo
-    leader_title: str | None = None
-    signer: str | None = None
-    subject: str | None = None
-    recipients: list[str] = Field(default_factory=list)  # nơi nhận
-    tasks: list[Task] = Field(default_factory=list)
-
-
 class UpdateKind(StrEnum):
     """Loại cập nhật: tiến độ, báo cáo hoàn thành, xác nhận, trả lại, ghi chú."""
 
@@ -144,32 +95,9 @@ class UpdateKind(StrEnum):
     NOTE = "note"
 
 
-class StatusUpdate(BaseModel):
-    """Báo cáo tiến độ của cơ quan chủ trì (or a coordinator's note)."""
-
-    kind: UpdateKind
-    percent: int | None = Field(default=None, ge=0, le=100)
-    note: str = ""
-    at: datetime
-    author: str
-
-
 class ExtensionDecision(StrEnum):
     """Kết quả xử lý đề nghị gia hạn."""
 
     PENDING = "pending"  # chờ duyệt
     APPROVED = "approved"  # đồng ý gia hạn
     REFUSED = "refused"  # không đồng ý
-
-
-class Extension(BaseModel):
-    """Đề nghị gia hạn: requested by the lead, decided by the secretariat; both dates kept."""
-
-    old_deadline: date | None
-    proposed_deadline: date
-    reason: str
-    requested_by: str
-    requested_at: datetime
-    decision: ExtensionDecision = ExtensionDecision.PENDING
-    decided_by: str | None = None
-    decided_at: datetime | None = None

@@ -123,15 +123,15 @@ def nominal_deadlines(rule: Rule, start: date) -> Iterator[date]:
             yield first
             first += step
     elif rule.kind in ("monthly", "quarterly"):
-        step = 1 if rule.kind == "monthly" else 3
+        months = 1 if rule.kind == "monthly" else 3
         month = start.year * 12 + start.month - 1
-        if step == 3:
+        if months == 3:
             month += 2 - month % 3  # the last month of the quarter
         while True:
             day = _on_day(month // 12, month % 12 + 1, rule.day)
             if day >= start:
                 yield day
-            month += step
+            month += months
     else:
         year = start.year
         while True:

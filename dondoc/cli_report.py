@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,15 @@ from dondoc.cli_evaluation import (
 from dondoc.errors import UserError
 from dondoc.wiring import database
 from reports.periods import Cutoff, PeriodKind
+
+if TYPE_CHECKING:  # reports load on use: `dondoc --help` stays quick
+    from collections.abc import Sequence
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from reports.evaluation import Evaluation
+    from reports.model import Rollup, Scope, TaskLine
 
 
 class AgencyAt(StrEnum):
@@ -99,7 +108,7 @@ def report(
     )
 
 
-def _verify(session, day, scope) -> None:  # type: ignore[no-untyped-def]
+def _verify(session: Session, day: date, scope: Scope) -> None:
     from reports.verify import differences
 
     found = differences(session, day, scope)
@@ -120,7 +129,13 @@ def _check_output(out: Path) -> None:
         raise UserError(f"--out {out}: folder {folder} does not exist")
 
 
-def _write(rollup, fmt: ReportFormat, out: Path, annex: list, ranked=None) -> None:  # type: ignore[no-untyped-def]
+def _write(
+    rollup: Rollup,
+    fmt: ReportFormat,
+    out: Path,
+    annex: Sequence[TaskLine],
+    ranked: Evaluation | None = None,
+) -> None:
     if fmt == ReportFormat.HTML:
         from reports.html import write_html
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
@@ -17,7 +17,7 @@ from dondoc.cli_common import agency_id_of, parse_as_of, print_json
 from dondoc.wiring import database
 from storage.agencies import read_agency_file, shipped_agency_file
 from storage.db import Database
-from storage.models import AgencyRow
+from storage.models import AgencyRow, TaskRow
 from storage.queries import TaskFilter, list_tasks
 
 
@@ -26,7 +26,7 @@ def print_agencies(db: Database, json_out: bool) -> None:
         rows = sorted(
             session.scalars(sa.select(AgencyRow)), key=lambda a: (a.kind, name_key(a.name))
         )
-        data = [
+        data: list[dict[str, Any]] = [
             {
                 "code": r.code,
                 "name": r.name,
@@ -88,7 +88,7 @@ def tasks(
     Console().print(table)
 
 
-def _task_dict(t, bucket: str | None) -> dict:  # type: ignore[no-untyped-def]
+def _task_dict(t: TaskRow, bucket: str | None) -> dict[str, Any]:
     return {
         "id": t.id,
         "directive": directive_label(

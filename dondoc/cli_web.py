@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from dondoc.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dondoc.settings import Settings
+    from storage.db import Database
+
+T = TypeVar("T")
 
 users_app = typer.Typer(help="Accounts (tài khoản) and API tokens.", no_args_is_help=True)
 ROLES = "secretariat, agency_officer, agency_head, leader, admin"
@@ -35,12 +44,12 @@ def serve(
 
 
 def _serve(
-    settings: object,
+    settings: Settings,
     host: str,
     port: int,
     *,
     scheduler: bool,
-    db: object = None,
+    db: Database | None = None,
     workers: int = 1,
 ) -> None:
     import uvicorn
@@ -49,18 +58,18 @@ def _serve(
     from web.app import create_app
 
     try:
-        check_secret_key(settings)  # type: ignore[arg-type]
+        check_secret_key(settings)
     except WeakSecretKey as exc:
         raise UserError(str(exc)) from None
 
     # Several workers need an import string: each process builds its app from the environment,
     # the same DONDOC_* settings `serve` read. The scheduler stays in this (supervisor) process.
-    app = "web.app:create_app" if workers > 1 else create_app(settings, db)  # type: ignore[arg-type]
+    app = "web.app:create_app" if workers > 1 else create_app(settings, db)
     runner = None
     if scheduler:
         from flows.scheduler import build_scheduler
 
-        runner = build_scheduler(settings)  # type: ignore[arg-type]
+        runner = build_scheduler(settings)
         runner.start()
     try:
         uvicorn.run(
@@ -129,41 +138,43 @@ def users_token(
     typer.echo(token)
 
 
-def _account_change(action: str, username: str, name: str | None = None) -> object:
+def _account_change(change: Callable[[Session], T]) -> T:
+    """One change of web.accounts in a write transaction; its AccountError as a UserError."""
     from dondoc.wiring import database
-    from web import accounts
+    from web.accounts import AccountError
 
-    functions = {
-        "disable": lambda s: accounts.disable_user(s, username),
-        "enable": lambda s: accounts.enable_user(s, username),
-        "logout": lambda s: accounts.end_sessions(s, username),
-        "revoke": lambda s: accounts.revoke_tokens(s, username, name),
-    }
     with database().write() as session:
         try:
-            return functions[action](session)
-        except accounts.AccountError as exc:
+            return change(session)
+        except AccountError as exc:
             raise UserError(str(exc)) from None
 
 
 @users_app.command("disable")
 def users_disable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Disable an account: its sessions and API tokens end at once."""
-    ended, revoked = _account_change("disable", username)  # type: ignore[misc]
+    from web.accounts import disable_user
+
+    ended, revoked = _account_change(lambda s: disable_user(s, username))
     typer.echo(f"user {username} disabled; {ended} sessions ended, {revoked} API tokens revoked")
 
 
 @users_app.command("enable")
 def users_enable(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Enable a disabled account again (it logs in anew; old tokens stay revoked)."""
-    _account_change("enable", username)
+    from web.accounts import enable_user
+
+    _account_change(lambda s: enable_user(s, username))
     typer.echo(f"user {username} enabled")
 
 
 @users_app.command("logout")
 def users_logout(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """End every session of an account (each browser must log in again)."""
-    typer.echo(f"user {username}: {_account_change('logout', username)} sessions ended")
+    from web.accounts import end_sessions
+
+    ended = _account_change(lambda s: end_sessions(s, username))
+    typer.echo(f"user {username}: {ended} sessions ended")
 
 
 @users_app.command("revoke-token")
@@ -174,7 +185,9 @@ def users_revoke_token(
     ] = None,
 ) -> None:
     """Revoke API tokens of an account: programs using them get 401 from the next call."""
-    revoked = _account_change("revoke", username, name)
+    from web.accounts import revoke_tokens
+
+    revoked = _account_change(lambda s: revoke_tokens(s, username, name))
     if not revoked:
         raise UserError(f"user {username} has no API token" + (f" named {name!r}" if name else ""))
     typer.echo(f"user {username}: {revoked} API tokens revoked")

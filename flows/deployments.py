@@ -70,7 +70,7 @@ def apply(settings: Settings, pool: str = POOL, code_dir: Path | None = None) ->
     (Prefect's `deploy` only prints the ones it could not create)."""
     ensure_pool(pool)
     wanted = deployments(settings, code_dir)
-    ids = deploy(
+    ids = deploy(  # a coroutine only when called from a running event loop
         *wanted,
         work_pool_name=pool,
         build=False,
@@ -78,6 +78,7 @@ def apply(settings: Settings, pool: str = POOL, code_dir: Path | None = None) ->
         print_next_steps_message=False,
         ignore_warnings=True,
     )
+    assert isinstance(ids, list)
     if len(ids) != len(wanted):
         raise RuntimeError(f"{len(wanted) - len(ids)} of {len(wanted)} deployments not created")
     return ids

@@ -12,9 +12,16 @@ from typing import Any
 
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows import jobs
+
+
+def _threads(workers: int) -> TaskRunner[PrefectFuture[Any]]:
+    # Prefect's stubs: flow() takes TaskRunner[PrefectFuture[Any]], an invariant parameter that
+    # its own ThreadPoolTaskRunner (a TaskRunner[PrefectConcurrentFuture[R]]) does not match.
+    return ThreadPoolTaskRunner(max_workers=workers)  # type: ignore[return-value]
 
 
 @task(name="sweep", cache_policy=NO_CACHE, timeout_seconds=1800)
@@ -28,13 +35,13 @@ def deliver_task(at: datetime | None, lane: int) -> dict[str, Any]:
     return jobs.deliver_job(at)
 
 
-@flow(name="dondoc-sweep", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=True)
+@flow(name="dondoc-sweep", task_runner=_threads(1), log_prints=True)
 def sweep_flow(at: datetime | None = None) -> dict[str, Any]:
     """Plan due reminders into the outbox (one digest per recipient)."""
     return sweep_task(at)
 
 
-@flow(name="dondoc-deliver", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True)
+@flow(name="dondoc-deliver", task_runner=_threads(4), log_prints=True)
 def deliver_flow(at: datetime | None = None, lanes: int = 1) -> dict[str, Any]:
     """Send what the outbox holds, over `lanes` parallel senders (at most 4)."""
     futures = deliver_task.map(unmapped(at), range(max(1, min(lanes, 4))))
@@ -50,7 +57,7 @@ def weekly_task(at: datetime | None) -> dict[str, Any]:
     return jobs.weekly_rollup_job(at)
 
 
-@flow(name="dondoc-weekly", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=True)
+@flow(name="dondoc-weekly", task_runner=_threads(1), log_prints=True)
 def weekly_flow(at: datetime | None = None) -> dict[str, Any]:
     """Enqueue each leader's weekly rollup (DOCX attached); the delivery flow sends it."""
     return weekly_task(at)

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from directives.formats import Extracted, ReadLimits, from_pages
 from directives.formats.layout import Page
@@ -214,9 +215,9 @@ def _image_frames(
     return out
 
 
-def _image_dpi(value: object) -> int:
+def _image_dpi(value: Any) -> int:  # an image's info["dpi"]: a pair, else anything
     try:
-        dpi = round(float(value[0]))  # type: ignore[index]
+        dpi = round(float(value[0]))
     except (TypeError, ValueError, IndexError):
         return 300
     return dpi if 70 <= dpi <= 1200 else 300

@@ -26,7 +26,11 @@ KIND = "awaiting_deadline"
 OPEN = ("new", "in_progress", "awaiting_confirmation", "paused")
 
 
-def awaiting_tasks(session: Session) -> list[sa.Row]:
+# (id, ref, content, deadline_text, lead, number, issued_on) of a task awaiting its deadline
+AwaitingTask = sa.Row[tuple[int, str, str, str | None, str, str, date | None]]
+
+
+def awaiting_tasks(session: Session) -> list[AwaitingTask]:
     """Open event-bound tasks with no date, oldest directive first."""
     stmt = (
         sa.select(TaskRow.id, TaskRow.ref, TaskRow.content, TaskRow.deadline_text,
@@ -69,7 +73,7 @@ def enqueue_awaiting(session: Session, day: date, cfg: MailConfig, now: datetime
     return ids
 
 
-def _bodies(tasks: list[sa.Row], base_url: str) -> tuple[str, str]:
+def _bodies(tasks: list[AwaitingTask], base_url: str) -> tuple[str, str]:
     base = base_url.rstrip("/")
     intro = (
         "Các nhiệm vụ sau có thời hạn gắn với một sự kiện và chưa có ngày cụ thể."

@@ -56,13 +56,21 @@ class DeliveryStats:
         }  # fmt: skip
 
 
+def _sent_at_format(dialect: sa.Dialect) -> Callable[[datetime], Any]:
+    """The sent_at column's own storage format (UTCDateTime always converts)."""
+    process = _T.c.sent_at.type.bind_processor(dialect)
+    assert process is not None
+    return process
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4 … minutes after the 1st, 2nd, 3rd … failed attempt, at most two hours."""
-    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(BACKOFF_BASE * factor, BACKOFF_CAP)
 
 
 def reap(db: Database, now: datetime, lease: timedelta = LEASE) -> int:
@@ -161,7 +169,7 @@ class Marks:
         self._db = db
         self._worker = worker
         self._pg = db.dialect == "postgresql"
-        self._at = _T.c.sent_at.type.bind_processor(db.engine.dialect)
+        self._at = _sent_at_format(db.engine.dialect)
         self._raw: Any = None  # SQLite: a pooled driver connection; PostgreSQL: psycopg async
 
     async def open(self) -> None:
@@ -275,7 +283,7 @@ _SENT_PG = (
 def _mark_sent(conn: sa.Connection, ids: list[int], now: datetime, worker: str) -> None:
     """One plain driver statement per window of sends: SQLAlchemy's statement machinery costs
     several times this UPDATE, and it runs every tenth of a second while sending."""
-    at = _T.c.sent_at.type.bind_processor(conn.dialect)(now)  # the column's own storage format
+    at = _sent_at_format(conn.dialect)(now)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(_SENT.format(p="%s", ids="= ANY(%s)"), (at, worker, ids))
         return
@@ -311,7 +319,7 @@ def deliver(
     marks = Marks(db, worker)
     # SQLite: one DB writer at a time here, as its busy wait sleeps; the marks run on the event
     # loop itself (a few microseconds), claims in a thread. PostgreSQL needs no such lock.
-    lock: asyncio.Lock | _NoLock | None = None
+    lock = asyncio.Lock() if db.dialect == "sqlite" else _NoLock()
 
     async def claims() -> list[Pending]:
         limit = min(batch_size, max_messages - stats.claimed)
@@ -332,8 +340,6 @@ def deliver(
                 stats.errors.append(f"{o.id}: {o.error}")
 
     async def run() -> None:
-        nonlocal lock
-        lock = asyncio.Lock() if db.dialect == "sqlite" else _NoLock()
         await marks.open()
         try:
             await send_all(smtp, sender, claims, write)

@@ -74,10 +74,10 @@ def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime
             ids[recipient] = _enqueue_digest(session, recipient, reminders, result, cfg, now)
     links = [{"rid": r.id, "oid": ids[r.recipient]} for r in result.reminders]
     if links:
-        reminder = ReminderRow.__table__
+        table = ReminderRow.__table__
         session.execute(
-            sa.update(reminder)
-            .where(reminder.c.id == sa.bindparam("rid"))
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("rid"))
             .values(outbox_id=sa.bindparam("oid")),
             links,
         )
@@ -138,7 +138,7 @@ def _enqueue_digest(
     return outbox_id
 
 
-def _locked(session: Session, key: str) -> sa.Row | None:
+def _locked(session: Session, key: str) -> sa.Row[tuple[int, str]] | None:
     """(id, status) of the digest with `key`, row locked. PostgreSQL waits for a delivery claim
     in progress and then reads its outcome; SQLite's writers are serialised already."""
     stmt = sa.select(OutboxRow.id, OutboxRow.status).where(OutboxRow.key == key)

@@ -43,7 +43,7 @@ class Line:
     section: str = "due"
 
     @property
-    def urgency(self) -> tuple:
+    def urgency(self) -> tuple[int, float, date, int, int]:
         """Sort key: escalated first, then overdue longest / due soonest, ongoing last."""
         delta = self.task.delta
         return (

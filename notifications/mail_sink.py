@@ -60,13 +60,15 @@ class MailSink:
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.data_replies:
             return self.data_replies.pop(0)
         if self.stall_after is not None and self.count >= self.stall_after:
@@ -118,7 +120,7 @@ class MailSink:
 
     def parsed(self) -> list[EmailMessage]:
         return [
-            email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[misc]
+            email.message_from_bytes(raw, policy=email.policy.default)
             for _, _, raw in self.messages
         ]
 

@@ -7,6 +7,7 @@ attempts, lease) and its MIME bytes in `outbox_message`, which delivery reads bu
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -50,14 +51,14 @@ def enqueue(
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxRow.id)
     )
-    outbox_id = session.scalar(stmt)
+    outbox_id: int | None = session.scalar(stmt)
     if outbox_id is not None:
         session.execute(sa.insert(OutboxMessageRow).values(outbox_id=outbox_id, message=message))
     return outbox_id
 
 
 def enqueue_new(
-    session: Session, mails: list[dict], *, kind: str, slot: date, now: datetime,
+    session: Session, mails: list[dict[str, Any]], *, kind: str, slot: date, now: datetime,
     not_before: datetime | None = None,
 ) -> dict[str, int]:  # fmt: skip
     """`enqueue` for many mails in three statements: each mail a dict of key, recipient,
@@ -102,14 +103,3 @@ def problems(session: Session, include_sent: bool = False, limit: int = 500) -> 
         stmt = stmt.where(OutboxRow.status != "sent")
     failed_first = sa.case((OutboxRow.status == "failed", 0), else_=1)
     return list(session.scalars(stmt.order_by(failed_first, OutboxRow.id).limit(limit)))
-
-
-def retry_failed(session: Session, ids: list[int], now: datetime) -> int:
-    """Put failed mail back in the queue (after the address or server was fixed)."""
-    stmt = (
-        sa.update(OutboxRow)
-        .where(OutboxRow.id.in_(ids), OutboxRow.status == "failed")
-        .values(status="pending", next_attempt_at=now, attempts=0)
-        .returning(OutboxRow.id)
-    )
-    return len(session.scalars(stmt).all())

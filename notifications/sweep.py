@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -112,10 +113,10 @@ def load_days(session: Session, around: date | None = None) -> DayIndex:
     stmt = sa.select(cd.day, cd.is_working, cd.work_index)
     if around is not None:
         window = cd.day.between(around - timedelta(days=1), around + WINDOW_SLACK + timedelta(2))
-        rows = session.execute(stmt.where(window)).all()
+        rows = session.execute(stmt.where(window)).tuples().all()
         if rows:
             return DayIndex(rows)
-    return DayIndex(session.execute(stmt).all())
+    return DayIndex(session.execute(stmt).tuples().all())
 
 
 def plan(
@@ -139,7 +140,7 @@ def plan(
     return result
 
 
-_TYPES = [
+_TYPES: list[sa.BindParameter[Any]] = [
     *(sa.bindparam(n, type_=sa.Date()) for n in ("today", "first", "last", "p_day")),
     sa.bindparam("now", type_=UTCDateTime()),
 ]
@@ -175,7 +176,7 @@ def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
 
 
 def _plan_postgresql(
-    session: Session, policy: ReminderPolicy, params: dict
+    session: Session, policy: ReminderPolicy, params: dict[str, Any]
 ) -> tuple[int, int, list[int]]:
     # Its row estimates are rough and high, so PostgreSQL JIT-compiles it: 11 s measured at
     # 100k tasks, several times the run itself. SET LOCAL ends with the transaction.
@@ -221,7 +222,7 @@ def _sqlite_statements(policy: ReminderPolicy) -> _SqliteStatements:
 
 
 def _plan_sqlite(
-    session: Session, policy: ReminderPolicy, params: dict
+    session: Session, policy: ReminderPolicy, params: dict[str, Any]
 ) -> tuple[int, int, list[int]]:
     st = _sqlite_statements(policy)
     session.execute(sa.text("DROP TABLE IF EXISTS temp.sweep_due"))
@@ -250,7 +251,7 @@ def _anchors(session: Session, today: date, policy: ReminderPolicy) -> Anchors |
     window = sa.select(cd.day, cd.is_working, cd.work_index).where(
         cd.day.between(max(start, first), after + WINDOW_SLACK)
     )
-    days = DayIndex(session.execute(window).all())  # same answers as the whole table here
+    days = DayIndex(session.execute(window).tuples().all())  # same answers as the whole table here
     if not days.is_working(today):
         return None
     return Anchors(

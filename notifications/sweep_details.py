@@ -99,7 +99,7 @@ def _described(
 
 
 def _tasks(
-    session: Session, task_ids: sa.Select, result: PlanResult, tz: ZoneInfo
+    session: Session, task_ids: sa.Select[tuple[int]], result: PlanResult, tz: ZoneInfo
 ) -> tuple[dict[int, TaskInfo], dict[int, str]]:
     anchors = result.anchors
     assert anchors is not None

@@ -6,6 +6,7 @@ import importlib.util
 import io
 import logging
 from functools import lru_cache
+from types import ModuleType
 
 from directives.collation import name_key
 from directives.models import BUCKET_LABELS_VI
@@ -58,7 +59,7 @@ def _serif_font() -> str:
     return "DejaVu Serif"
 
 
-def _prefer_files(font_manager, name: str, regular: str) -> None:  # type: ignore[no-untyped-def]
+def _prefer_files(font_manager: ModuleType, name: str, regular: str) -> None:
     """Drop same-named font files from other folders (the older Liberation without Vietnamese)."""
     folder = regular.rsplit("/", 1)[0]
     font_manager.fontManager.ttflist = [
@@ -84,7 +85,8 @@ def buckets_by_agency_png(rows: list[GroupRow], title: str, limit: int = 12) -> 
     height = 0.42 * len(shown) + 1.9
     fig = Figure(figsize=(6.3, height), dpi=150)
     ax = fig.add_subplot()
-    font = {"family": _serif_font(), "size": 9}
+    family = _serif_font()
+    font = {"family": family, "size": 9}
     lefts = [0] * len(shown)
     labels = [_wrap(r.label) for r in shown]
     for bucket in BUCKET_ORDER:
@@ -112,7 +114,7 @@ def buckets_by_agency_png(rows: list[GroupRow], title: str, limit: int = 12) -> 
     ax.set_title(title, fontdict={**font, "size": 11, "weight": "bold"})
     ax.tick_params(labelsize=8.5)
     for tick in ax.get_yticklabels() + ax.get_xticklabels():
-        tick.set_fontfamily(font["family"])
+        tick.set_fontfamily(family)
     ax.spines[["top", "right"]].set_visible(False)
     handles, labels = ax.get_legend_handles_labels()
     fig.legend(

@@ -235,7 +235,7 @@ def _with(row: AgencyScore, **changes: Any) -> AgencyScore:
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     stmt = sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids))
-    found = dict(session.execute(stmt).all())
+    found = dict(session.execute(stmt).tuples().all())
     return {i: found.get(i, str(i)) for i in ids}
 
 
@@ -250,7 +250,7 @@ def _to_successors(session: Session, groups: list[DueGroup], day: date) -> list[
     if not ended & {g.agency_id for g in groups}:
         return groups
     registry = registry_from_db(session)
-    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
     code_of = {v: k for k, v in ids.items()}
     out = []
     for g in groups:

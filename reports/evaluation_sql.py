@@ -51,7 +51,10 @@ def _period_bucket(as_of: date) -> sa.ColumnElement[str | None]:
 
 
 def _late_days(
-    bucket: sa.ColumnElement, deadline: sa.ColumnElement, completed: sa.ColumnElement, as_of: date
+    bucket: sa.ColumnElement[str | None],
+    deadline: sa.SQLColumnExpression[date | None],
+    completed: sa.SQLColumnExpression[date | None],
+    as_of: date,
 ) -> tuple[sa.ColumnElement, list[tuple]]:
     """Working days late (0 unless done late or overdue) and the two calendar joins it needs."""
     due_day, end_day = sa.orm.aliased(CalendarDay), sa.orm.aliased(CalendarDay)

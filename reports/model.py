@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from directives.labels import cited
 from directives.models import Bucket
 from reports.periods import Period
+
+if TYPE_CHECKING:
+    from sqlalchemy import RowMapping
 
 RATE_FORMULA_VI = (
     "Tỷ lệ hoàn thành đúng hạn = Hoàn thành đúng hạn / (Hoàn thành đúng hạn + Hoàn thành quá hạn"
@@ -31,7 +35,7 @@ class Counts:
     awaiting_deadline: int = 0  # chờ xác định thời hạn (left out of on-time ratios too)
 
     @classmethod
-    def of(cls, by_bucket: Mapping[str, int]) -> Counts:
+    def of(cls, by_bucket: Mapping[str, int] | RowMapping) -> Counts:
         return cls(**{b.value: int(by_bucket.get(b.value, 0) or 0) for b in Bucket})
 
     def get(self, bucket: Bucket) -> int:

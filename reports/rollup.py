@@ -78,7 +78,7 @@ def _find_leader(session: Session, name: str) -> str:
     ).all()
     wanted = normal_key(name)
     for leader in leaders:
-        if normal_key(leader) == wanted:
+        if leader is not None and normal_key(leader) == wanted:
             return leader
     raise ScopeError(f"--leader {name!r}: no directive concluded by this leader")
 
@@ -149,7 +149,9 @@ def by_agency(
     before = dict(agency_counts(session, previous_as_of, scope)) if previous_as_of else {}
     ids = [k[0] for k in now]
     names = dict(
-        session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids))).all()
+        session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids)))
+        .tuples()
+        .all()
     )
     rows = [
         GroupRow(

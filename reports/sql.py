@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from directives.calendar import TIMEZONE
 from directives.collation import name_key
@@ -116,7 +117,7 @@ def grouped_counts(
     session: Session,
     as_of: date,
     scope: Scope,
-    keys: Sequence[sa.ColumnElement],
+    keys: Sequence[sa.ColumnElement[Any] | QueryableAttribute[Any]],
     *,
     where: sa.ColumnElement[bool] | None = None,
     worst_first_limit: int | None = None,

@@ -80,7 +80,7 @@ def _to_successors(
     if "registry" not in session.info:  # read once per session (a rollup asks twice)
         session.info["registry"] = registry_from_db(session)
     registry = session.info["registry"]
-    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
     code_of = {v: k for k, v in ids.items()}
     merged: dict[tuple, list[Counts]] = {}
     for k, counts in rows:

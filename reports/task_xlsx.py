@@ -23,7 +23,7 @@ SHEET = "Nhiệm vụ"
 
 def tasks_xlsx(tasks: Sequence[TaskRow]) -> bytes:
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # the active sheet of a new workbook
     ws.title = SHEET
     ws.append(HEADERS)
     for cell in ws[1]:
@@ -39,8 +39,8 @@ def tasks_xlsx(tasks: Sequence[TaskRow]) -> bytes:
         ])  # fmt: skip
     for column, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
-    for column in ("H", "I", "L"):
-        for cell in ws[column][1:]:
+    for letter in ("H", "I", "L"):
+        for cell in ws[letter][1:]:
             cell.number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
     out = io.BytesIO()

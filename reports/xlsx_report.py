@@ -56,11 +56,11 @@ OVERDUE_WIDTHS = (6, 16, 7, 60, 30, 30, 12, 12, 10, 12, 16)
 def build_xlsx(rollup: Rollup, evaluation: Evaluation | None = None) -> bytes:
     """The workbook; `evaluation` adds the sheet ranking the agencies (reports.evaluation)."""
     wb = Workbook()
-    first = wb.active
+    first = wb.worksheets[0]  # the new workbook's empty sheet
     _group_sheet(wb, "Theo cơ quan", "Cơ quan chủ trì", rollup.by_agency, rollup, previous=True)
     _group_sheet(wb, "Theo văn bản", "Văn bản", rollup.by_directive, rollup, detail="Trích yếu")
     _group_sheet(wb, "Theo lãnh đạo", "Lãnh đạo chỉ đạo", rollup.by_leader, rollup)
-    _group_sheet(wb, "Theo kỳ", "Kỳ (theo hạn xử lý)", rollup.by_period, rollup, sort=False)
+    _group_sheet(wb, "Theo kỳ", "Kỳ (theo hạn xử lý)", rollup.by_period, rollup)
     _overdue_sheet(wb, rollup)
     if rollup.periods_due:
         _periods_sheet(wb, rollup)
@@ -94,7 +94,7 @@ def _header(ws: Worksheet, row: int, headers: Sequence[str], widths: Sequence[fl
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[row].height = 45
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
 
 
 def _body_row(ws: Worksheet, row: int, values: Sequence[Any], formats: dict[int, str]) -> None:
@@ -115,7 +115,6 @@ def _group_sheet(
     *,
     detail: str | None = None,
     previous: bool = False,
-    sort: bool = True,
 ) -> None:
     ws = wb.create_sheet(name)
     _title(ws, f"Tình hình thực hiện nhiệm vụ {name.lower()}", rollup)

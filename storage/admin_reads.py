@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from storage.db import rowcount
 from storage.models import AgencyRow, ApiTokenRow, HistoryRow, SessionRow, TaskRow, UserRow
 
 HISTORY_PAGE_SIZE = 50
@@ -83,7 +85,7 @@ def tokens_of(session: Session, user_id: int) -> list[ApiTokenRow]:
 
 def revoke_token(session: Session, user_id: int, token_id: int) -> int:
     stmt = sa.delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id, ApiTokenRow.id == token_id)
-    return session.execute(stmt).rowcount or 0
+    return rowcount(session.execute(stmt))
 
 
 def end_other_sessions(session: Session, user_id: int, keep_hash: str | None) -> int:
@@ -91,7 +93,7 @@ def end_other_sessions(session: Session, user_id: int, keep_hash: str | None) ->
     stmt = sa.delete(SessionRow).where(SessionRow.user_id == user_id)
     if keep_hash is not None:
         stmt = stmt.where(SessionRow.id != keep_hash)
-    return session.execute(stmt).rowcount or 0
+    return rowcount(session.execute(stmt))
 
 
 # --- history --------------------------------------------------------------------------------
@@ -134,7 +136,7 @@ class HistoryEntry:
     task_ref: str | None
     task_content: str | None
     lead_name: str | None
-    changes: dict
+    changes: dict[str, Any]
 
 
 @dataclass(frozen=True)

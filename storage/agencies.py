@@ -150,4 +150,4 @@ def registry_from_db(session: Session) -> AgencyRegistry:
 
 
 def agency_ids_by_code(session: Session) -> dict[str, int]:
-    return dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+    return dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.db import rowcount
 from storage.models import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
 from storage.users import USER_COLUMNS
 
@@ -17,13 +18,6 @@ TOUCH_EVERY = timedelta(seconds=60)  # last_seen is rewritten at most this often
 
 
 # --- sessions ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LiveSession:
-    user_id: int
-    created: datetime
-    last_seen: datetime
 
 
 def add_session(
@@ -37,13 +31,6 @@ def add_session(
     session.flush()
 
 
-_LIVE = (
-    sa.select(SessionRow.user_id, SessionRow.created, SessionRow.last_seen)
-    .join(UserRow, UserRow.id == SessionRow.user_id)
-    .where(SessionRow.id == sa.bindparam("sid"), UserRow.active.is_(True))
-)
-
-
 _SESSION_USER = (
     USER_COLUMNS.add_columns(SessionRow.created, SessionRow.last_seen)
     .join(SessionRow, SessionRow.user_id == UserRow.id)
@@ -51,14 +38,15 @@ _SESSION_USER = (
 )
 
 
-def session_user(conn: Session | sa.Connection, session_hash: str) -> sa.Row | None:
+# The user columns of storage.users, then the session's created and last_seen.
+SessionUser = sa.Row[
+    tuple[int, str, str, str, int | None, str | None, str | None, datetime, datetime]
+]
+
+
+def session_user(conn: Session | sa.Connection, session_hash: str) -> SessionUser | None:
     """The user columns of storage.users plus the session's created and last_seen."""
     return conn.execute(_SESSION_USER, {"sid": session_hash}).first()
-
-
-def find_session(conn: Session | sa.Connection, session_hash: str) -> LiveSession | None:
-    row = conn.execute(_LIVE, {"sid": session_hash}).first()
-    return LiveSession(*row) if row else None
 
 
 def touch_session(conn: sa.Connection, session_hash: str, now: datetime) -> None:
@@ -75,19 +63,14 @@ def end_session(conn: Session | sa.Connection, session_hash: str) -> None:
 
 def end_user_sessions(session: Session, user_id: int) -> int:
     result = session.execute(sa.delete(SessionRow).where(SessionRow.user_id == user_id))
-    return result.rowcount or 0
-
-
-def user_sessions(session: Session, user_id: int) -> list[SessionRow]:
-    stmt = sa.select(SessionRow).where(SessionRow.user_id == user_id).order_by(SessionRow.created)
-    return list(session.scalars(stmt))
+    return rowcount(result)
 
 
 def revoke_tokens(session: Session, user_id: int, name: str | None = None) -> int:
     stmt = sa.delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id)
     if name is not None:
         stmt = stmt.where(ApiTokenRow.name == name)
-    return session.execute(stmt).rowcount or 0
+    return rowcount(session.execute(stmt))
 
 
 def set_active(session: Session, user_id: int, active: bool) -> None:
@@ -121,8 +104,8 @@ def count_failure(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = LoginAttemptRow.__table__
-    stmt = insert(table).values(scope=scope, key=key, failures=1, last_failure=now)
-    stmt = stmt.on_conflict_do_update(
+    values = insert(table).values(scope=scope, key=key, failures=1, last_failure=now)
+    stmt = values.on_conflict_do_update(
         index_elements=["scope", "key"],
         set_={
             "failures": sa.case(
@@ -131,7 +114,8 @@ def count_failure(
             "last_failure": now,
         },
     ).returning(table.c.failures)
-    return session.execute(stmt).scalar_one()
+    failures: int = session.execute(stmt).scalar_one()
+    return failures
 
 
 def block_until(session: Session, scope: str, key: str, until: datetime) -> None:

@@ -234,12 +234,6 @@ def _version() -> str:
 # ---------------------------------------------------------------- restore
 
 
-def read_manifest(archive: Path) -> dict[str, Any]:
-    """The manifest, after every member was checked against it."""
-    with _open(archive) as tar:
-        return _verified(tar)
-
-
 def restore(db: Database, upload_dir: Path, archive: Path) -> Summary:
     """Load `archive` into an empty database and the upload directory."""
     with _open(archive) as tar:
@@ -267,7 +261,7 @@ def _open(archive: Path) -> tarfile.TarFile:
 def _verified(tar: tarfile.TarFile) -> dict[str, Any]:
     try:
         members = {m.name: m for m in tar.getmembers()}
-        manifest = json.loads(_read(tar, members, MANIFEST))
+        manifest: dict[str, Any] = json.loads(_read(tar, members, MANIFEST))
     except (tarfile.TarError, OSError, EOFError, ValueError, KeyError) as exc:
         raise BackupError(f"damaged archive: {_line(exc)}") from None
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -54,6 +54,15 @@ class Base(DeclarativeBase):
         }
     )
     type_annotation_map = {datetime: UTCDateTime()}
+    if TYPE_CHECKING:
+        # Every model maps one Table; SQLAlchemy types `__table__` as any FromClause.
+        __table__: ClassVar[sa.Table]
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE changed (Session.execute types its result as Result)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount or 0
 
 
 def utcnow() -> datetime:

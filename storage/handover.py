@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from directives.agencies import AgencyRegistry, Succession
 from storage.agencies import registry_from_db
+from storage.db import rowcount
 from storage.history import record
 from storage.models import AgencyRow, OutboxRow, TaskCoordinator, TaskLeadRow, TaskRow
 
@@ -53,13 +54,19 @@ class Move:
 def plan_handover(session: Session, at: date) -> list[Move]:
     """What the handover would move on `at`: open tasks of agencies ended by then."""
     registry = registry_from_db(session)
-    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
     moves: list[Move] = []
     for succession in sorted(registry.successions.values(), key=lambda s: (s.on, s.from_code)):
         if succession.on > at or succession.from_code not in ids:
             continue
         moves += _moves(session, registry, succession, ids[succession.from_code], at)
     return moves
+
+
+def _default_code(registry: AgencyRegistry, code: str, day: date, text: str) -> str:
+    heir = registry.default_successor(code, day, text)
+    assert heir is not None  # asked only when successors exist on `day`
+    return heir.code
 
 
 def _moves(
@@ -96,7 +103,7 @@ def _moves(
             from_name=old_name,
             on=s.on,
             options=options,
-            default=registry.default_successor(s.from_code, day, content).code,  # type: ignore[union-attr]
+            default=_default_code(registry, s.from_code, day, content),
         )
         for role, rows in (("lead", led), ("coordinator", helped))
         for tid, ref, content in rows
@@ -113,8 +120,8 @@ def apply_handover(
     """Move every planned task (or those whose key is in `only`) to its chosen successor
     (`choices[move.key]`, else the default); returns (move, successor code). Caller commits."""
     choices = choices or {}
-    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
-    names = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.name)).all())
+    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
+    names = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.name)).tuples().all())
     registry = registry_from_db(session)
     done: list[tuple[Move, str]] = []
     for move in plan_handover(session, at):
@@ -191,7 +198,7 @@ def withdraw_mail(session: Session, at: date) -> int:
         .where(OutboxRow.status == "pending", sa.func.lower(OutboxRow.recipient).in_(gone))
         .values(status="failed", last_error=WITHDRAWN)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def _pass_lead(session: Session, task: TaskRow, old_id: int, new_id: int, on: date) -> None:
@@ -226,20 +233,3 @@ def _pass_coordinator(session: Session, task: TaskRow, old_id: int, new_id: int)
     )
     if present is None and task.lead_agency_id != new_id:
         session.add(TaskCoordinator(task_id=task.id, agency_id=new_id))
-
-
-def lead_on(session: Session, task_ids: list[int], on: date) -> dict[int, int]:
-    """The lead agency id of each task on `on`, from `task_leads` (tasks without rows: their
-    current lead)."""
-    found = dict(session.execute(
-        sa.select(TaskRow.id, TaskRow.lead_agency_id).where(TaskRow.id.in_(task_ids))
-    ).all())  # fmt: skip
-    rows = session.execute(
-        sa.select(TaskLeadRow.task_id, TaskLeadRow.agency_id).where(
-            TaskLeadRow.task_id.in_(task_ids),
-            sa.or_(TaskLeadRow.valid_from.is_(None), TaskLeadRow.valid_from <= on),
-            sa.or_(TaskLeadRow.valid_to.is_(None), TaskLeadRow.valid_to >= on),
-        )
-    ).all()
-    found.update(dict(rows))
-    return found

@@ -43,7 +43,7 @@ class OutboxFilter:
     day: date | None = None
 
     def where(self) -> list[sa.ColumnElement[bool]]:
-        clauses = [OutboxRow.status.in_(self.statuses)]
+        clauses: list[sa.ColumnElement[bool]] = [OutboxRow.status.in_(self.statuses)]
         if self.recipient:
             needle = self.recipient.lower().replace("\\", "\\\\").replace("%", r"\%")
             needle = needle.replace("_", r"\_")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -42,6 +43,8 @@ _TASK = (
 )
 # What the access rules and views.task_json read, no more: psycopg builds a Python object for
 # every column of every result, and the directive's source text can be hundreds of kB.
+_Record = TypeVar("_Record", StatusUpdateRow, ExtensionRow, HistoryRow)
+
 _TASK_BRIEF = (
     sa.select(TaskRow)
     .where(TaskRow.id == sa.bindparam("task_id"))
@@ -65,7 +68,7 @@ def load_task_brief(session: Session, task_id: int) -> TaskRow | None:
 
 
 def task_record(session: Session, task: TaskRow) -> TaskRecord:
-    def rows(model: type, order: sa.ColumnElement) -> list:
+    def rows(model: type[_Record], order: sa.ColumnElement[Any]) -> list[_Record]:
         return list(
             session.scalars(sa.select(model).where(model.task_id == task.id).order_by(order))
         )
@@ -75,7 +78,7 @@ def task_record(session: Session, task: TaskRow) -> TaskRecord:
         updates=rows(StatusUpdateRow, StatusUpdateRow.id.desc()),
         extensions=rows(ExtensionRow, ExtensionRow.id.desc()),
         history=rows(HistoryRow, HistoryRow.id.desc()),
-        agency_names=dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name)).all()),
+        agency_names=dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name)).tuples().all()),
     )
 
 

@@ -42,8 +42,10 @@ class TaskFilter:
     bucket: Bucket | None = None
 
 
-def task_query(as_of: date, flt: TaskFilter = TaskFilter()) -> sa.Select[tuple[TaskRow, str]]:
-    """Tasks with their bucket at `as_of`, filtered, ordered by deadline."""
+def task_query(
+    as_of: date, flt: TaskFilter = TaskFilter()
+) -> sa.Select[tuple[TaskRow, str | None]]:
+    """Tasks with their bucket at `as_of` (None: cancelled), filtered, ordered by deadline."""
     bucket = bucket_expr(as_of).label("bucket")
     stmt = sa.select(TaskRow, bucket).options(
         selectinload(TaskRow.lead),

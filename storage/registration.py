@@ -59,11 +59,11 @@ def find_duplicate(session: Session, draft: DirectiveDraft) -> DuplicateDirectiv
                 return DuplicateDirective(row, "number")
     if draft.text.strip():
         key = text_key(draft.text)
-        row = session.scalars(
+        same_text = session.scalars(
             sa.select(DirectiveRow).where(DirectiveRow.text_key == key).limit(1)
         ).first()
-        if row is not None:
-            return DuplicateDirective(row, "text")
+        if same_text is not None:
+            return DuplicateDirective(same_text, "text")
     return None
 
 

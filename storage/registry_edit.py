@@ -41,7 +41,7 @@ class Ending:
 
 def endings(session: Session) -> dict[int, Ending]:
     """Agency id → how it ended (agencies with an end date)."""
-    names = dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name)).all())
+    names = dict(session.execute(sa.select(AgencyRow.id, AgencyRow.name)).tuples().all())
     found: dict[int, Ending] = {}
     for row in session.execute(
         sa.select(AgencyRow.id, AgencyRow.valid_to).where(AgencyRow.valid_to.is_not(None))
@@ -170,7 +170,7 @@ def end_agency(
     problems = succession_problems(succession, agencies, earlier)
     if problems:
         raise RegistryEditError({"successors": _end_vi(problems[0])})
-    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
     row.valid_to = succession.ends_on
     session.add_all(
         AgencySuccessionRow(

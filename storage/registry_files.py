@@ -75,7 +75,7 @@ def registry_bytes(registry: AgencyRegistry, suffix: str) -> bytes:
         from openpyxl import Workbook
 
         book = Workbook()
-        sheet = book.active
+        sheet = book.worksheets[0]  # the active sheet of a new workbook
         sheet.title = "agencies"
         sheet.append(list(COLUMNS))
         for row in rows:

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.models import AgencyRow, DirectiveRow, TaskCoordinator, TaskRow
 
 CHUNK = 50_000
+_Row = tuple[Any, ...]  # one row for a bulk insert, in the order of its columns
 LEADERS = ["Dương Xuân Huyên", "Đoàn Thanh Sơn", "Lương Trọng Quỳnh", "Nguyễn Đăng Bình"]
 VERBS = [
     "Rà soát",
@@ -89,7 +90,7 @@ def synthesize(
     """Create `n_tasks` tasks (about 12 per directive) spread over 2024–2026."""
     started = time.perf_counter()
     gen = _Generator(db, seed, today or datetime.now(UTC).date())
-    stats = {"directives": 0, "tasks": 0, "coordinators": 0}
+    stats: dict[str, float] = {"directives": 0, "tasks": 0, "coordinators": 0}
     with db.engine.begin() as conn, tally.triggers_off(conn), _indexes_dropped(conn):
         for directives, tasks, coords in gen.chunks(n_tasks):
             _bulk(conn, DirectiveRow.__tablename__, DIRECTIVE_COLS, directives)
@@ -112,7 +113,7 @@ class _Generator:
             rows = s.execute(sa.select(AgencyRow.id, AgencyRow.kind)).all()
             self.next_directive = (s.scalar(sa.select(sa.func.max(DirectiveRow.id))) or 0) + 1
             self.next_task = (s.scalar(sa.select(sa.func.max(TaskRow.id))) or 0) + 1
-        self.agencies = [i for i, kind in rows if kind != "group"]
+        self.agencies: list[int] = [i for i, kind in rows if kind != "group"]
         if not self.agencies:
             raise ValueError("no agencies: load the registry first")
         start, end = date(2024, 1, 1), date(2026, 12, 31)
@@ -122,10 +123,12 @@ class _Generator:
         self.iso: dict[date, str] = {}
         self.now = self._ts(datetime.now(UTC))
 
-    def chunks(self, n_tasks: int) -> Iterator[tuple[list[tuple], list[tuple], list[tuple]]]:
+    def chunks(self, n_tasks: int) -> Iterator[tuple[list[_Row], list[_Row], list[_Row]]]:
         made = 0
         while made < n_tasks:
-            directives, tasks, coords = [], [], []
+            directives: list[_Row] = []
+            tasks: list[_Row] = []
+            coords: list[_Row] = []
             while len(tasks) < CHUNK and made < n_tasks:
                 size = min(self.rng.randint(4, 20), n_tasks - made)
                 directives.append(self._directive())
@@ -136,7 +139,7 @@ class _Generator:
                 made += size
             yield directives, tasks, coords
 
-    def _directive(self) -> tuple:
+    def _directive(self) -> _Row:
         did = self.next_directive
         self.next_directive += 1
         issued = self.rng.choice(self.work_days[:-120])
@@ -155,7 +158,7 @@ class _Generator:
             self.now,
         )
 
-    def _task(self, directive: tuple, ref: int) -> tuple[tuple, list[tuple]]:
+    def _task(self, directive: _Row, ref: int) -> tuple[_Row, list[_Row]]:
         rng, tid = self.rng, self.next_task
         self.next_task += 1
         issued = date.fromisoformat(directive[3]) if self.sqlite else directive[3]
@@ -246,16 +249,16 @@ def _rolled(days: list[tuple[date, bool]]) -> dict[date, date]:
     return rolled
 
 
-def _bulk(conn: sa.Connection, table: str, cols: list[str], rows: list[tuple]) -> None:
+def _bulk(conn: sa.Connection, table: str, cols: list[str], rows: list[_Row]) -> None:
     if not rows:
         return
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a live connection
     if conn.dialect.name == "sqlite":
         marks = ", ".join("?" * len(cols))
-        conn.connection.driver_connection.executemany(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows
-        )
+        raw.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
         return
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = raw.cursor()
     with cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([json.dumps(v) if isinstance(v, list) else v for v in row])

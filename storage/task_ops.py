@@ -129,7 +129,7 @@ def _finish(
     action: str,
     actor: Actor,
     at: datetime,
-    changes: dict,
+    changes: dict[str, Any],
     today: date | None = None,
 ) -> TaskRow:
     task.updated_at = at  # always an UPDATE, so the version check guards every operation
@@ -370,7 +370,7 @@ def edit_task(
         new = sorted(set(fields["coordinator_ids"]) - {task.lead_agency_id})
         if old != new:
             changes["coordinator_ids"] = [old, new]
-            task.coordinators = [session.get(AgencyRow, i) for i in new]
+            task.coordinators = [session.get_one(AgencyRow, i) for i in new]
     if not changes:
         raise TaskOpError("Không có thay đổi nào")
     if "deadline" in changes and task.original_deadline is None:

@@ -5,13 +5,16 @@ Passwords and tokens arrive here already hashed (web.security hashes them); role
 
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.models import AgencyRow, ApiTokenRow, UserRow
 
 # An active user's (id, username, full_name, role, agency_id, agency name, leader_name).
-UserColumns = sa.Row
+UserTuple = tuple[int, str, str, str, int | None, str | None, str | None]
+UserColumns = sa.Row[UserTuple]
 
 # Columns, not entities: a login check needs no ORM identity map. Built once, so SQLAlchemy
 # reuses the statement's cache key instead of recomputing it on every request.
@@ -24,20 +27,23 @@ USER_COLUMNS = sa.select(
     AgencyRow.name,
     UserRow.leader_name,
 ).outerjoin(AgencyRow, AgencyRow.id == UserRow.agency_id)
-_BY_ID = USER_COLUMNS.where(UserRow.id == sa.bindparam("user_id"), UserRow.active.is_(True))
 _BY_TOKEN = USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
     ApiTokenRow.token_hash == sa.bindparam("token_hash"), UserRow.active.is_(True)
 )
 
 
-def user_columns_by_id(conn: Session | sa.Connection, user_id: int) -> UserColumns | None:
-    return conn.execute(_BY_ID, {"user_id": user_id}).first()
-
-
 def user_columns_by_token_hash(
     conn: Session | sa.Connection, token_hash: str
 ) -> UserColumns | None:
-    return conn.execute(_BY_TOKEN, {"token_hash": token_hash}).first()
+    return _nullable_agency(conn.execute(_BY_TOKEN, {"token_hash": token_hash}).first())
+
+
+def _nullable_agency(
+    row: sa.Row[tuple[int, str, str, str, int | None, str, str | None]] | None,
+) -> UserColumns | None:
+    # The outer join leaves the agency name NULL for users without an agency; select() types
+    # it as the column's str.
+    return cast(UserColumns | None, row)
 
 
 def username_taken(session: Session, username: str) -> bool:

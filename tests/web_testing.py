@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
 import httpx
 import uvicorn
@@ -35,13 +36,13 @@ TEST_SECRET_KEY = "dondoc-tests-only-9f1c2b7e4a6d8c0e3b5a7f9d1c3e5a7b"
 
 
 @contextmanager
-def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", **config: object) -> Iterator[str]:
+def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", **config: Any) -> Iterator[str]:
     """Serve `app` until the block ends; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))  # type: ignore[arg-type]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -189,9 +190,9 @@ class _FormReader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._textarea:
-            self.values[self._textarea] += (
-                data.removeprefix("\n") if not self.values[self._textarea] else data
-            )
+            text = self.values[self._textarea]
+            assert isinstance(text, str)  # a textarea's value is text
+            self.values[self._textarea] = text + (data.removeprefix("\n") if not text else data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
@@ -216,7 +217,7 @@ def every_route(app: FastAPI) -> list[tuple[str, str]]:
 
     found: list[tuple[str, str]] = []
 
-    def walk(routes: list, prefix: str) -> None:  # type: ignore[type-arg]
+    def walk(routes: list[Any], prefix: str) -> None:
         for route in routes:
             if isinstance(route, _IncludedRouter):
                 walk(route.original_router.routes, prefix + route.include_context.prefix)

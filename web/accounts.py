@@ -67,11 +67,11 @@ def normalize_username(name: str) -> str:
     return unicodedata.normalize("NFC", name).strip().casefold()
 
 
-def user_of_columns(row: users.UserColumns | None) -> CurrentUser | None:
+def user_of_columns(row: users.UserColumns | users.UserTuple | None) -> CurrentUser | None:
     return _current(row)
 
 
-def _current(row: users.UserColumns | None) -> CurrentUser | None:
+def _current(row: users.UserColumns | users.UserTuple | None) -> CurrentUser | None:
     if row is None:
         return None
     user_id, username, full_name, role, agency_id, agency_name, leader_name = row
@@ -165,10 +165,6 @@ def end_sessions(session: Session, username: str) -> int:
 def revoke_tokens(session: Session, username: str, name: str | None) -> int:
     """Delete the user's API tokens called `name` (all of them when None)."""
     return auth_state.revoke_tokens(session, _existing(session, username).id, name)
-
-
-def current_user(conn: Session | sa.Connection, user_id: int) -> CurrentUser | None:
-    return _current(users.user_columns_by_id(conn, user_id))
 
 
 def user_by_token(conn: Session | sa.Connection, token: str) -> CurrentUser | None:

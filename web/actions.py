@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from directives.models import TaskState
 from storage import extension_flow, page_reads, task_ops
+from storage.models import ExtensionRow
 from storage.task_ops import Actor, Evidence, TaskOpError
 from web import access
 from web.accounts import CurrentUser
@@ -88,7 +89,7 @@ def _decision(s: Session, tid: int, b: DecisionIn, a: Actor, _: Ev, d: date) -> 
     return decide(s, ext.id, b, a, d)
 
 
-def decide(s: Session, ext_id: int, b: DecisionIn, a: Actor, d: date) -> task_ops.ExtensionRow:
+def decide(s: Session, ext_id: int, b: DecisionIn, a: Actor, d: date) -> ExtensionRow:
     if b.new_deadline is not None and b.new_deadline < d:
         raise TaskOpError("Hạn mới không được trước hôm nay", "new_deadline")
     return task_ops.decide_extension(

@@ -86,7 +86,7 @@ def _local(page: HTMLResponse, inline_styles: bool = False) -> HTMLResponse:
     its maker's CDN otherwise)."""
     policy = {k: list(v) for k, v in BASE_POLICY.items()}
     policy["script-src"] += sorted(
-        {sha256_source(s) for s in SCRIPT_BLOCK.findall(page.body.decode())}
+        {sha256_source(s) for s in SCRIPT_BLOCK.findall(bytes(page.body).decode())}
     )
     policy["worker-src"] = ["'self'", "blob:"]
     if inline_styles:  # ReDoc's styled-components inject <style> text; scripts stay strict

@@ -32,6 +32,7 @@ from storage.agencies import (
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.models import TaskRow
 from storage.registration import register_directive
 from storage.task_ops import Actor
 from web.accounts import Role, create_user
@@ -118,7 +119,7 @@ def create_accounts(db: Database, leader: str | None) -> list[tuple[str, str, st
 
 def _version(db: Database, task_id: int) -> int:
     with db.read() as session:
-        return session.get(task_ops.TaskRow, task_id).version
+        return session.get_one(TaskRow, task_id).version
 
 
 def live_through_the_year(db: Database, tasks: dict[str, list[int]], sweep_at: Any) -> None:

@@ -294,13 +294,6 @@ def registry_vietnamese(text: str) -> str | None:
     return None
 
 
-def registry_line(line: int | None, text: str) -> str:
-    """One bad row as the page shows it: "dòng N: …" in Vietnamese (a message with no
-    wording yet says only that the row is wrong, never English)."""
-    wording = registry_vietnamese(text) or "dữ liệu không hợp lệ"
-    return f"dòng {line}: {wording}" if line else wording
-
-
 def registry_lines(problems: list[tuple[int | None, str]]) -> list[str]:
     """One line per bad row (its problems joined by "; "), in file order, in Vietnamese."""
     by_row: dict[int | None, list[str]] = {}

@@ -68,7 +68,8 @@ def choices_from_form(
     values: dict[str, Any], count: int
 ) -> tuple[list[TaskChoice], dict[str, str]]:
     """One TaskChoice per proposed task, from the fields lead_i, coordinators_i, deadline_i."""
-    choices, errors = [], {}
+    choices: list[TaskChoice] = []
+    errors: dict[str, str] = {}
     for i in range(count):
         row = clean_form(
             {

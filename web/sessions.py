@@ -79,9 +79,4 @@ def user_of(request: Request, db: Database) -> CurrentUser | None:
         return None
     if now - last_seen > auth_state.TOUCH_EVERY:
         _touch(db, sid, now)
-    return accounts.user_of_columns(row[:-2])
-
-
-def end_all(db: Database, user_id: int) -> int:
-    with db.write() as session:
-        return auth_state.end_user_sessions(session, user_id)
+    return accounts.user_of_columns(row._tuple()[:-2])  # _tuple(): the row, typed

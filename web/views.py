@@ -35,8 +35,8 @@ def deadline_note(task: TaskRow, today: date) -> str:
     kind = urgency(task, today)
     if kind == "overdue":
         return f"quá hạn {days_overdue(task, today)[0]} ngày"
-    if kind == "soon":
-        left = DEFAULT_CALENDAR.working_days_between(today, task.deadline)  # type: ignore[arg-type]
+    if kind == "soon" and task.deadline is not None:  # "soon" has a deadline
+        left = DEFAULT_CALENDAR.working_days_between(today, task.deadline)
         return "đến hạn hôm nay" if left <= 0 else f"còn {left} ngày làm việc"
     return ""
 
@@ -135,7 +135,7 @@ def _value_vi(key: str, value: Any, agencies: dict[int, str]) -> str:
         return agencies.get(value, str(value))
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return vn_date(date.fromisoformat(value))
-    return str(_VALUES_VI.get(value, value))  # type: ignore[call-overload]
+    return str(_VALUES_VI.get(value, value))
 
 
 def history_lines(changes: dict[str, Any], agencies: dict[int, str]) -> list[tuple[str, str]]:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from directives.formats.limits import ReadLimits
 from directives.formats.pipes import cell_text, pipe_rows
 from directives.parsing import NoticeError
+
+if TYPE_CHECKING:
+    from docx.table import Table, _Cell
 
 _DOCUMENT = "word/document.xml"
 _PARAGRAPH = re.compile(rb"<w:p[\s>/]")
@@ -90,11 +94,11 @@ def read_docx(data: bytes, name: str, limits: ReadLimits) -> str:
     return "\n".join(lines)
 
 
-def table_rows(table: object) -> list[str]:
+def table_rows(table: Table) -> list[str]:
     """Pipe rows of a table; a vertically merged cell's text is given once, in its first row."""
     rows: list[list[str]] = []
     seen: set[object] = set()
-    for row in table.rows:  # type: ignore[attr-defined]
+    for row in table.rows:
         before = [""] * row.grid_cols_before
         cells: list[str] = []
         in_row: set[object] = set()
@@ -109,8 +113,8 @@ def table_rows(table: object) -> list[str]:
     return pipe_rows(rows)
 
 
-def _cell(cell: object) -> str:
-    lines = [p.text for p in cell.paragraphs]  # type: ignore[attr-defined]
-    for inner in cell.tables:  # type: ignore[attr-defined]
+def _cell(cell: _Cell) -> str:
+    lines = [p.text for p in cell.paragraphs]
+    for inner in cell.tables:
         lines.extend(r.strip("| ").replace(" | ", " ") for r in table_rows(inner))
     return cell_text(line for text in lines for line in text.split("\n"))

@@ -37,7 +37,8 @@ def read_html(data: bytes, name: str, limits: ReadLimits) -> str:
             f"(limits {limits.max_paragraphs * 10} and {limits.max_table_cells})"
         )
     out: list[str] = []
-    _walk(root.body if root.find("body") is not None else root, out)
+    body = root.find("body")
+    _walk(body if body is not None else root, out)
     return "\n".join(out)
 
 

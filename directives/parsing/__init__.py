@@ -73,12 +73,6 @@ def _default_lead(
     return None
 
 
-def _recipients(h: Header) -> list[str]:
-    """Kính gửi first (công văn), then Nơi nhận without "Như trên"."""
-    rest = [r for r in h.recipients if not r.lower().startswith(("như trên", "như điều"))]
-    return list(dict.fromkeys(h.addressees + rest))
-
-
 def parse_notice(
     text: str,
     registry: AgencyRegistry | None = None,

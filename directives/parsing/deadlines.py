@@ -168,26 +168,31 @@ def _dated(folded: str, text: str, r: Reader, permissive: bool) -> list[Deadline
             if on is not None and not (r.issued and on < r.issued):
                 taken.append(m.span())
                 found.append(DeadlineFound(kind, on, text[m.start() : m.end()], None, w, m.start()))
-    if permissive and not found and (m := _BARE_YEAR.match(folded)):
+    if permissive and not found and (y := _BARE_YEAR.match(folded)):
         found.append(
             DeadlineFound(
                 DeadlineKind.PERIOD_END,
-                date(int(m["y"]), 12, 31),
-                text[m.start() : m.end()].strip(),
+                date(int(y["y"]), 12, 31),
+                text[y.start() : y.end()].strip(),
                 None,
                 [],
-                m.start(),
+                y.start(),
             )
         )
     if permissive and not found:
-        m = _BARE_DATE.search(folded)
-        if m:
+        bare = _BARE_DATE.search(folded)
+        if bare:
             w = []
-            on = _fixed(m, r, w)
+            on = _fixed(bare, r, w)
             if on:
                 found.append(
                     DeadlineFound(
-                        DeadlineKind.FIXED, on, text[m.start() : m.end()], None, w, m.start()
+                        DeadlineKind.FIXED,
+                        on,
+                        text[bare.start() : bare.end()],
+                        None,
+                        w,
+                        bare.start(),
                     )
                 )
     return found

@@ -81,7 +81,9 @@ _PIECE_START = re.compile(r"[\s;.]*(?:đồng thời\s*,?\s*)?")
 
 def sub_item(item: Item, folded: str, a: int, b: int) -> Item:
     """One assignment of an item's paragraph (`folded` is the item's), with its own offsets."""
-    a = _PIECE_START.match(folded_of(item), a).end()
+    start_match = _PIECE_START.match(folded_of(item), a)
+    assert start_match is not None  # the pattern matches the empty string
+    a = start_match.end()
     piece = item.text[a:b]
     start = item.start + a
     para = Paragraph(piece, start, start + len(piece))

@@ -118,8 +118,8 @@ def _find_recurring(folded: str, text: str, r: Reader) -> DeadlineFound | None:
             words = f"{text[before[0] : before[1]]}{joined}{text[after[0] : after[1]]}".strip()
         found = DeadlineFound(DeadlineKind.RECURRING, None, words, None, [], m.start())
         if per == "năm" and not _RECUR_DATE.search(folded, m.end(), limit):
-            before = folded[max(0, m.start() - 40) : m.start()]
-            dates = [(d["m"], d["d"]) for d in _YEAR_DATE.finditer(before)]
+            preceding = folded[max(0, m.start() - 40) : m.start()]
+            dates = [(d["m"], d["d"]) for d in _YEAR_DATE.finditer(preceding)]
             rest = " ".join(f"{d}/{mo}" for mo, d in dates) + " " + folded[m.end() : limit]
         else:
             rest = folded[m.end() : limit]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from directives.agencies import AgencyRegistry
-from directives.parsing.names import Mention, agency_at, agency_list
+from directives.parsing.names import Mention, agency_list
 from directives.parsing.text import key
 
 _HEADING = re.compile(
@@ -86,7 +86,9 @@ def _take_list(roles: Roles, found: list[Mention], how: str, folded: str) -> boo
 
 
 def _heading(roles: Roles, text: str, folded: str, registry: AgencyRegistry | None) -> bool:
-    pos = _HEADING.match(folded).end()
+    heading = _HEADING.match(folded)
+    assert heading is not None  # called only on a heading
+    pos = heading.end()
     found = agency_list(text, folded, pos, registry)
     if not found:
         return False
@@ -179,8 +181,3 @@ def _coordinators_before(
         found = agency_list(text, folded, m.end(), registry)
         if found and _COORD_AFTER.match(folded, found[-1].end):
             roles.coordinators.extend(f for f in found if key(f.text) not in seen)
-
-
-def mention_at_start(text: str, folded: str, registry: AgencyRegistry | None) -> Mention | None:
-    """The agency a text starts with, if any (for headings like "1. Sở Y tế")."""
-    return agency_at(text, folded, 0, registry)

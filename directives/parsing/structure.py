@@ -79,6 +79,7 @@ def _classify(line: str) -> tuple[str, str, int]:
 
 
 def _ref(stack: list[Item]) -> str:
+    points: list[str]
     roman, decimal, points = "", "", []
     for item in stack:
         if item.style == "roman":

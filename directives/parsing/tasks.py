@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypedDict
 
 from directives.agencies import AgencyRegistry, fold
 from directives.calendar import WorkCalendar
@@ -74,6 +75,15 @@ def governs(found: DeadlineFound, folded: str) -> bool:
     clause = folded[: found.start]
     clause = clause[max(clause.rfind(";"), clause.rfind("."), len(clause) - 120) + 1 :]
     return bool(_COMPLETION.search(clause))
+
+
+class Fields(TypedDict, total=False):
+    """What an item's field lines ("Cơ quan chủ trì: …", "Thời hạn: …") give."""
+
+    lead: Mention
+    coordinators: list[Mention]
+    content: str
+    deadline: DeadlineFound
 
 
 @dataclass(slots=True)
@@ -272,7 +282,7 @@ class Assembler:
         return found is not None and (found.on is not None or found.recurrence is not None)
 
     def _lead(
-        self, roles: Roles, fields: dict[str, object], ctx: Context, item: Item
+        self, roles: Roles, fields: Fields, ctx: Context, item: Item
     ) -> tuple[Mention | None, list[Mention], list[str]]:
         warnings: list[str] = []
         coordinators = list(roles.coordinators) + list(fields.get("coordinators", []))
@@ -285,7 +295,7 @@ class Assembler:
                 coordinators = list(ctx.coordinators) + coordinators
         if lead is None and not roles.watchers and ctx.mode != Mode.PROPOSALS:
             warnings.append("no lead agency found")
-        return lead, _unique(coordinators, lead), warnings  # type: ignore[return-value]
+        return lead, _unique(coordinators, lead), warnings
 
     def _fill(
         self,
@@ -336,8 +346,8 @@ def _unique(mentions: list[Mention], lead: Mention | None) -> list[Mention]:
     return out
 
 
-def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
-    found: dict[str, object] = {}
+def _read_fields(children: list[Item], asm: Assembler) -> Fields:
+    found: Fields = {}
     for child in children:
         folded = folded_of(child)
         kind = field_kind(folded)
@@ -348,9 +358,9 @@ def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
             mentions = agency_list(child.text, folded, offset, asm.registry)
             if name == "lead" and mentions:
                 found["lead"] = mentions[0]
-                found.setdefault("coordinators", []).extend(mentions[1:])  # type: ignore[union-attr]
+                found.setdefault("coordinators", []).extend(mentions[1:])
             elif mentions:
-                found.setdefault("coordinators", []).extend(mentions)  # type: ignore[union-attr]
+                found.setdefault("coordinators", []).extend(mentions)
         elif name == "content":
             found["content"] = child.text[offset:].strip()
         elif name == "deadline":
@@ -362,7 +372,7 @@ def _read_fields(children: list[Item], asm: Assembler) -> dict[str, object]:
 
 
 def _deadline(
-    folded: str, text: str, fields: dict[str, object], ctx: Context, asm: Assembler
+    folded: str, text: str, fields: Fields, ctx: Context, asm: Assembler
 ) -> tuple[DeadlineFound | None, bool]:
     own = fields.get("deadline") or find_deadline(folded, text, asm.issued, asm.calendar)
     assert own is None or isinstance(own, DeadlineFound)

@@ -7,11 +7,11 @@ All pending migrations run in one transaction. On SQLite foreign keys are off me
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
-from storage.db import make_engine
+import storage.models  # noqa: F401  (the tables, on Base.metadata)
+from storage.db import Base, make_engine
 from storage.migrate import sqlite_foreign_keys_off
-from storage.models import Base
 
 IGNORED_TABLES = {"apscheduler_jobs"}  # APScheduler's job store manages its own table
 
@@ -24,7 +24,10 @@ def run_migrations() -> None:
     config = context.config
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("no sqlalchemy.url in the Alembic configuration")
+        engine = make_engine(url)
         with engine.connect() as connection, sqlite_foreign_keys_off(connection):
             with connection.begin():
                 _run(connection)
@@ -33,7 +36,7 @@ def run_migrations() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite and connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
         # Batch table rebuilds break with FK enforcement on (Alembic docs).

@@ -27,6 +27,7 @@ def my_tasks(
     rows = visible_tasks(db, user, TaskFilter(agency_id=user.agency_id))
     with db.read() as session:
         agency = session.get(AgencyRow, user.agency_id)
+    assert agency is not None  # an agency account belongs to an agency
     ics_url = f"{settings.base_url}/ics/{agency.ics_token}.ics" if agency.ics_token else None
     context = list_context(rows, checked_bucket(bucket)) | {
         "user": user,

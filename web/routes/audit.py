@@ -96,8 +96,8 @@ def history_page(request: Request, user: PageUser, db: Db) -> Response:
         try:
             flt, number = parse_filter(params, {a.code: a.id for a in agencies})
         except FilterError as exc:
-            context = {"status": 422, "message": str(exc), "user": user}
-            return render(request, "error.html", context, 422)
+            failure = {"status": 422, "message": str(exc), "user": user}
+            return render(request, "error.html", failure, 422)
         found = admin_reads.history_page(
             session, flt, (number - 1) * HISTORY_PAGE_SIZE, HISTORY_PAGE_SIZE
         )

@@ -121,7 +121,7 @@ def bulk_api(body: BulkIn, user: ApiUser, db: Db, settings: AppSettings) -> Resp
     except BulkRefused as exc:
         problems = [{"task_id": p.task_id, "message": f"{p.label}: {p.message}"}
                     for p in exc.problems]  # fmt: skip
-        detail = "Không thực hiện được: có nhiệm vụ không phù hợp, không thay đổi gì."
-        return JSONResponse({"detail": detail, "problems": problems}, status_code=409)
+        refused = "Không thực hiện được: có nhiệm vụ không phù hợp, không thay đổi gì."
+        return JSONResponse({"detail": refused, "problems": problems}, status_code=409)
     return BulkOut(action=req.action.value, count=len(changed), task_ids=changed,
                    summary=bulk.summary(req, len(changed)))  # fmt: skip

@@ -183,6 +183,7 @@ def directive_page(request: Request, directive_id: int, user: PageUser, db: Db) 
         ),
         "xem văn bản này",
     )
+    assert directive is not None  # require() refused otherwise
     rows = visible_tasks(db, user, TaskFilter(directive_id=directive_id))
     context = {
         "user": user,

@@ -66,7 +66,8 @@ def readable_task(db: Database, user: CurrentUser, task_id: int) -> tuple[Any, a
             raise TaskNotFound(task_id)
         rel = access.relation(user, task)
         require(user, rel is not None, "xem nhiệm vụ này")
-        return task, rel  # type: ignore[return-value]
+        assert rel is not None  # require() refused otherwise
+        return task, rel
 
 
 def task_page(
