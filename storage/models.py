@@ -378,3 +378,12 @@ class TaskEventRow(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     n: Mapped[int]
+
+
+class RegistryVersionRow(Base):
+    """A random stamp changed by triggers on every write to the agency registry
+    (storage/registry_version.py), so a process reads the registry again only when it changed."""
+
+    __tablename__ = "registry_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[str] = mapped_column(sa.String(32))
