@@ -35,8 +35,8 @@ from directives.vn_format import vn_date, vn_short
 from dondoc.settings import EvaluationFormula
 from reports.evaluation_sql import DueGroup, due_groups
 from reports.periods import Cutoff, Period, PeriodKind, period_containing
-from storage.agencies import registry_from_db
 from storage.models import AgencyRow
+from storage.registry_version import cached_registry
 
 EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
 GOOD = "Hoàn thành tốt nhiệm vụ"
@@ -249,7 +249,7 @@ def _to_successors(session: Session, groups: list[DueGroup], day: date) -> list[
     )
     if not ended & {g.agency_id for g in groups}:
         return groups
-    registry = registry_from_db(session)
+    registry = cached_registry(session)
     ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
     code_of = {v: k for k, v in ids.items()}
     out = []

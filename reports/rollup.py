@@ -18,7 +18,7 @@ from directives.collation import name_key
 from directives.labels import directive_label
 from directives.models import Bucket
 from directives.normalize import key as normal_key
-from reports import sql
+from reports import directive_rank, sql
 from reports.model import (
     Counts,
     ExtensionGranted,
@@ -170,10 +170,8 @@ def _label(row: Any) -> str:
 
 
 def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) -> list[GroupRow]:
-    """Per directive: the `limit` directives with the most overdue tasks."""
-    found = sql.grouped_counts(
-        session, as_of, scope, [TaskRow.directive_id], worst_first_limit=limit
-    )
+    """Per directive: the `limit` with the most overdue tasks (reports.directive_rank)."""
+    found = directive_rank.top_directives(session, as_of, scope, limit)
     ids = [k[0] for k, _ in found]
     info = {
         row.id: row
@@ -277,5 +275,15 @@ def extensions(session: Session, as_of: date, scope: Scope) -> list[ExtensionGra
 
 
 def _directive_count(session: Session, as_of: date, scope: Scope) -> int:
-    count = sa.func.count(sa.distinct(TaskRow.directive_id))
-    return int(session.scalar(sql.tasks_in_scope(session, [count], scope, as_of)) or 0)
+    """Directives issued by `as_of` with a task in the scope (one probe of the task index per
+    directive, not a read of every task)."""
+    has_task = sa.exists().where(TaskRow.directive_id == DirectiveRow.id)
+    if scope.agency_id is not None:
+        has_task = has_task.where(TaskRow.lead_agency_id == scope.agency_id)
+    stmt = sa.select(sa.func.count()).select_from(DirectiveRow).where(has_task)
+    stmt = stmt.where(sa.or_(DirectiveRow.issued_on.is_(None), DirectiveRow.issued_on <= as_of))
+    if scope.leader is not None:
+        stmt = stmt.where(DirectiveRow.leader == scope.leader)
+    if scope.directive_id is not None:
+        stmt = stmt.where(DirectiveRow.id == scope.directive_id)
+    return int(session.scalar(stmt) or 0)

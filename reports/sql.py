@@ -160,7 +160,9 @@ def _worst_first(session: Session, counted: sa.Subquery, n: int, limit: int) -> 
         sa.select(*key_cols, *sums)
         .where(counted.c.bucket.is_not(None))
         .group_by(*key_cols)
-        .order_by(sa.desc(Bucket.OPEN_OVERDUE.value), sa.desc(sa.func.sum(counted.c.n)))
+        .order_by(
+            sa.desc(Bucket.OPEN_OVERDUE.value), sa.desc(sa.func.sum(counted.c.n)), *key_cols
+        )  # the keys last: the same groups at a tie, however the rows were read
         .limit(limit)
     )
     return [(tuple(row[:n]), Counts.of(row._mapping)) for row in session.execute(stmt)]

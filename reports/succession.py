@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from reports import sql
 from reports.model import Counts, Scope
-from storage.agencies import registry_from_db
 from storage.models import AgencyRow, TaskLeadRow, TaskRow
+from storage.registry_version import cached_registry
 
 MODES = ("asof", "then")
 NOTE_VI = {
@@ -77,9 +77,7 @@ def _to_successors(
     )
     if not ended & {k[0] for k, _ in rows}:
         return rows
-    if "registry" not in session.info:  # read once per session (a rollup asks twice)
-        session.info["registry"] = registry_from_db(session)
-    registry = session.info["registry"]
+    registry = cached_registry(session)  # read again only when the stored one changed
     ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
     code_of = {v: k for k, v in ids.items()}
     merged: dict[tuple, list[Counts]] = {}

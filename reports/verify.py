@@ -1,4 +1,5 @@
-"""`dondoc report --verify`: the figures read from the rollup tally, recomputed from the tasks.
+"""`dondoc report --verify`: the figures read from the rollup tally, and the directives found
+from the open overdue tasks (reports/directive_rank.py), recomputed from the tasks.
 
 The tally (storage/tally.py) is kept by triggers; this recount is the check a province runs
 after a restore or a manual repair, or whenever a figure looks wrong.
@@ -11,18 +12,23 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from reports import sql
+from reports import directive_rank, sql
 from reports.model import Scope
 from reports.rollup import by_leader_direct
 from reports.succession import agency_counts, agency_counts_direct
 
+DIRECTIVES = 200  # as many as a rollup lists (reports.rollup.build_rollup's directive_limit)
+
 
 def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
     """One line per group whose counts differ between the tally and the tasks (none: equal)."""
-    if not sql.tally_serves(scope):
-        return []  # this scope is counted from the tasks already
-    found: list[str] = []
     pairs = [
+        ("directive", directive_rank.top_directives(session, as_of, scope, DIRECTIVES),
+         directive_rank.direct(session, as_of, scope, DIRECTIVES)),
+    ]  # fmt: skip
+    if not sql.tally_serves(scope):  # the other figures of this scope are counted from the tasks
+        return _compare(pairs)
+    pairs += [
         ("leader", sql.tally_counts(session, as_of, scope, "leader"),
          by_leader_direct(session, as_of, scope)),
         ("total", sql.tally_counts(session, as_of, scope, ""),
@@ -31,6 +37,11 @@ def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
     if scope.agency_at == "asof":
         pairs.insert(0, ("agency", agency_counts(session, as_of, scope),
                          agency_counts_direct(session, as_of, scope)))  # fmt: skip
+    return _compare(pairs)
+
+
+def _compare(pairs: list[tuple[str, sql.KeyedCounts, sql.KeyedCounts]]) -> list[str]:
+    found: list[str] = []
     for what, summary, direct in pairs:
         kept, counted = _keyed(summary), _keyed(direct)
         for key in sorted(kept.keys() | counted.keys(), key=str):

@@ -47,9 +47,10 @@ from storage.migrate import current_revision, downgrade, head_revision, upgrade
 FORMAT = "dondoc-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-# Rebuilt by `dondoc init` (the calendar) or from the tasks (the rollup tally, by triggers):
+# Rebuilt by `dondoc init` (the calendar), from the tasks (the rollup tally) or the registry
+# (its stamp), by triggers:
 # may be present in an "empty" database.
-DERIVED = {"calendar_day", "rollup_tally", "rollup_task_event"}
+DERIVED = {"calendar_day", "rollup_tally", "rollup_task_event", "registry_version"}
 BATCH = 1000
 
 

@@ -80,6 +80,10 @@ class DirectiveRow(Base):
     tasks: Mapped[list[TaskRow]] = relationship(back_populates="directive")
 
 
+OPEN_TASK = "state NOT IN ('done', 'cancelled')"
+DONE_TASK = "state = 'done'"
+
+
 class TaskRow(Base):
     """Nhiệm vụ: one lead agency, coordinators, current and original deadline, state."""
 
@@ -112,6 +116,12 @@ class TaskRow(Base):
     lead: Mapped[AgencyRow] = relationship(foreign_keys=[lead_agency_id])
     coordinators: Mapped[list[AgencyRow]] = relationship(secondary="task_coordinator")
     __mapper_args__: dict[str, Any] = {"version_id_col": version}
+    __table_args__ = (  # the open overdue subjects of a rollup (reports/directive_rank.py)
+        sa.Index("ix_task__open_deadline", "deadline", "directive_id",
+                 sqlite_where=sa.text(OPEN_TASK), postgresql_where=sa.text(OPEN_TASK)),
+        sa.Index("ix_task__done_completed_on", "completed_on", "deadline", "directive_id",
+                 sqlite_where=sa.text(DONE_TASK), postgresql_where=sa.text(DONE_TASK)),
+    )  # fmt: skip
 
 
 class TaskPeriodRow(Base):
@@ -378,3 +388,12 @@ class TaskEventRow(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     n: Mapped[int]
+
+
+class RegistryVersionRow(Base):
+    """A random stamp changed by triggers on every write to the agency registry
+    (storage/registry_version.py), so a process reads the registry again only when it changed."""
+
+    __tablename__ = "registry_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[str] = mapped_column(sa.String(32))

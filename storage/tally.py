@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -302,31 +302,43 @@ def triggers_off(conn: sa.Connection) -> Iterator[None]:
 # ---------------------------------------------------------------- reading
 
 
+def _ranges(as_of: date) -> list[tuple[int, str, date, date]]:
+    """(sign, grain, from, before) whose signed sums make the events dated <= as_of: its days
+    counted forward from the 1st or back from the month's end, on the months before (or up to)
+    its month counted forward from January or back from December, on the years before; which
+    ever reads fewer rows (at most years + 6 months + 16 days; at a month's end, no day)."""
+    year, month = as_of.replace(month=1, day=1), as_of.replace(day=1)
+    next_year = year.replace(year=year.year + 1)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    after = as_of + timedelta(days=1)
+    if as_of.day > (next_month - month).days // 2:
+        upto, days = next_month, [(-1, "d", after, next_month)]
+    else:
+        upto, days = month, [(1, "d", month, after)]
+    months_in = 12 if upto == next_year else upto.month - 1  # months of the year before `upto`
+    if months_in <= 6:
+        out = [(1, "y", date.min, year), (1, "m", year, upto)]
+    else:
+        out = [(1, "y", date.min, next_year), (-1, "m", upto, next_year)]
+    return [r for r in out + days if r[2] < r[3]]
+
+
 def sums(
     conn: sa.Connection | sa.orm.Session, as_of: date, key: str, leader: str | None = None
 ) -> dict[object, dict[str, int]]:
     """Σn per kind for each value of `key` ('agency_id', 'leader' or '' for one total) of the
     events that happened by `as_of`."""
     where = "" if leader is None else " AND leader = :leader"
-    column = key or "'all'"
-    stmt = sa.text(f"""
-SELECT {column} AS k, kind, SUM(n) AS n FROM (
-  SELECT agency_id, leader, kind, n FROM rollup_tally
-  WHERE grain = 'y' AND day < :year{where}
-  UNION ALL
-  SELECT agency_id, leader, kind, n FROM rollup_tally
-  WHERE grain = 'm' AND day >= :year AND day < :month{where}
-  UNION ALL
-  SELECT agency_id, leader, kind, n FROM rollup_tally
-  WHERE grain = 'd' AND day >= :month AND day <= :as_of{where}
-) z GROUP BY {key + ", " if key else ""}kind""")
-    params: dict[str, object] = {
-        "year": as_of.replace(month=1, day=1),
-        "month": as_of.replace(day=1),
-        "as_of": as_of,
-    }
-    if leader is not None:
-        params["leader"] = leader
+    params: dict[str, object] = {} if leader is None else {"leader": leader}
+    parts = []
+    for i, (sign, grain, lo, hi) in enumerate(_ranges(as_of)):
+        parts.append(
+            f"SELECT {key or repr('all')} AS k, kind, {sign} * n AS n FROM rollup_tally "
+            f"WHERE grain = '{grain}' AND day >= :lo{i} AND day < :hi{i}{where}"
+        )
+        params |= {f"lo{i}": lo, f"hi{i}": hi}
+    union = "\n  UNION ALL\n  ".join(parts)
+    stmt = sa.text(f"SELECT k, kind, SUM(n) AS n FROM (\n  {union}\n) z GROUP BY k, kind")
     out: dict[object, dict[str, int]] = {}
     for k, kind, n in conn.execute(stmt, params):
         out.setdefault(k, {})[kind] = int(n)

@@ -19,7 +19,7 @@ from fixtures.reminder_seed import add_task, setup
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reports import sql
+from reports import directive_rank, sql
 from reports.model import Counts, Scope
 from reports.rollup import by_leader_direct
 from reports.succession import agency_counts, agency_counts_direct, lead_at
@@ -164,6 +164,26 @@ def assert_same(db: Database, as_of: date) -> None:
             assert sql.total_counts(s, as_of, scope) == (whole[0][1] if whole else Counts())
             dates = [as_of - timedelta(days=k * 45) for k in range(3)][::-1]
             assert sql.trend_counts(s, scope, dates) == sql.trend_counts_direct(s, scope, dates)
+        assert_same_directives(s, as_of)
+
+
+def assert_same_directives(s, as_of: date) -> None:  # type: ignore[no-untyped-def]
+    """The directives a rollup lists, found from the open overdue subjects, are those ranked
+    from every task; at small limits the cut falls among ties and below the overdue ones."""
+    agencies = s.scalars(sa.select(TaskRow.lead_agency_id).distinct()).all()
+    scopes = [
+        Scope(),
+        *(Scope(leader=n) for n in LEADERS if n),
+        *(Scope(agency_id=a) for a in agencies[:2]),
+    ]
+    for scope in scopes:
+        for limit in (1, 2, 3, 200):
+            found = directive_rank.top_directives(s, as_of, scope, limit)
+            assert found == directive_rank.direct(s, as_of, scope, limit), (scope, limit)
+        text, params = directive_rank.overdue_by_directive_sql(scope, s.get_bind().dialect.name)
+        overdue = dict(s.execute(sa.text(text), {**params, "as_of": as_of}).all())
+        every = directive_rank.direct(s, as_of, scope, 10**6)
+        assert overdue == {k[0]: c.open_overdue for k, c in every if c.open_overdue}
 
 
 def tally_rows(conn: sa.Connection) -> set[tuple]:
