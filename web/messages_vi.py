@@ -16,8 +16,6 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     # the parser's warnings (directives.parsing)
     (r"lead implicit: taken from the section \((?P<a>.*)\)$",
      r"Chủ trì không ghi rõ: lấy theo tiêu đề mục (\g<a>)"),
-    (r"lead implicit: taken from the meeting \((?P<a>.*)\)$",
-     r"Chủ trì không ghi rõ: lấy theo đơn vị làm việc (\g<a>)"),
     (r"lead implicit: taken from the addressee \((?P<a>.*)\)$",
      r"Chủ trì không ghi rõ: lấy theo nơi nhận (\g<a>)"),
     (r"lead implicit: taken from (?P<a>.*)$", r"Chủ trì không ghi rõ: lấy theo \g<a>"),
@@ -66,8 +64,6 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      r"check the header fields$",
      "Không thấy số, loại hay ngày văn bản (bản sao từ trang tin?): nhiệm vụ chỉ đọc từ nội dung,"
      " kiểm tra lại các ô thông tin văn bản"),
-    (r"one task for each of (?P<n>\d+) agencies listed together$",
-     r"Tách thành một nhiệm vụ cho mỗi cơ quan trong \g<n> cơ quan được liệt kê cùng nhau"),
     (r"đã hiểu .*$", _AS_IS),  # written in Vietnamese by the parser already
     # the parser's warnings over the 2025 reorganisation (directives.agencies), already Vietnamese
     (r"(?:Nhóm )?«[^»]*» đã kết thúc .*$", _AS_IS),
@@ -78,8 +74,6 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      "Không phải văn bản (dữ liệu nhị phân): kiểm tra lại tệp đã chọn."),
     (r"no task section: this is a (?P<k>.*), not a directive$",
      r"Không có phần giao nhiệm vụ: đây là \g<k>, không phải văn bản chỉ đạo."),
-    (r"no task section: no document number, type or conclusions found$",
-     "Không có phần giao nhiệm vụ: không thấy số, loại văn bản hay phần kết luận."),
     (r"no task section: no assignments found in the text$",
      "Không có phần giao nhiệm vụ: không thấy nội dung giao việc trong văn bản."),
     # refusals of the format readers (directives.formats, intake)
