@@ -21,7 +21,7 @@ from pagewalk import (
     page_routes,
     seeded_site,
 )
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -108,3 +108,24 @@ def test_every_page_fits_the_window_and_speaks_vietnamese(
         context.close()
     assert problems == [], "\n".join(problems)
     assert [p for p, roles in seen.items() if not roles] == []  # each page seen by someone
+
+
+@pytest.mark.parametrize(("role", "path"), [("lanhdao", "/leader"), ("vanphong", "/tasks")])
+def test_printing_hides_the_menu_and_forms_and_shows_every_row(
+    browser: Browser, site: Site, role: str, path: str
+) -> None:
+    context = log_in(browser, site.url, role, 375)
+    page = context.new_page()
+    page.goto(path)
+    rows = page.locator("main table tbody tr")
+    hidden_on_screen = [r.is_visible() for r in rows.all()].count(False)
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.locator("footer")).to_be_hidden()
+    for control in page.locator("main button, main select, main input, main textarea").all():
+        expect(control).to_be_hidden()
+    assert [r.is_visible() for r in rows.all()].count(False) == 0  # folded rows print too
+    if path == "/leader":
+        assert hidden_on_screen > 0  # the page folds on screen, so this checked something
+        page.screenshot(path=str(SHOTS / "print-leader.png"), full_page=True)
+    context.close()
