@@ -102,7 +102,8 @@ def test_every_page_fits_the_window_and_speaks_vietnamese(
             assert response.status == (404 if path == MISSING else 200), (role, path)
             seen[path].append(role)
             problems += _check(page, path, width, role)
-            if path not in API_DOCS and (len(seen[path]) == 1 or path in LOOKED_AT):
+            first = len(seen[path]) == 1 and width == 375
+            if path not in API_DOCS and (first or path in LOOKED_AT):
                 shot = SHOTS / f"{width}-{role}-{_slug(path)}.png"
                 page.screenshot(path=str(shot), full_page=True)
         context.close()
