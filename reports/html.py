@@ -92,7 +92,8 @@ def render_dashboard_css() -> str:
 def render_dashboard_html(rollup: Rollup, *, standalone: bool) -> str:
     """A whole page (standalone) or the <section> fragment for the web app's own layout."""
     name = "dashboard_page.html.j2" if standalone else "dashboard_body.html.j2"
-    return environment().get_template(name).render(dashboard_context(rollup))
+    # in the web page, long sections fold (<details>) so a phone need not scroll through them
+    return environment().get_template(name).render(dashboard_context(rollup), fold=not standalone)
 
 
 def write_html(rollup: Rollup, path: Path) -> None:

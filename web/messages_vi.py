@@ -16,8 +16,6 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     # the parser's warnings (directives.parsing)
     (r"lead implicit: taken from the section \((?P<a>.*)\)$",
      r"Chủ trì không ghi rõ: lấy theo tiêu đề mục (\g<a>)"),
-    (r"lead implicit: taken from the meeting \((?P<a>.*)\)$",
-     r"Chủ trì không ghi rõ: lấy theo đơn vị làm việc (\g<a>)"),
     (r"lead implicit: taken from the addressee \((?P<a>.*)\)$",
      r"Chủ trì không ghi rõ: lấy theo nơi nhận (\g<a>)"),
     (r"lead implicit: taken from the paragraph's first duty \((?P<a>.*)\)$",
@@ -82,8 +80,6 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
      "Không phải văn bản (dữ liệu nhị phân): kiểm tra lại tệp đã chọn."),
     (r"no task section: this is a (?P<k>.*), not a directive$",
      r"Không có phần giao nhiệm vụ: đây là \g<k>, không phải văn bản chỉ đạo."),
-    (r"no task section: no document number, type or conclusions found$",
-     "Không có phần giao nhiệm vụ: không thấy số, loại văn bản hay phần kết luận."),
     (r"no task section: no assignments found in the text$",
      "Không có phần giao nhiệm vụ: không thấy nội dung giao việc trong văn bản."),
     # refusals of the format readers (directives.formats, intake)
