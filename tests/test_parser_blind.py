@@ -153,18 +153,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         1,
     ): "coordinators ['các đơn vị nêu trên'] vs gold []",  # noqa: E501
     (
-        "cv-lao-cai-2022-07-18-ha-tang-bien-gioi",
-        3,
-    ): "lead read as None, gold 'UBND thành phố Lào Cai'; deadline 2022-08-10 ('trước ngày 10/8/2022') vs gold None",  # noqa: E501
-    (
-        "cv-lao-cai-2022-07-18-ha-tang-bien-gioi",
-        4,
-    ): "lead read as None, gold 'Sở Công Thương'; coordinators ['Ban Quản lý Khu kinh tế tỉnh'] vs gold []",  # noqa: E501
-    (
-        "cv-lao-cai-2022-07-18-ha-tang-bien-gioi",
-        "tasks",
-    ): '5 tasks found for 6 in gold: item 4 holds two assignments ("X …; Y …") read as one',  # noqa: E501
-    (
         "cv-quang-ngai-2026-02-09-tet-binh-ngo",
         4,
     ): "lead read as None, gold 'Các cơ quan, đơn vị'; recurring False vs gold True",  # noqa: E501
@@ -301,14 +289,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ("tb-nam-dinh-2022-03-21-nong-thon-moi", 6): "deadline None (None) vs gold 2022-06-30",  # noqa: E501
     (
         "tb-quang-nam-2019-11-04-sat-lo-bo-bien",
-        0,
-    ): "lead read as None, gold 'UBND thành phố Hội An'",  # noqa: E501
-    (
-        "tb-quang-nam-2019-11-04-sat-lo-bo-bien",
-        1,
-    ): "lead read as None, gold 'UBND thành phố Hội An'",  # noqa: E501
-    (
-        "tb-quang-nam-2019-11-04-sat-lo-bo-bien",
         4,
     ): "lead read as None, gold 'Victoria Hội An'; coordinators ['UBND thành phố Hội An'] vs gold ['Sunrise Hội An', 'Golden Sand', 'UBND thành phố Hội An']",  # noqa: E501
     (
@@ -321,16 +301,8 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
     (
         "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
-        0,
-    ): "lead read as 'UBND huyện Phú Bình', gold 'UBND thành phố Phổ Yên'; coordinators [] vs gold ['UBND huyện Phú Bình']",  # noqa: E501
-    (
-        "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
         3,
     ): "deadline 2023-08-28 ('trong thời hạn 10 ngày làm việc kể từ ngày nhận đủ hồ sơ') vs gold None",  # noqa: E501
-    (
-        "tb-thanh-hoa-2024-11-18-attgt-tet",
-        8,
-    ): "lead read as 'UBND cấp xã', gold 'Ủy ban nhân dân các huyện, thị xã, thành phố'",  # noqa: E501
     ("tb-vpcp-2022-04-15-covid-phien-14", "header"): "leader None vs 'Phạm Minh Chính'",  # noqa: E501
     (
         "tb-vpcp-2022-04-15-covid-phien-14",
