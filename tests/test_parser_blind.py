@@ -120,10 +120,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tasks",
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
     (
-        "cv-bo-y-te-2024-06-10-sot-xuat-huyet",
-        3,
-    ): "lead read as None, gold 'Viện Vệ sinh dịch tễ Trung ương'; coordinators [] vs gold ['Viện Pasteur Nha Trang', 'Viện Pasteur Thành phố Hồ Chí Minh', 'Viện Vệ sinh dịch tễ Tây Nguyên']",  # noqa: E501
-    (
         "cv-dak-lak-2021-01-21-truc-tet",
         0,
     ): "deadline 2021-02-16 ('từ ngày 10/02 đến hết ngày 16/02/2021') vs gold 2021-01-30",  # noqa: E501
@@ -240,10 +236,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ("kh-yen-bai-2021-04-05-chay-rung", 4): "recurring False vs gold True",  # noqa: E501
     (
         "tb-binh-dinh-2024-10-07-cao-toc",
-        0,
-    ): "lead read as 'UBND các huyện', gold 'UBND huyện Phù Mỹ'; coordinators [] vs gold ['UBND huyện Tây Sơn', 'UBND thị xã Hoài Nhơn']",  # noqa: E501
-    (
-        "tb-binh-dinh-2024-10-07-cao-toc",
         2,
     ): "deadline 2024-10-21 ('trong 10 ngày làm việc kể từ ngày nhận đủ hồ sơ') vs gold None",  # noqa: E501
     (
@@ -255,14 +247,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tb-cao-bang-2026-04-14-du-lich-non-nuoc",
         "tasks",
     ): "6 tasks found for 7 in gold: II.3 not found",  # noqa: E501
-    (
-        "tb-ha-noi-2025-11-20-ngap-ung",
-        5,
-    ): "lead read as 'UBND các phường', gold 'UBND phường Hoàn Kiếm'; coordinators [] vs gold ['UBND phường Đống Đa', 'UBND phường Hà Đông']",  # noqa: E501
-    (
-        "tb-ha-noi-2025-11-20-ngap-ung",
-        6,
-    ): "lead read as 'UBND các phường', gold 'UBND phường Hoàn Kiếm'; coordinators [] vs gold ['UBND phường Đống Đa', 'UBND phường Hà Đông']",  # noqa: E501
     ("tb-ha-noi-2025-11-20-ngap-ung", "header"): "number None vs '512/TB-VP'",  # noqa: E501
     ("tb-khanh-hoa-2025-10-27-du-lich", 6): "task II.6 not found: segmentation or ref differs",  # noqa: E501
     (

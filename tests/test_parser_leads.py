@@ -51,3 +51,18 @@ hành lang an toàn giao thông.
         "Ủy ban nhân dân các huyện, thị xã",
         "Sở Xây dựng",
     ]
+
+
+def test_units_named_after_their_level_are_members_the_first_leading() -> None:
+    body = """1. UBND các huyện Duy Xuyên, Thăng Bình và UBND thị xã Điện Bàn hoàn thành bàn giao \
+mặt bằng trước ngày 30/6/2026.
+2. UBND các phường: Hội An Đông, Hội An Tây rà soát các hộ dân ven biển.
+3. Các Viện: Hải dương học, Địa lý Trung ương tổ chức quan trắc xói lở; gửi kết quả về Sở \
+Nông nghiệp và Môi trường.
+4. UBND các huyện ven biển, UBND các xã, phường chủ động sơ tán dân khi có lệnh."""
+    assert _roles(body) == [
+        ("UBND huyện Duy Xuyên", ["UBND huyện Thăng Bình", "UBND thị xã Điện Bàn"]),
+        ("UBND phường Hội An Đông", ["UBND phường Hội An Tây"]),
+        ("Viện Hải dương học", ["Viện Địa lý Trung ương"]),
+        ("UBND các huyện ven biển", ["UBND các xã, phường"]),
+    ]
