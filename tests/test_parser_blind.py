@@ -201,10 +201,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
     (
         "kh-nghe-an-2025-08-20-thu-tuc-hanh-chinh",
-        3,
-    ): "deadline 2025-08-27 ('Trong vòng 05 ngày làm việc kể từ ngày quyết định công bố có hiệu lực') vs gold None",  # noqa: E501
-    (
-        "kh-nghe-an-2025-08-20-thu-tuc-hanh-chinh",
         "tasks",
     ): "8 tasks found for 7 in gold: segmentation differs",  # noqa: E501
     (
@@ -234,10 +230,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "header",
     ): "number '38/KH-UBNDMINH' vs '38/KH-UBND'; issued None vs 2026-01-12",  # noqa: E501
     ("kh-yen-bai-2021-04-05-chay-rung", 4): "recurring False vs gold True",  # noqa: E501
-    (
-        "tb-binh-dinh-2024-10-07-cao-toc",
-        2,
-    ): "deadline 2024-10-21 ('trong 10 ngày làm việc kể từ ngày nhận đủ hồ sơ') vs gold None",  # noqa: E501
     (
         "tb-cao-bang-2026-04-14-du-lich-non-nuoc",
         3,
@@ -283,10 +275,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tb-quang-nam-2022-11-22-nong-nghiep-2023",
         "tasks",
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
-    (
-        "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
-        3,
-    ): "deadline 2023-08-28 ('trong thời hạn 10 ngày làm việc kể từ ngày nhận đủ hồ sơ') vs gold None",  # noqa: E501
     ("tb-vpcp-2022-04-15-covid-phien-14", "header"): "leader None vs 'Phạm Minh Chính'",  # noqa: E501
     (
         "tb-vpcp-2022-04-15-covid-phien-14",
