@@ -87,10 +87,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ("ct-dak-lak-2025-09-30-ca-phe", 1): "task 1.b not found: segmentation or ref differs",  # noqa: E501
     ("ct-dak-lak-2025-09-30-ca-phe", "tasks"): "7 tasks found for 8 in gold: segmentation differs",  # noqa: E501
     (
-        "ct-quang-ninh-2024-12-20-tet-at-ty",
-        "tasks",
-    ): "6 tasks found for 6 in gold: segmentation differs",  # noqa: E501
-    (
         "ct-thanh-hoa-2019-05-02-thu-ngan-sach",
         0,
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
@@ -157,7 +153,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         3,
     ): "deadline None (None) vs gold 2025-10-28; recurring False vs gold True",  # noqa: E501
     ("cv-quang-tri-2025-10-27-bao-so-12", 4): "deadline None (None) vs gold 2025-10-28",  # noqa: E501
-    ("cv-vinh-phuc-2021-05-10-covid", "tasks"): "7 tasks found for 6 in gold: segmentation differs",  # noqa: E501
     (
         "cv-vpcp-2021-09-25-ben-tre-covid",
         0,

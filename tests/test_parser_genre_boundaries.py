@@ -227,3 +227,12 @@ def test_a_period_counted_from_an_event(words: str, deadline: date | None) -> No
     assert task.deadline == deadline
     if deadline is None:
         assert any("counted from an event" in w for w in task.warnings)
+
+
+def test_closing_requests_with_no_object_are_no_tasks() -> None:
+    body = """1. Sở Công Thương kiểm tra thị trường hàng hóa dịp Tết.
+2. Yêu cầu Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện, thị xã, thành phố và các \
+cơ quan, đơn vị có liên quan nghiêm túc thực hiện./.
+3. Yêu cầu các cơ quan, đơn vị, doanh nghiệp nghiêm túc thực hiện; quá trình thực hiện có vướng \
+mắc, báo cáo UBND tỉnh để xem xét, giải quyết."""
+    assert _tasks(body) == [("1", "Sở Công Thương", None, False)]
