@@ -87,10 +87,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ("ct-dak-lak-2025-09-30-ca-phe", 1): "task 1.b not found: segmentation or ref differs",  # noqa: E501
     ("ct-dak-lak-2025-09-30-ca-phe", "tasks"): "7 tasks found for 8 in gold: segmentation differs",  # noqa: E501
     (
-        "ct-quang-ninh-2024-12-20-tet-at-ty",
-        "tasks",
-    ): "6 tasks found for 6 in gold: segmentation differs",  # noqa: E501
-    (
         "ct-thanh-hoa-2019-05-02-thu-ngan-sach",
         0,
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
@@ -119,10 +115,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "cv-bo-noi-vu-2024-04-25-sap-xep-dvhc",
         "tasks",
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
-    (
-        "cv-bo-y-te-2024-06-10-sot-xuat-huyet",
-        3,
-    ): "lead read as None, gold 'Viện Vệ sinh dịch tễ Trung ương'; coordinators [] vs gold ['Viện Pasteur Nha Trang', 'Viện Pasteur Thành phố Hồ Chí Minh', 'Viện Vệ sinh dịch tễ Tây Nguyên']",  # noqa: E501
     (
         "cv-dak-lak-2021-01-21-truc-tet",
         0,
@@ -153,18 +145,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         1,
     ): "coordinators ['các đơn vị nêu trên'] vs gold []",  # noqa: E501
     (
-        "cv-lao-cai-2022-07-18-ha-tang-bien-gioi",
-        3,
-    ): "lead read as None, gold 'UBND thành phố Lào Cai'; deadline 2022-08-10 ('trước ngày 10/8/2022') vs gold None",  # noqa: E501
-    (
-        "cv-lao-cai-2022-07-18-ha-tang-bien-gioi",
-        4,
-    ): "lead read as None, gold 'Sở Công Thương'; coordinators ['Ban Quản lý Khu kinh tế tỉnh'] vs gold []",  # noqa: E501
-    (
-        "cv-lao-cai-2022-07-18-ha-tang-bien-gioi",
-        "tasks",
-    ): '5 tasks found for 6 in gold: item 4 holds two assignments ("X …; Y …") read as one',  # noqa: E501
-    (
         "cv-quang-ngai-2026-02-09-tet-binh-ngo",
         4,
     ): "lead read as None, gold 'Các cơ quan, đơn vị'; recurring False vs gold True",  # noqa: E501
@@ -173,7 +153,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         3,
     ): "deadline None (None) vs gold 2025-10-28; recurring False vs gold True",  # noqa: E501
     ("cv-quang-tri-2025-10-27-bao-so-12", 4): "deadline None (None) vs gold 2025-10-28",  # noqa: E501
-    ("cv-vinh-phuc-2021-05-10-covid", "tasks"): "7 tasks found for 6 in gold: segmentation differs",  # noqa: E501
     (
         "cv-vpcp-2021-09-25-ben-tre-covid",
         0,
@@ -217,10 +196,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
     (
         "kh-nghe-an-2025-08-20-thu-tuc-hanh-chinh",
-        3,
-    ): "deadline 2025-08-27 ('Trong vòng 05 ngày làm việc kể từ ngày quyết định công bố có hiệu lực') vs gold None",  # noqa: E501
-    (
-        "kh-nghe-an-2025-08-20-thu-tuc-hanh-chinh",
         "tasks",
     ): "8 tasks found for 7 in gold: segmentation differs",  # noqa: E501
     (
@@ -251,14 +226,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ): "number '38/KH-UBNDMINH' vs '38/KH-UBND'; issued None vs 2026-01-12",  # noqa: E501
     ("kh-yen-bai-2021-04-05-chay-rung", 4): "recurring False vs gold True",  # noqa: E501
     (
-        "tb-binh-dinh-2024-10-07-cao-toc",
-        0,
-    ): "lead read as 'UBND các huyện', gold 'UBND huyện Phù Mỹ'; coordinators [] vs gold ['UBND huyện Tây Sơn', 'UBND thị xã Hoài Nhơn']",  # noqa: E501
-    (
-        "tb-binh-dinh-2024-10-07-cao-toc",
-        2,
-    ): "deadline 2024-10-21 ('trong 10 ngày làm việc kể từ ngày nhận đủ hồ sơ') vs gold None",  # noqa: E501
-    (
         "tb-cao-bang-2026-04-14-du-lich-non-nuoc",
         3,
     ): "task II.3 not found: segmentation or ref differs",  # noqa: E501
@@ -267,14 +234,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tb-cao-bang-2026-04-14-du-lich-non-nuoc",
         "tasks",
     ): "6 tasks found for 7 in gold: II.3 not found",  # noqa: E501
-    (
-        "tb-ha-noi-2025-11-20-ngap-ung",
-        5,
-    ): "lead read as 'UBND các phường', gold 'UBND phường Hoàn Kiếm'; coordinators [] vs gold ['UBND phường Đống Đa', 'UBND phường Hà Đông']",  # noqa: E501
-    (
-        "tb-ha-noi-2025-11-20-ngap-ung",
-        6,
-    ): "lead read as 'UBND các phường', gold 'UBND phường Hoàn Kiếm'; coordinators [] vs gold ['UBND phường Đống Đa', 'UBND phường Hà Đông']",  # noqa: E501
     ("tb-ha-noi-2025-11-20-ngap-ung", "header"): "number None vs '512/TB-VP'",  # noqa: E501
     ("tb-khanh-hoa-2025-10-27-du-lich", 6): "task II.6 not found: segmentation or ref differs",  # noqa: E501
     (
@@ -301,14 +260,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
     ("tb-nam-dinh-2022-03-21-nong-thon-moi", 6): "deadline None (None) vs gold 2022-06-30",  # noqa: E501
     (
         "tb-quang-nam-2019-11-04-sat-lo-bo-bien",
-        0,
-    ): "lead read as None, gold 'UBND thành phố Hội An'",  # noqa: E501
-    (
-        "tb-quang-nam-2019-11-04-sat-lo-bo-bien",
-        1,
-    ): "lead read as None, gold 'UBND thành phố Hội An'",  # noqa: E501
-    (
-        "tb-quang-nam-2019-11-04-sat-lo-bo-bien",
         4,
     ): "lead read as None, gold 'Victoria Hội An'; coordinators ['UBND thành phố Hội An'] vs gold ['Sunrise Hội An', 'Golden Sand', 'UBND thành phố Hội An']",  # noqa: E501
     (
@@ -319,18 +270,6 @@ KNOWN_FAILURES: dict[tuple[str, int | str], str] = {
         "tb-quang-nam-2022-11-22-nong-nghiep-2023",
         "tasks",
     ): "document refused (no task section: no assignments found in the text)",  # noqa: E501
-    (
-        "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
-        0,
-    ): "lead read as 'UBND huyện Phú Bình', gold 'UBND thành phố Phổ Yên'; coordinators [] vs gold ['UBND huyện Phú Bình']",  # noqa: E501
-    (
-        "tb-thai-nguyen-2023-08-14-khu-cong-nghiep",
-        3,
-    ): "deadline 2023-08-28 ('trong thời hạn 10 ngày làm việc kể từ ngày nhận đủ hồ sơ') vs gold None",  # noqa: E501
-    (
-        "tb-thanh-hoa-2024-11-18-attgt-tet",
-        8,
-    ): "lead read as 'UBND cấp xã', gold 'Ủy ban nhân dân các huyện, thị xã, thành phố'",  # noqa: E501
     ("tb-vpcp-2022-04-15-covid-phien-14", "header"): "leader None vs 'Phạm Minh Chính'",  # noqa: E501
     (
         "tb-vpcp-2022-04-15-covid-phien-14",

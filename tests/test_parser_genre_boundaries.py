@@ -206,3 +206,33 @@ def test_a_header_date_cut_by_its_cell_is_read_whole() -> None:
     assert parse_notice(head + "1. Sở Xây dựng kiểm tra các công trình." + FOOT).issued == date(
         2026, 3, 2
     )
+
+
+# --- a period counted from another act has no date; counted from this document it has ---
+
+
+@pytest.mark.parametrize(
+    ("words", "deadline"),
+    [
+        ("trong 10 ngày làm việc kể từ ngày nhận đủ hồ sơ", None),
+        ("trong vòng 05 ngày làm việc kể từ ngày quyết định công bố có hiệu lực", None),
+        ("trong 10 ngày làm việc kể từ ngày nhận được đề nghị của các địa phương", None),
+        ("trong 07 ngày làm việc kể từ ngày ký Thông báo này", date(2026, 3, 11)),
+        ("trong 10 ngày làm việc kể từ ngày nhận được văn bản", date(2026, 3, 16)),
+    ],
+)
+def test_a_period_counted_from_an_event(words: str, deadline: date | None) -> None:
+    body = f"1. Sở Tài chính thẩm định phương án giá đất {words}."
+    (task,) = parse_notice(HEAD + body + FOOT).tasks
+    assert task.deadline == deadline
+    if deadline is None:
+        assert any("counted from an event" in w for w in task.warnings)
+
+
+def test_closing_requests_with_no_object_are_no_tasks() -> None:
+    body = """1. Sở Công Thương kiểm tra thị trường hàng hóa dịp Tết.
+2. Yêu cầu Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các huyện, thị xã, thành phố và các \
+cơ quan, đơn vị có liên quan nghiêm túc thực hiện./.
+3. Yêu cầu các cơ quan, đơn vị, doanh nghiệp nghiêm túc thực hiện; quá trình thực hiện có vướng \
+mắc, báo cáo UBND tỉnh để xem xét, giải quyết."""
+    assert _tasks(body) == [("1", "Sở Công Thương", None, False)]

@@ -198,16 +198,21 @@ def _dated(folded: str, text: str, r: Reader, permissive: bool) -> list[Deadline
     return found
 
 
-# A period counted from another party's act ("kể từ ngày nhận được đề nghị của các địa phương")
-# starts on a day this document cannot know (BLDS Điều 147): the secretariat sets the date.
-_OTHER_EVENT = re.compile(r"\bcủa\b|\bsau khi\b")
+# A period counted from another act ("kể từ ngày nhận được đề nghị của các địa phương", "… nhận
+# đủ hồ sơ", "… quyết định công bố có hiệu lực") starts on a day this document cannot know (BLDS
+# Điều 147): the secretariat sets the date. Counted from this document ("kể từ ngày ký", "… ban
+# hành Chỉ thị này", "… nhận được văn bản") it starts on the issue date.
+_THIS_DOCUMENT = re.compile(
+    r"\bnày\b|^(?:ngày\s+)?(?:ký|ban hành)\b"
+    r"|nhận được (?:văn bản|công văn|thông báo|kế hoạch|chỉ thị|đề nghị|yêu cầu)\b(?!\s+(?:của|số))"
+)
 
 
 def _working_days(folded: str, text: str, r: Reader) -> DeadlineFound | None:
     m = _DAYS.search(folded)
     if not m or r.issued is None:
         return None
-    if m["from"] and _OTHER_EVENT.search(m["from"]) and "này" not in m["from"]:
+    if m["from"] and not _THIS_DOCUMENT.search(m["from"].strip()):
         words = text[m.start() : m.end()].strip()
         warning = f"deadline counted from an event ({words}): the secretariat sets the date"
         return DeadlineFound(DeadlineKind.EVENT, None, words, None, [warning], m.start())

@@ -9,64 +9,15 @@ components, each a capitalised syllable and at most three lower-case ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from directives.agencies import AgencyRegistry, fold
 from directives.models import Agency
+from directives.parsing.members import members_at
+from directives.parsing.mention import NATIONAL_NAMES, Mention
 from directives.parsing.text import key
 
-# Names fixed nationally (Nghị định 24/2014, 107/2020, 45/2025): recognised in any province.
-NATIONAL_NAMES = (
-    "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Văn hóa và Thể thao",
-    "Sở Lao động - Thương binh và Xã hội",
-    "Sở Nông nghiệp và Phát triển nông thôn",
-    "Sở Nông nghiệp và Môi trường",
-    "Sở Kế hoạch và Đầu tư",
-    "Sở Tài nguyên và Môi trường",
-    "Sở Thông tin và Truyền thông",
-    "Sở Giao thông vận tải",
-    "Sở Khoa học và Công nghệ",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Dân tộc và Tôn giáo",
-    "Sở Nội vụ",
-    "Sở Tư pháp",
-    "Sở Tài chính",
-    "Sở Công Thương",
-    "Sở Xây dựng",
-    "Sở Y tế",
-    "Sở Ngoại vụ",
-    "Sở Du lịch",
-    "Sở NN&PTNT",
-    "Sở KH&ĐT",
-    "Sở TN&MT",
-    "Sở TT&TT",
-    "Sở LĐ-TB&XH",
-    "Sở GD&ĐT",
-    "Sở KH&CN",
-    "Sở VH,TT&DL",
-    "Sở VHTTDL",
-    "Sở GTVT",
-    "Sở Nông nghiệp và PTNT",
-    "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch",
-    "Đài Phát thanh và Truyền hình",
-    "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
-    "Bảo hiểm xã hội tỉnh",
-    "Kho bạc Nhà nước tỉnh",
-    "Văn phòng UBND tỉnh",
-    "Văn phòng Ủy ban nhân dân tỉnh",
-    "Văn phòng Đoàn ĐBQH và HĐND tỉnh",
-    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
-    "Bộ Chỉ huy Quân sự tỉnh",
-    "Công an tỉnh",
-    "Thanh tra tỉnh",
-    "Ban Dân tộc tỉnh",
-    "Ban Dân tộc",
-    "Cục Thuế tỉnh",
-    "Cục Hải quan tỉnh",
-    "Cục Thống kê tỉnh",
-    "Cục Quản lý Khám, chữa bệnh",
-)
+__all__ = ["NATIONAL_NAMES", "Mention", "agency_at", "agency_list", "party_kind"]
+
 _NATIONAL = AgencyRegistry(Agency(code=key(n), name=n) for n in NATIONAL_NAMES)
 
 _ADMIN = r"(?:tỉnh|huyện|thị xã|thành phố|xã|phường|thị trấn|quận|địa phương|đặc khu)"
@@ -139,26 +90,6 @@ def _to_place(tokens: list[tuple[str, int]], i: int) -> int | None:
         if _is_cap(tok) or not tok.isalpha() or (tok in _STOP and tok not in _INNER):
             return None
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """An agency named in the text, with offsets into the text it was found in.
-
-    `members` holds the agencies of a list written after its type ("Các Bộ: Tài chính, Xây
-    dựng" → "Bộ Tài chính", "Bộ Xây dựng"); `text` is then the first of them.
-    """
-
-    text: str
-    start: int
-    end: int
-    members: tuple[str, ...] = ()
-
-    @property
-    def vague(self) -> bool:
-        """A collective that names nobody in particular ("các cơ quan liên quan")."""
-        k = key(self.text)
-        return "liên quan" in k or k == "các địa phương"
 
 
 def _is_cap(token: str) -> bool:
@@ -309,12 +240,16 @@ def _proper_tail(text: str, end: int) -> int:
     return end
 
 
+_LIST_STARTS = ("các", "bộ", "sở", "ubnd", "ủy ban", "uỷ ban")
+
+
 def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None) -> Mention | None:
     """The agency named at `pos` (after an optional title such as "Giám đốc"), if any."""
     t = _TITLE.match(folded, pos)
     if t:
         pos = t.end()
-    if folded.startswith(("các", "bộ", "sở"), pos) and (listed := _members_at(text, folded, pos)):
+    listing = folded.startswith(_LIST_STARTS, pos)
+    if listing and (listed := members_at(text, folded, pos)):
         return listed
     ends = [r.find_at(folded, pos) for r in (registry, _NATIONAL) if r is not None]
     # Registry aliases like "Xây dựng" are also verbs: a bare alias must be capitalised.
@@ -337,51 +272,6 @@ def agency_at(text: str, folded: str, pos: int, registry: AgencyRegistry | None)
     if end < 0:
         return _party_at(text, folded, pos)
     return Mention(text[pos:end].rstrip(" ,"), pos, end) if end > pos else None
-
-
-# Ministries (Luật Tổ chức Chính phủ; NĐ 2025 names too), for lists written "Các Bộ: A, B, C".
-MINISTRIES = (
-    "Kế hoạch và Đầu tư", "Tài chính", "Xây dựng", "Công Thương", "Nội vụ", "Tư pháp", "Y tế",
-    "Ngoại giao", "Quốc phòng", "Công an", "Giao thông vận tải", "Khoa học và Công nghệ",
-    "Giáo dục và Đào tạo", "Tài nguyên và Môi trường", "Nông nghiệp và Phát triển nông thôn",
-    "Nông nghiệp và Môi trường", "Lao động - Thương binh và Xã hội", "Thông tin và Truyền thông",
-    "Văn hóa, Thể thao và Du lịch", "Dân tộc và Tôn giáo",
-)  # fmt: skip
-_LISTED = re.compile(r"(?:các\s+)?(?P<type>bộ|sở)\s*:\s*")
-_PIECES = {
-    "bộ": sorted((key(n) for n in MINISTRIES), key=len, reverse=True),
-    "sở": sorted(
-        (key(n[3:]) for n in NATIONAL_NAMES if n.startswith("Sở ")), key=len, reverse=True
-    ),
-}
-_LIST_GLUE = re.compile(r"\s*(?:,|;|và)\s*")
-
-
-def _members_at(text: str, folded: str, pos: int) -> Mention | None:
-    """ "Các Bộ: Tài chính, Kế hoạch và Đầu tư, Xây dựng" → one mention naming three members."""
-    m = _LISTED.match(folded, pos)
-    if not m:
-        return None
-    kind, at, names, end = m["type"], m.end(), [], m.end()
-    while True:
-        piece = next((p for p in _PIECES[kind] if key(folded[at : at + len(p) + 2]).startswith(p)
-                      and _word_end(folded, at + len(p))), None)  # fmt: skip
-        if piece is None:
-            break
-        stop = at + len(piece)
-        names.append(f"{kind.capitalize()} {text[at:stop]}")
-        end = stop
-        glue = _LIST_GLUE.match(folded, stop)
-        if not glue or glue.end() == stop:
-            break
-        at = glue.end()
-    if not names:
-        return None
-    return Mention(names[0], pos, end, tuple(names))
-
-
-def _word_end(folded: str, at: int) -> bool:
-    return at >= len(folded) or not folded[at].isalnum()
 
 
 # Leads that are no registry agency (issue 11): investors, contractors, teams, the units named

@@ -43,8 +43,12 @@ _APPROVAL = re.compile(
 )
 
 
+# The assigning body: "UBND tỉnh (X)", "UBND thành phố" or a centrally-run city by name (Hà Nội,
+# Hồ Chí Minh, Hải Phòng, Đà Nẵng, Cần Thơ, Huế). "UBND thành phố Hội An" is a provincial city,
+# a subordinate that can lead.
 _ISSUER = re.compile(
-    r"^(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh|thành phố)(?:\s+\w+){0,3}$"
+    r"^(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh(?:\s+\w+){0,3}|(?:thành phố|tp\.?)"
+    r"(?:\s+(?:hà nội|hồ chí minh|hải phòng|đà nẵng|cần thơ|huế))?|tp\s*hcm|tphcm)$"
 )
 
 
@@ -130,9 +134,11 @@ _PASSIVE = re.compile(
     r"(?:\s+[\w.]+){0,3}?\s*,?\s*(?:được (?:yêu cầu|giao|đề nghị)"
     r"|có (?:nhiệm vụ|trách nhiệm)|chịu trách nhiệm|phải)\b"
 )
+# The issuer directing ("UBND tỉnh vừa có văn bản chỉ đạo Sở X"); "UBND các huyện chỉ đạo UBND
+# cấp xã …" is a subordinate's own duty, read as its subject.
 _DIRECTED = re.compile(
-    r"(?:ubnd|ủy ban nhân dân|chủ tịch|thủ tướng)[^.;]{0,60}?\b(?:có văn bản |có ý kiến )?"
-    r"chỉ đạo\s+(?=\S)"
+    r"(?:(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh|thành phố|tp)|thủ tướng)[^.;]{0,60}?"
+    r"\b(?:có văn bản |có ý kiến )?chỉ đạo\s+(?=\S)"
 )
 _CONNECTOR = re.compile(r"(?:đồng thời|bên cạnh đó|ngoài ra|theo đó|mặt khác)\s*,?\s*")
 

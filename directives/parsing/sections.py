@@ -33,11 +33,11 @@ _PROPOSAL = re.compile(r"\b(?:kiến nghị|đề xuất)\b")
 _CLOSING = re.compile(
     r"thông báo (?:để|cho|đến)|để (?:các )?(?:cơ quan|đơn vị|sở)[^.]{0,100}\bbiết\b"
     r"|\bbiết,? (?:và )?(?:để )?(?:tổ chức |triển khai )?thực hiện\s*\./\."
-    r"|trong quá trình (?:tổ chức )?(?:triển khai )?thực hiện[^.]{0,40}(?:khó khăn|vướng mắc)"
+    r"|(?:trong )?quá trình (?:tổ chức )?(?:triển khai )?thực hiện[^.]{0,40}(?:khó khăn|vướng mắc)"
     r"|(?:chỉ thị|kế hoạch|thông báo|quyết định|công văn) này có hiệu lực"
     r"|(?:nghiêm túc|khẩn trương) (?:triển khai |tổ chức )?thực hiện (?:nội dung )?"
     r"(?:chỉ thị|kế hoạch|thông báo|công văn|quyết định) này"
-    r"|^.{0,80}(?:khẩn trương|nghiêm túc) (?:triển khai |tổ chức )*thực hiện\s*(?:\./\.|\.)?$"
+    r"|^.{0,200}(?:khẩn trương|nghiêm túc) (?:triển khai |tổ chức )*thực hiện\s*(?:\./\.|\.)?$"
     # Generic last lines with no object: "Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.",
     # "… trân trọng đề nghị … quan tâm, chỉ đạo thực hiện./."
     r"|^.{0,80}\b(?:triển khai|tổ chức) thực hiện\s*\./\.$"
