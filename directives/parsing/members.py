@@ -106,7 +106,7 @@ def _pieces(text: str, at: int, pos: int, prefix: str) -> Mention | None:
             break
         names.append(f"{prefix} {piece}")
         end = at + len(piece)
-        if not more:
+        if not more or sep is None:
             break
         at = sep.end()
     return Mention(names[0], pos, end, tuple(names)) if names else None
