@@ -23,8 +23,8 @@ from web import access, notices, task_lists
 from web.actions import ACTIONS, actor_of, decide
 from web.apidocs import ERROR_RESPONSES
 from web.deps import ApiUser, AppSettings, Db, require, today
-from web.periods import fresh_periods
 from web.list_params import ListParamsError
+from web.periods import fresh_periods
 from web.routes.tasks import readable_task
 from web.schemas import (
     CompletionIn,
@@ -74,7 +74,7 @@ def tasks(
     request: Request,
     user: ApiUser,
     db: Db,
-    agency: Annotated[str | None, Q(description="agency code: tasks it leads or coordinates")] = None,
+    agency: Annotated[str | None, Q(description="agency code: it leads or coordinates")] = None,
     lead_only: Annotated[bool | None, Q(description="with agency: only tasks it leads")] = None,
     directive: Annotated[int | None, Q(description="directive id")] = None,
     leader: Annotated[str | None, Q(description="the leader who concluded the directive")] = None,
