@@ -13,11 +13,12 @@ from storage.db import make_engine
 from storage.migrate import sqlite_foreign_keys_off
 from storage.models import Base
 from storage.search import FTS_SHADOWS, FTS_TABLE, TRGM_INDEX
+from storage.task_list import SORT_INDEXES
 
 # APScheduler's job store manages its own table; the search index (storage/search.py, 0010) is
 # SQL the models do not describe: SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN.
 IGNORED_TABLES = {"apscheduler_jobs", FTS_TABLE, *FTS_SHADOWS}
-IGNORED_INDEXES = {TRGM_INDEX}
+IGNORED_INDEXES = {TRGM_INDEX, *SORT_INDEXES}
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
