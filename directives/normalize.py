@@ -46,3 +46,14 @@ def key(text: str) -> str:
     text = fold_tones(nfc(text).casefold())
     text = _DASHES.sub(" - ", text)
     return _SPACES.sub(" ", text).strip(" .,;:")
+
+
+def search_key(text: str) -> str:
+    """The search key (khóa tìm kiếm) of a text: lowercase, no diacritics, đ→d, so "Biên giới"
+    and "bien gioi" meet. storage/search.py holds its SQL twin (the same map for every
+    Vietnamese letter) and keeps the key of each task with triggers."""
+    decomposed = unicodedata.normalize(
+        "NFD", nfc(text).replace("\u0111", "d").replace("\u0110", "D")
+    )
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).lower()

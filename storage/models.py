@@ -112,6 +112,8 @@ class TaskRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # directives.normalize.search_key of content and directive, set by triggers (storage/search)
+    search_key: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
     directive: Mapped[DirectiveRow] = relationship(back_populates="tasks")
     lead: Mapped[AgencyRow] = relationship(foreign_keys=[lead_agency_id])
     coordinators: Mapped[list[AgencyRow]] = relationship(secondary="task_coordinator")

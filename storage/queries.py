@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -42,16 +43,8 @@ class TaskFilter:
     bucket: Bucket | None = None
 
 
-def task_query(
-    as_of: date, flt: TaskFilter = TaskFilter()
-) -> sa.Select[tuple[TaskRow, str | None]]:
-    """Tasks with their bucket at `as_of` (None: cancelled), filtered, ordered by deadline."""
-    bucket = bucket_expr(as_of).label("bucket")
-    stmt = sa.select(TaskRow, bucket).options(
-        selectinload(TaskRow.lead),
-        selectinload(TaskRow.coordinators),
-        selectinload(TaskRow.directive),
-    )
+def filtered(stmt: sa.Select[Any], as_of: date, flt: TaskFilter) -> sa.Select[Any]:
+    """`stmt` (over task) narrowed to the tasks `flt` keeps: visibility and list filters alike."""
     if flt.agency_id is not None:
         coordinated = sa.select(TaskCoordinator.task_id).where(
             TaskCoordinator.agency_id == flt.agency_id
@@ -61,9 +54,25 @@ def task_query(
     if flt.directive_id is not None:
         stmt = stmt.where(TaskRow.directive_id == flt.directive_id)
     if flt.leader is not None:
-        stmt = stmt.join(DirectiveRow).where(DirectiveRow.leader == flt.leader)
+        led = sa.select(DirectiveRow.id).where(DirectiveRow.leader == flt.leader)
+        stmt = stmt.where(TaskRow.directive_id.in_(led))
     if flt.bucket is not None:
         stmt = stmt.where(bucket_expr(as_of) == flt.bucket.value)
+    return stmt
+
+
+def with_relations(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    return stmt.options(
+        selectinload(TaskRow.lead),
+        selectinload(TaskRow.coordinators),
+        selectinload(TaskRow.directive),
+    )
+
+
+def task_query(as_of: date, flt: TaskFilter = TaskFilter()) -> sa.Select[tuple[TaskRow, str]]:
+    """Tasks with their bucket at `as_of`, filtered, ordered by deadline."""
+    stmt = with_relations(sa.select(TaskRow, bucket_expr(as_of).label("bucket")))
+    stmt = filtered(stmt, as_of, flt)
     return stmt.order_by(TaskRow.deadline.is_(None), TaskRow.deadline, TaskRow.id)
 
 

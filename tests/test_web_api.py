@@ -51,7 +51,7 @@ def test_lead_reports_office_confirms(client, world) -> None:  # type: ignore[no
     assert r.json()["state"] == "done"
     assert r.json()["completed_on"] == r.json()["reported_done_on"]
     listed = client.get("/api/tasks", params={"bucket": "done_late"}, headers=lead).json()
-    assert [t["id"] for t in listed] == [task_id]  # deadline 31/12/2024 is long past
+    assert [t["id"] for t in listed["items"]] == [task_id]  # deadline 31/12/2024 is long past
 
 
 def test_extension_round_trip(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -138,7 +138,7 @@ def test_agency_sees_only_its_tasks(app, world) -> None:  # type: ignore[no-unty
     for user in ("ngoaivu", "noivu", "lanhdao", "lanhdao.khac", "vanphong"):
         client = TestClient(app)
         headers = {"Authorization": f"Bearer {world.tokens[user]}"}
-        seen[user] = {t["id"] for t in client.get("/api/tasks", headers=headers).json()}
+        seen[user] = {t["id"] for t in client.get("/api/tasks", headers=headers).json()["items"]}
     everything = {t for ids in world.tasks.values() for t in ids}
     assert seen["vanphong"] == seen["lanhdao"] == everything
     assert seen["lanhdao.khac"] == set()

@@ -194,8 +194,8 @@ def test_bad_requests(app, world: World) -> None:  # type: ignore[no-untyped-def
     assert "Chưa chọn nhiệm vụ nào." in bulk(office, "confirm", []).text
     assert "Thao tác hàng loạt không hợp lệ." in bulk(office, "delete", ids).text
     assert bulk(office, "confirm", ["abc"]).status_code == 422  # type: ignore[list-item]
-    by_filter = bulk(office, "confirm", [], filter="agency=so-ngoai-vu")
-    assert by_filter.status_code == 422 and "Chọn theo bộ lọc chưa được hỗ trợ" in by_filter.text
+    by_filter = bulk(office, "confirm", [], filter="agensy=so-ngoai-vu")
+    assert by_filter.status_code == 422 and "Bộ lọc không hợp lệ" in by_filter.text
     no_csrf = office.post("/secretariat/bulk", data={"action": "confirm", "ids": ["1"]})
     assert no_csrf.status_code == 403
 

@@ -85,7 +85,7 @@ def test_a_monthly_task_through_the_api_each_period_reported_confirmed_and_bucke
     shown = client.get(f"/api/tasks/{task_id}/periods", headers=lead).json()
     assert [p["bucket"] for p in shown] == ["done_late", "open_overdue", "open_overdue",
                                             "open_on_time"]  # fmt: skip
-    listed = {t["id"]: t for t in client.get("/api/tasks", headers=lead).json()}
+    listed = {t["id"]: t for t in client.get("/api/tasks", headers=lead).json()["items"]}
     assert listed[task_id]["bucket"] == "open_overdue"  # February's period, now the current one
     with db.read() as s:
         actions = s.scalars(sa.select(HistoryRow.changes).where(
@@ -104,7 +104,7 @@ def test_event_bound_task_waits_in_its_own_bucket_until_the_office_sets_a_date(
     task = client.get(f"/api/tasks/{task_id}", headers=office).json()
     assert (task["bucket"], task["deadline_kind"]) == ("awaiting_deadline", "event")
     waiting = client.get("/api/tasks", params={"bucket": "awaiting_deadline"}, headers=office)
-    assert [t["id"] for t in waiting.json()] == [task_id]
+    assert [t["id"] for t in waiting.json()["items"]] == [task_id]
     r = client.patch(f"/api/tasks/{task_id}", headers=office,
                      json={"version": task["version"], "deadline": "2027-02-26"})  # fmt: skip
     assert r.json()["bucket"] == "open_on_time"

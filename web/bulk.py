@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import parse_qsl
 
 from directives.vn_format import vn_date
 from dondoc.settings import Settings
@@ -15,6 +16,9 @@ from storage.bulk import BulkAction, BulkParams, BulkRefused
 from storage.db import Database, utcnow
 from web.accounts import CurrentUser
 from web.actions import actor_of
+from web.deps import today
+from web.list_params import ListParamsError
+from web.task_lists import matching_ids, read_params
 
 ACTION_LABELS = {
     BulkAction.CONFIRM: "Xác nhận hoàn thành",
@@ -29,10 +33,6 @@ class BulkInputError(ValueError):
     """The request itself is wrong (no task, unknown action, bad value): 422, nothing done."""
 
 
-class FilterSelectionUnavailable(BulkInputError):
-    pass
-
-
 @dataclass(frozen=True)
 class BulkRequest:
     action: BulkAction
@@ -42,15 +42,17 @@ class BulkRequest:
 
 
 def task_ids_matching_filter(db: Database, user: CurrentUser, query: str) -> list[int]:
-    """Every task id the /tasks query string `query` lists for `user`, in its order.
-
-    TO WIRE AT MERGE: storage/task_list.py (the filtered, paged task list, built in another
-    branch) parses the same query string; call it here for all matching ids (no paging,
-    bulk.MAX_TASKS at most). Until then a selection by filter is refused with a clear message.
-    """
-    raise FilterSelectionUnavailable(
-        "Chọn theo bộ lọc chưa được hỗ trợ: vui lòng đánh dấu từng nhiệm vụ."
-    )
+    """Every task id the /tasks query string `query` lists for `user`, in its order, unpaged
+    (its cursor and limit ignored); refused beyond bulk.MAX_TASKS."""
+    try:
+        params = read_params(db, parse_qsl(query, keep_blank_values=True), today())
+    except ListParamsError as exc:
+        raise BulkInputError(f"Bộ lọc không hợp lệ: {exc}") from None
+    ids = matching_ids(db, user, params, bulk.MAX_TASKS)
+    if len(ids) > bulk.MAX_TASKS:
+        raise BulkInputError(f"Bộ lọc chọn quá {bulk.MAX_TASKS:,} nhiệm vụ: hãy lọc hẹp hơn."
+                             .replace(",", "."))  # fmt: skip
+    return ids
 
 
 def parse_ids(values: list[str]) -> list[int]:

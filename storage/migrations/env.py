@@ -12,11 +12,18 @@ from sqlalchemy import Connection, text
 import storage.models  # noqa: F401  (the tables, on Base.metadata)
 from storage.db import Base, make_engine
 from storage.migrate import sqlite_foreign_keys_off
+from storage.search import FTS_SHADOWS, FTS_TABLE, TRGM_INDEX
+from storage.task_list import SORT_INDEXES
 
-IGNORED_TABLES = {"apscheduler_jobs"}  # APScheduler's job store manages its own table
+# APScheduler's job store manages its own table; the search index (storage/search.py, 0010) is
+# SQL the models do not describe: SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN.
+IGNORED_TABLES = {"apscheduler_jobs", FTS_TABLE, *FTS_SHADOWS}
+IGNORED_INDEXES = {TRGM_INDEX, *SORT_INDEXES}
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    if type_ == "index":
+        return name not in IGNORED_INDEXES
     return not (type_ == "table" and name in IGNORED_TABLES)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext
-from web.testing import PASSWORD, World, build_world, every_route, serve_in_thread
+from web_testing import PASSWORD, World, build_world, every_route, serve_in_thread
 
 from directives.agencies import load_registry
 from dondoc.settings import Settings

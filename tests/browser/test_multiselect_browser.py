@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from pagewalk import Site, log_in, seeded_site
 from playwright.sync_api import Browser, expect
-from web.testing import seed_notice_text
+from web_testing import seed_notice_text
 
 pytestmark = pytest.mark.browser
 

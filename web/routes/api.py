@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from directives.models import Bucket
+from directives.models import Bucket, TaskState
 from directives.parsing import NoticeError
 from dondoc.settings import Settings
 from notifications.assignment import notify_reassignment, notify_registration
@@ -18,12 +19,13 @@ from storage.db import utcnow
 from storage.models import ExtensionRow
 from storage.registration import DuplicateDirective, RegistrationError, register_directive
 from storage.task_ops import TaskOpError
-from web import access, notices
+from web import access, notices, task_lists
 from web.actions import ACTIONS, actor_of, decide
 from web.apidocs import ERROR_RESPONSES
 from web.deps import ApiUser, AppSettings, Db, require, today
+from web.list_params import ListParamsError
 from web.periods import fresh_periods
-from web.routes.tasks import readable_task, visible_tasks
+from web.routes.tasks import readable_task
 from web.schemas import (
     CompletionIn,
     ConfirmIn,
@@ -54,10 +56,55 @@ def me(user: ApiUser) -> dict[str, Any]:
     return {"username": user.username, "role": user.role, "agency": user.agency_name}
 
 
-@router.get("/tasks", response_model=list[TaskOut])
-def tasks(user: ApiUser, db: Db, bucket: Bucket | None = None) -> list[dict[str, Any]]:
-    rows = visible_tasks(db, user)
-    return [task_json(t, b) for t, b in rows if bucket is None or b == bucket]
+class TaskPageOut(BaseModel):
+    """One page of tasks: `total` counts every match; pass `next_cursor` as `cursor` for the
+    next page (null on the last), `prev_cursor` for the one before."""
+
+    items: list[TaskOut]
+    total: int
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+
+
+Q = Query
+
+
+@router.get("/tasks", response_model=TaskPageOut)
+def tasks(
+    request: Request,
+    user: ApiUser,
+    db: Db,
+    agency: Annotated[str | None, Q(description="agency code: it leads or coordinates")] = None,
+    lead_only: Annotated[bool | None, Q(description="with agency: only tasks it leads")] = None,
+    directive: Annotated[int | None, Q(description="directive id")] = None,
+    leader: Annotated[str | None, Q(description="the leader who concluded the directive")] = None,
+    bucket: Annotated[Bucket | None, Q(description="bucket at as_of")] = None,
+    state: Annotated[TaskState | None, Q()] = None,
+    due_from: Annotated[date | None, Q(description="deadline on or after")] = None,
+    due_to: Annotated[date | None, Q(description="deadline on or before")] = None,
+    kind: Annotated[Literal["recurring", "event"] | None, Q()] = None,
+    q: Annotated[str | None, Q(max_length=200, description="text, diacritics ignored")] = None,
+    as_of: Annotated[date | None, Q(description="buckets at this date (default today)")] = None,
+    period: Annotated[Literal["month", "quarter", "year"] | None,
+                      Q(description="due in this period of as_of")] = None,
+    sort: Annotated[Literal["deadline", "registered", "lead", "state", "id"], Q()] = "deadline",
+    order: Annotated[Literal["asc", "desc"], Q()] = "asc",
+    cursor: Annotated[str | None, Q(description="next_cursor or prev_cursor of a page")] = None,
+    limit: Annotated[int, Q(ge=1, le=200)] = 50,
+) -> dict[str, Any] | JSONResponse:  # fmt: skip
+    """Tasks the caller may see, filtered, sorted and paged (unknown parameters: 422)."""
+    try:
+        params = task_lists.read_params(db, request.query_params.multi_items(), today())
+        found = task_lists.read_page(db, user, params)
+    except ListParamsError as exc:
+        detail = [{"loc": ["query"], "msg": str(exc), "type": "value_error"}]
+        return JSONResponse({"detail": detail}, status_code=422)
+    return {
+        "items": [task_json(t, b) for t, b in found.rows],
+        "total": found.total,
+        "next_cursor": found.next_cursor,
+        "prev_cursor": found.prev_cursor,
+    }
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)
@@ -211,7 +258,7 @@ def register(body: RegisterIn, user: ApiUser, db: Db, settings: AppSettings) -> 
             )
             session.flush()
             queued = notify_registration(session, row.id, settings, utcnow())
-            return {"id": row.id, "number": row.number, "tasks": [t.id for t in row.tasks],
+            return {"id": row.id, "number": row.number, "tasks": sorted(t.id for t in row.tasks),
                     "assignment_notices": len(queued)}  # fmt: skip
     except DuplicateDirective as exc:
         detail = {

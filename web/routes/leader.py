@@ -2,38 +2,60 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Depends, HTTPException, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
+from directives.models import Bucket
 from storage import extension_flow, page_reads
+from storage.task_list import TaskQuery
+from web import task_lists
 from web.accounts import CurrentUser, Role
 from web.deps import Db, PageUser, csrf_protect, render, require, today
 from web.evaluation_view import evaluation_block
 from web.headers import with_style_hashes
-from web.routes.tasks import list_context, visible_tasks
-from web.views import urgency
+from web.list_params import PERIODS, ListParams, ListParamsError, collect, parse
+from web.views import deadline_note, urgency
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
 def dashboard_html(
-    db: Db, user: CurrentUser, agency_at: str = "asof"
-) -> tuple[Markup, Markup] | None:
+    db: Db, user: CurrentUser, agency_at: str = "asof", as_of: date | None = None,
+    period: str | None = None,
+) -> tuple[Markup, Markup] | None:  # fmt: skip
     """The rollup dashboard (styles, body) for this leader, from the reports package."""
     try:
         from reports.html import render_dashboard_css, render_dashboard_html
         from reports.model import Scope
+        from reports.periods import PeriodKind
         from reports.rollup import build_rollup
     except ImportError:  # reports not installed: the page shows its own bucket tiles
         return None
     leader = user.leader_name if user.role == Role.LEADER else None
     scope = Scope(leader=leader, agency_at="then" if agency_at == "then" else "asof")
     with db.read() as session:
-        rollup = build_rollup(session, today(), scope)
+        rollup = build_rollup(session, as_of or today(), scope,
+                              period_kind=PeriodKind(period or "month"))  # fmt: skip
     # both come from the reports package's own autoescaping Jinja2 environment
     body = render_dashboard_html(rollup, standalone=False)
     return Markup(render_dashboard_css()), Markup(body)
+
+
+def picker(request: Request) -> tuple[date, str | None, dict[str, str]]:
+    """The as-of date and period of the query string (the other parameters are the page's own)."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k in ("as_of", "period")]
+    try:
+        values = collect(items)
+        as_of = parse(items, today(), lambda _: None).query.as_of
+        period = values.get("period")
+        if period is not None and period not in PERIODS:
+            raise ListParamsError(f"Giá trị “{period[:40]}” không hợp lệ cho “period”.")
+    except ListParamsError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return as_of, period, {k: v for k, v in request.query_params.items()}
 
 
 @router.get("/leader")
@@ -41,10 +63,14 @@ def dashboard(
     request: Request, user: PageUser, db: Db, agency_at: str = "asof", evaluation: str | None = None
 ) -> Response:
     require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
+    as_of, period, values = picker(request)
     formula = request.app.state.settings.evaluation
     leader = user.leader_name if user.role == Role.LEADER else None
-    ranked = evaluation_block(db, leader, formula, evaluation, today())
-    rows = visible_tasks(db, user)
+    ranked = evaluation_block(db, leader, formula, evaluation, as_of)
+    overdue = ListParams(TaskQuery(as_of=as_of, bucket=Bucket.OPEN_OVERDUE), {})
+    found = task_lists.read_page(db, user, overdue, with_counts=True)
+    soon = TaskQuery(as_of=as_of, bucket=Bucket.OPEN_ON_TIME, due_to=as_of + timedelta(days=7))
+    coming = task_lists.read_page(db, user, ListParams(soon, {}))
     leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
         directives = page_reads.directives(
@@ -53,18 +79,27 @@ def dashboard(
         extensions = []
         if leader_decides and user.role == Role.LEADER:  # his to decide; the office only sees
             extensions = extension_flow.pending_for_leader(session, user.leader_name or "\x00")
-    context = list_context(rows, None) | {
+    dashboard = dashboard_html(db, user, agency_at, as_of, period)
+    context = {
         "user": user,
-        "dashboard": dashboard_html(db, user, agency_at),
+        "counts": found.counts,
+        "buckets": list(Bucket),
+        "urgency": urgency,
+        "deadline_note": deadline_note,
+        "dashboard": dashboard,
         "agency_at": agency_at,
         "evaluation": ranked,
         "directives": directives,
         "extensions": extensions,
         "leader_decides": leader_decides and user.role == Role.LEADER,
-        "attention": [(t, b) for t, b in rows if urgency(t, today())],
+        # the first page of the overdue and of those due within a week, in SQL; all on /tasks
+        "attention": found.rows + coming.rows,
+        "as_of": as_of,
+        "base": "/leader",
+        "picker_values": values,
         "title": "Tình hình thực hiện nhiệm vụ",
     }
     response = render(request, "leader.html", context)
-    if context["dashboard"]:  # its <style> and style attributes, allowed by their hashes
-        with_style_hashes(response, *map(str, context["dashboard"]))
+    if dashboard:  # its <style> and style attributes, allowed by their hashes
+        with_style_hashes(response, *map(str, dashboard))
     return response

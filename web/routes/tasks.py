@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse
 from starlette.responses import Response
 
 from directives.buckets import bucket as task_bucket
-from directives.models import Bucket
+from directives.models import Bucket, TaskState
 from directives.recurrence import RecurrenceError, describe_rule, parse_rule
 from storage import extension_flow, page_reads
 from storage.db import Database
 from storage.queries import TaskFilter, list_tasks
 from storage.task_ops import TaskNotFound
-from web import access
+from web import access, task_lists
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, render, require, today
+from web.list_params import ListParamsError
 from web.periods import fresh_periods
 from web.uploads import evidence_file
 from web.views import deadline_note, urgency
@@ -52,10 +54,43 @@ def checked_bucket(bucket: str | None) -> str | None:
     return bucket or None
 
 
+SORT_HEADERS = (("deadline", "Hạn xử lý"), ("registered", "Ngày vào sổ"),
+                ("lead", "Chủ trì"), ("state", "Trạng thái"), ("id", "Mã"))  # fmt: skip
+
+
+def paged_context(db: Database, user: CurrentUser, request: Request, base: str) -> dict[str, Any]:
+    """The paged list of `base` (/tasks) for the query string; 422 for a bad one."""
+    try:
+        params = task_lists.read_params(db, request.query_params.multi_items(), today())
+        found = task_lists.read_page(db, user, params, with_counts=True)
+    except ListParamsError as exc:
+        raise HTTPException(422, str(exc)) from None
+    with db.read() as session:
+        agencies = [a for a in page_reads.agencies(session) if a.kind != "group"]
+    return {
+        "rows": found.rows,
+        "page": found,
+        "params": params,
+        "base": base,
+        "counts": found.counts,
+        "all_count": sum(found.counts.values()),
+        "bucket": params.query.bucket.value if params.query.bucket else None,
+        "buckets": list(Bucket),
+        "states": list(TaskState),
+        "agencies": agencies,
+        "sort_headers": SORT_HEADERS,
+        "as_of": params.query.as_of,
+        "filter_query": urlencode(
+            {k: v for k, v in params.values.items() if k not in ("cursor", "limit")}
+        ),  # fmt: skip
+        "urgency": urgency,
+        "deadline_note": deadline_note,
+    }
+
+
 @router.get("/tasks")
-def task_list(request: Request, user: PageUser, db: Db, bucket: str | None = None) -> Response:
-    rows = visible_tasks(db, user)
-    context = list_context(rows, checked_bucket(bucket)) | {"user": user, "title": "Nhiệm vụ"}
+def task_list(request: Request, user: PageUser, db: Db) -> Response:
+    context = paged_context(db, user, request, "/tasks") | {"user": user, "title": "Nhiệm vụ"}
     return render(request, "tasks.html", context)
 
 

@@ -22,7 +22,7 @@ INDEXES = (
 )
 
 revision = "0011"
-down_revision = "0009"  # the lead rechains to "0010" at merge
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,206 @@
+"""One page of tasks in SQL (danh sách nhiệm vụ): filtered, sorted, keyset-paged, with a total.
+
+A page is read by a cursor on (sort key, id): the next page starts strictly after the last row
+of this one, so the 500th page costs what the first does and no row is lost or repeated while
+tasks are added. Filters and visibility are storage.queries.TaskFilter (reused); the text search
+is storage.search. Nothing is filtered in Python.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from directives.models import Bucket, TaskState
+from storage import search
+from storage.models import AgencyRow, DirectiveRow, TaskRow
+from storage.queries import TaskFilter, bucket_expr, filtered, with_relations
+
+SortKey = Literal["deadline", "registered", "lead", "state", "id"]
+SORT_KEYS: tuple[str, ...] = ("deadline", "registered", "lead", "state", "id")
+Kind = Literal["recurring", "event"]
+NO_DEADLINE = date(9999, 12, 31)  # tasks with no deadline sort after every dated one
+# Written as a literal, not a bound parameter, so the planners match the sort indexes' expression.
+_NO_DEADLINE_SQL = sa.literal_column("'9999-12-31'", sa.Date())
+SORT_INDEXES = {  # made by migration 0010 (SQL the models do not describe)
+    "ix_task_sort_deadline": "coalesce(deadline, '9999-12-31'), id",
+    "ix_task_sort_created": "created_at, id",
+}
+MAX_LIMIT = 200
+
+
+# A list shows no notice text: the directives' source texts (whole notices) stay in the database.
+_LIGHT = selectinload(TaskRow.directive).defer(DirectiveRow.source_text)
+
+
+class BadCursor(ValueError):
+    """The cursor is not one this list wrote."""
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """What a list asks for (bộ lọc): the filters, the sort, one page."""
+
+    as_of: date
+    agency_id: int | None = None  # tasks it leads or coordinates (lead only: lead_only)
+    lead_only: bool = False
+    directive_id: int | None = None
+    leader: str | None = None
+    bucket: Bucket | None = None  # at as_of
+    state: TaskState | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    kind: Kind | None = None
+    q: str = ""
+    sort: SortKey = "deadline"
+    desc: bool = False
+    limit: int = 50
+    cursor: str | None = None  # from a TaskPage: next_cursor or prev_cursor
+
+
+@dataclass
+class TaskPage:
+    rows: list[tuple[TaskRow, str | None]]
+    total: int
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # per bucket, the other filters kept
+
+
+def _sort_column(sort: str) -> sa.ColumnElement[Any]:
+    if sort == "deadline":
+        return sa.func.coalesce(TaskRow.deadline, _NO_DEADLINE_SQL, type_=sa.Date())
+    columns: dict[str, sa.ColumnElement[Any]] = {
+        "registered": TaskRow.created_at.expression,
+        "lead": AgencyRow.name.expression,
+        "state": TaskRow.state.expression,
+    }
+    return columns.get(sort, TaskRow.id.expression)
+
+
+def _matching(stmt: sa.Select[Any], query: TaskQuery, seen: TaskFilter, dialect: str,
+              with_bucket: bool = True) -> sa.Select[Any]:  # fmt: skip
+    """`stmt` narrowed to what `seen` (the user's visibility) and `query` keep."""
+    stmt = filtered(stmt, query.as_of, seen)
+    own = TaskFilter(agency_id=query.agency_id, lead_only=query.lead_only,
+                     directive_id=query.directive_id, leader=query.leader,
+                     bucket=query.bucket if with_bucket else None)  # fmt: skip
+    stmt = filtered(stmt, query.as_of, own)
+    if query.state is not None:
+        stmt = stmt.where(TaskRow.state == query.state.value)
+    if query.due_from is not None:
+        stmt = stmt.where(TaskRow.deadline >= query.due_from)
+    if query.due_to is not None:
+        stmt = stmt.where(TaskRow.deadline <= query.due_to)
+    if query.kind == "recurring":
+        stmt = stmt.where(TaskRow.recurrence.is_not(None))
+    elif query.kind == "event":
+        stmt = stmt.where(TaskRow.deadline_kind == "event")
+    found = search.matches(query.q, dialect) if query.q else None
+    return stmt if found is None else stmt.where(found)
+
+
+def _encode(value: Any, task_id: int, back: bool) -> str:
+    if isinstance(value, datetime | date):
+        value = value.isoformat()
+    raw = json.dumps([value, task_id, int(back)], ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: str) -> tuple[Any, int, bool]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, task_id, back = json.loads(raw)
+        if not isinstance(task_id, int) or back not in (0, 1):
+            raise ValueError
+        if sort == "deadline":
+            value = date.fromisoformat(value)
+        elif sort == "registered":
+            value = datetime.fromisoformat(value)
+        elif sort == "id":
+            value = int(value)
+        elif not isinstance(value, str):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor(cursor) from None
+    return value, task_id, bool(back)
+
+
+def _key_of(row: TaskRow, sort: str) -> Any:
+    if sort == "deadline":
+        return row.deadline or NO_DEADLINE
+    if sort == "registered":
+        return row.created_at
+    if sort == "lead":
+        return row.lead.name
+    return row.state if sort == "state" else row.id
+
+
+def _base(query: TaskQuery, seen: TaskFilter, dialect: str) -> sa.Select:  # type: ignore[type-arg]
+    stmt = sa.select(TaskRow, bucket_expr(query.as_of).label("bucket"))
+    if query.sort == "lead":
+        stmt = stmt.join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
+    return _matching(stmt, query, seen, dialect)
+
+
+def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> TaskPage:
+    """One page of the tasks `seen` lets the user see and `query` asks for, with the total."""
+    dialect = session.get_bind().dialect.name
+    key, limit = _sort_column(query.sort), max(1, min(query.limit, MAX_LIMIT))
+    back, stmt = False, _base(query, seen, dialect)
+    if query.cursor:
+        value, after_id, back = _decode(query.cursor, query.sort)
+        mark = sa.tuple_(key, TaskRow.id)
+        bound = sa.tuple_(sa.literal(value, key.type), sa.literal(after_id))
+        smaller = query.desc != back  # reading towards smaller keys
+        stmt = stmt.where(mark < bound if smaller else mark > bound)
+    descending = query.desc != back
+    order = (key.desc(), TaskRow.id.desc()) if descending else (key, TaskRow.id)
+    stmt = with_relations(stmt.order_by(*order).limit(limit + 1))
+    got = session.execute(stmt.options(_LIGHT)).all()
+    more, rows = len(got) > limit, [(t, b) for t, b in got[:limit]]
+    if back:
+        rows.reverse()
+    result = TaskPage(rows, total(session, query, seen))
+    if rows:
+        first, last = rows[0][0], rows[-1][0]
+        if more or back:
+            result.next_cursor = _encode(_key_of(last, query.sort), last.id, False)
+        if query.cursor and (more or not back):
+            result.prev_cursor = _encode(_key_of(first, query.sort), first.id, True)
+    return result
+
+
+def total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> int:
+    dialect = session.get_bind().dialect.name
+    stmt = _matching(sa.select(sa.func.count(TaskRow.id)), query, seen, dialect)
+    return int(session.scalar(stmt) or 0)
+
+
+def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()
+                  ) -> dict[str, int]:  # fmt: skip
+    """Tasks per bucket at as_of, every other filter kept (the tab bar)."""
+    dialect = session.get_bind().dialect.name
+    bucket = bucket_expr(query.as_of).label("bucket")
+    stmt = _matching(sa.select(bucket, sa.func.count(TaskRow.id)), query, seen, dialect,
+                     with_bucket=False).group_by(bucket)  # fmt: skip
+    return {b: int(n) for b, n in session.execute(stmt) if b is not None}
+
+
+def all_ids(session: Session, query: TaskQuery, seen: TaskFilter, at_most: int) -> list[int]:
+    """Every matching id in the list's order, unpaged, at most `at_most` (+1 to tell more)."""
+    dialect = session.get_bind().dialect.name
+    key = _sort_column(query.sort)
+    stmt = sa.select(TaskRow.id)
+    if query.sort == "lead":
+        stmt = stmt.join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
+    stmt = _matching(stmt, replace(query, cursor=None), seen, dialect)
+    order = (key.desc(), TaskRow.id.desc()) if query.desc else (key, TaskRow.id)
+    return list(session.scalars(stmt.order_by(*order).limit(at_most + 1)))

@@ -1,0 +1,44 @@
+"""The task lists of the pages and the API: the query string read (web.list_params), the
+user's visibility added (web.access.task_filter), one page read in SQL (storage.task_list)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from storage import page_reads, task_list
+from storage.db import Database
+from storage.task_list import TaskPage
+from web import access
+from web.accounts import CurrentUser
+from web.list_params import ListParams, ListParamsError, parse
+
+
+def read_params(db: Database, items: Iterable[tuple[str, str]], today: date) -> ListParams:
+    """ListParamsError (Vietnamese) for an unknown parameter or a bad value."""
+    with db.read() as session:
+
+        def agency_id(code: str) -> int | None:
+            row = page_reads.agency_by_code(session, code)
+            return row.id if row is not None else None
+
+        return parse(items, today, agency_id)
+
+
+def read_page(db: Database, user: CurrentUser, params: ListParams,
+              with_counts: bool = False) -> TaskPage:  # fmt: skip
+    seen = access.task_filter(user)
+    with db.read() as session:
+        try:
+            found = task_list.page(session, params.query, seen)
+        except task_list.BadCursor:
+            raise ListParamsError("Liên kết trang không hợp lệ: hãy mở lại danh sách.") from None
+        if with_counts:
+            found.counts = task_list.bucket_counts(session, params.query, seen)
+        return found
+
+
+def matching_ids(db: Database, user: CurrentUser, params: ListParams, at_most: int) -> list[int]:
+    """Every id the list shows the user, unpaged, at most `at_most` + 1 (to tell "too many")."""
+    with db.read() as session:
+        return task_list.all_ids(session, params.query, access.task_filter(user), at_most)
