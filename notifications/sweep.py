@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -95,6 +96,8 @@ class PlanResult:
     today: date
     tasks_read: int = 0
     reminder_ids: list[int] = field(default_factory=list)  # created by this plan
+    # their rows as inserted (sweep_plan.NEW_COLUMNS), so `describe` need not read them back
+    inserted: list[Any] = field(default_factory=list)
     no_address: int = 0  # events with nobody to send to (no e-mail on file)
     anchors: Anchors | None = None  # the day's working-day constants (None: a day off)
     reminders: list[NewReminder] = field(default_factory=list)  # filled by `describe`
@@ -131,7 +134,9 @@ def plan(
     result.anchors = anchors
     run = sweep_plan.planner(session)
     params = {**anchors.params(policy), **run.zone(tz), "now": now}
-    result.tasks_read, result.no_address, result.reminder_ids = run.run(session, policy, params)
+    result.tasks_read, result.no_address, rows = run.run(session, policy, params)
+    result.inserted = rows
+    result.reminder_ids = [r.id for r in rows]
     return result
 
 

@@ -25,18 +25,28 @@ _TYPES = [
     sa.bindparam("now", type_=UTCDateTime()),
 ]
 
-# (tasks read, events nobody can receive, ids of the reminders inserted)
-Planned = tuple[int, int, list[int]]
+# A reminder inserted: id, task_id, period_seq, recipient, kind, slot, role, agency_id
+NEW_COLUMNS = "id, task_id, period_seq, recipient, kind, slot, role, agency_id"
+# (tasks read, events nobody can receive, the reminders inserted, by id)
+Planned = tuple[int, int, list[sa.Row[Any]]]
 
 
 def _text(sql: str, names: set[str]) -> sa.TextClause:
     return sa.text(sql).bindparams(*(b for b in _TYPES if b.key in names))
 
 
-_INSERT = """INSERT INTO reminder
+def _returning(sql: str, names: set[str]) -> sa.TextualSelect:
+    return _text(sql, names).columns(slot=sa.Date())
+
+
+_INSERT = (
+    """INSERT INTO reminder
       (task_id, period_seq, recipient, kind, slot, role, agency_id, created_at)
     SELECT task_id, period_seq, recipient, kind, slot, role, agency_id, :now FROM ({recipients}) r
-    WHERE true ON CONFLICT (task_id, period_seq, recipient, kind, slot) DO NOTHING RETURNING id"""
+    WHERE true ON CONFLICT (task_id, period_seq, recipient, kind, slot) DO NOTHING
+    RETURNING """
+    + NEW_COLUMNS
+)
 
 
 class Planner(Protocol):
@@ -51,7 +61,7 @@ class PostgresPlanner:
 
     @staticmethod
     @lru_cache(maxsize=16)
-    def statement(policy: q.Policy) -> sa.TextClause:
+    def statement(policy: q.Policy) -> sa.TextualSelect:
         dialect = "postgresql"
         recipients = q.recipients_select(dialect)
         sql = f"""WITH due AS ({q.due_select(policy, dialect)}),
@@ -63,23 +73,26 @@ class PostgresPlanner:
               RETURNING task.id),
     moved_p AS (UPDATE task_periods SET next_reminder_on = due.next_day FROM due
                 WHERE task_periods.id = due.pid RETURNING task_periods.id)
-    SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM moved_p),
-           ({q.unaddressed_count(dialect)}),
-           (SELECT array_agg(id ORDER BY id) FROM ins)"""
-        return _text(sql, {"today", "first", "last", "p_day", "now"})
+    SELECT c.tasks_read, c.no_address, i.id, i.task_id, i.period_seq, i.recipient, i.kind,
+      i.slot, i.role, i.agency_id
+    FROM (SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM moved_p) AS tasks_read,
+                 ({q.unaddressed_count(dialect)}) AS no_address) c
+    LEFT JOIN ins i ON true ORDER BY i.id"""
+        return _returning(sql, {"today", "first", "last", "p_day", "now"})
 
     def run(self, session: Session, policy: q.Policy, params: Mapping[str, Any]) -> Planned:
         # Its row estimates are rough and high, so PostgreSQL JIT-compiles it: 11 s measured
         # at 100k tasks, several times the run itself. SET LOCAL ends with the transaction.
         session.execute(sa.text("SET LOCAL jit = off"))
-        tasks_read, no_address, ids = session.execute(self.statement(policy), params).one()
-        return tasks_read, no_address, ids or []
+        rows = session.execute(self.statement(policy), params).all()
+        # One row per reminder inserted, the counts on each; one row of counts when none.
+        return rows[0].tasks_read, rows[0].no_address, [r for r in rows if r.id is not None]
 
 
 @dataclass(frozen=True)
 class SqliteStatements:
     create: sa.TextClause
-    insert: sa.TextClause
+    insert: sa.TextualSelect
     count: sa.TextClause
     advance: sa.TextClause
     advance_periods: sa.TextClause
@@ -100,7 +113,7 @@ class SqlitePlanner:
                 f"CREATE TEMP TABLE sweep_due AS {q.due_select(policy, dialect)}",
                 {"today", "first", "last", "p_day"},
             ),
-            insert=_text(f"{events} {_INSERT.format(recipients=recipients)}", {"now"}),
+            insert=_returning(f"{events} {_INSERT.format(recipients=recipients)}", {"now"}),
             count=_text(
                 f"{events} SELECT (SELECT count(*) FROM {due}), ({q.unaddressed_count(dialect)})",
                 set(),
@@ -120,12 +133,12 @@ class SqlitePlanner:
         st = self.statements(policy)
         session.execute(sa.text("DROP TABLE IF EXISTS temp.sweep_due"))
         session.execute(st.create, params)
-        ids = list(session.execute(st.insert, params).scalars())
+        rows = sorted(session.execute(st.insert, params).all(), key=lambda r: r.id)
         tasks_read, no_address = session.execute(st.count, params).one()
         session.execute(st.advance)
         session.execute(st.advance_periods)
         session.execute(sa.text("DROP TABLE temp.sweep_due"))
-        return tasks_read, no_address, ids
+        return tasks_read, no_address, rows
 
 
 POSTGRESQL, SQLITE = PostgresPlanner(), SqlitePlanner()
