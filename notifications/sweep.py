@@ -12,6 +12,9 @@ one statement on PostgreSQL, four on SQLite). No task row travels to Python.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -105,6 +108,20 @@ class PlanResult:
     tasks: Lines = field(default_factory=dict)
 
 
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while the sweep builds its many acyclic objects (rows,
+    task lines, reminders: about 100,000 at 10,000 due), which every pass walks again and none
+    frees: half of `describe`'s CPU time, measured. Collection resumes after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_days(session: Session, around: date | None = None) -> DayIndex:
     """The working-day calendar; with `around`, only the days from it to the next opening after
     the longest run of days off (what `send_moment` asks), not the whole table (7,670 rows)."""
@@ -118,6 +135,7 @@ def load_days(session: Session, around: date | None = None) -> DayIndex:
     return DayIndex(session.execute(stmt).all())
 
 
+@without_cycle_collection()
 def plan(
     session: Session,
     now: datetime,

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session, aliased
 
 from directives.calendar import TIMEZONE
 from directives.labels import directive_label
-from notifications.sweep import Lines, NewReminder, PlanResult, TaskInfo
+from notifications.sweep import (
+    Lines,
+    NewReminder,
+    PlanResult,
+    TaskInfo,
+    without_cycle_collection,
+)
 from storage.models import (
     AgencyRow,
     CalendarDay,
@@ -31,6 +37,7 @@ from storage.models import (
 _label = lru_cache(maxsize=4096)(directive_label)  # one label per directive, not per task line
 
 
+@without_cycle_collection()
 def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> PlanResult:
     """Fill `result.reminders` and `result.tasks` for the reminders `plan` created (the rows
     its insert returned: none is read back)."""
