@@ -23,7 +23,7 @@ from notifications import policy as p
 from notifications.digest_lines import body
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue, enqueue_new
-from notifications.sweep import Lines, NewReminder, PlanResult
+from notifications.sweep import Lines, NewReminder, PlanResult, without_cycle_collection
 from notifications.sweep_details import describe_digest
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
 
@@ -53,6 +53,7 @@ class MailConfig:
         return _domain(self.sender)
 
 
+@without_cycle_collection()
 def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime) -> list[int]:
     """Put the sweep's new reminders into one digest per recipient and send moment; the outbox
     ids of the digests written or merged into.

@@ -30,6 +30,7 @@ SECTIONS = {
     "progress": "Đề nghị báo cáo tiến độ",
 }
 ESCALATED = ("leader", "head")
+Urgency = tuple[int, float, date, int, int]  # see urgency()
 # directives.models.Bucket values (notifications may not import the web's list page)
 OPEN_OVERDUE, OPEN_ON_TIME, ONGOING = "open_overdue", "open_on_time", "ongoing"
 
@@ -43,16 +44,20 @@ class Line:
     section: str = "due"
 
     @property
-    def urgency(self) -> tuple[int, float, date, int, int]:
-        """Sort key: escalated first, then overdue longest / due soonest, ongoing last."""
-        delta = self.task.delta
-        return (
-            ESCALATED.index(self.section) if self.section in ESCALATED else len(ESCALATED),
-            -delta if delta is not None else float("inf"),
-            self.task.deadline or date.max,
-            self.task.id,
-            self.task.period_seq,
-        )
+    def urgency(self) -> Urgency:
+        return urgency(self.section, self.task)
+
+
+def urgency(section: str, task: TaskInfo) -> Urgency:
+    """Sort key: escalated first, then overdue longest / due soonest, ongoing last."""
+    delta = task.delta
+    return (
+        ESCALATED.index(section) if section in ESCALATED else len(ESCALATED),
+        -delta if delta is not None else float("inf"),
+        task.deadline or date.max,
+        task.id,
+        task.period_seq,
+    )
 
 
 @dataclass(frozen=True)
@@ -88,19 +93,22 @@ def body(
     reminders: list[NewReminder], tasks: Lines, base_url: str, policy: p.ReminderPolicy,
     max_lines: int,
 ) -> Body:  # fmt: skip
-    """The digest's lines for `reminders`, cut to the `max_lines` most urgent."""
-    lines = sorted(_lines(reminders, tasks, base_url), key=lambda ln: ln.urgency)
-    shown, left = lines[:max_lines], lines[max_lines:]
+    """The digest's lines for `reminders`, cut to the `max_lines` most urgent (only those are
+    written out; the rest are counted)."""
+    subjects = sorted(_subjects(reminders, tasks), key=lambda s: s[0])
+    shown = [_line(task, items, section, base_url) for _, task, items, section in
+             subjects[:max_lines]]  # fmt: skip
+    left = [task for _, task, _, _ in subjects[max_lines:]]
     title = {
         k: v.format(leader=policy.leader_after, head=policy.head_after) for k, v in SECTIONS.items()
     }
     grouped: dict[str, list[Line]] = defaultdict(list)
     for line in shown:  # already in urgency order
         grouped[line.section].append(line)
-    deltas = [ln.task.delta for ln in lines]
+    deltas = [task.delta for _, task, _, _ in subjects]
     return Body(
         sections=[(title[s], grouped[s]) for s in SECTIONS if grouped[s]],
-        total=len(lines),
+        total=len(subjects),
         shown=len(shown),
         overdue=sum(1 for d in deltas if d is not None and d > 0),
         due=sum(1 for d in deltas if d is not None and d <= 0),
@@ -109,19 +117,28 @@ def body(
     )
 
 
-def _lines(reminders: list[NewReminder], tasks: Lines, base_url: str) -> list[Line]:
-    order = list(SECTIONS)
+Subject = tuple[Urgency, TaskInfo, list[NewReminder], str]  # urgency, task, reminders, section
+_ORDER = {name: i for i, name in enumerate(SECTIONS)}
+
+
+def _subjects(reminders: list[NewReminder], tasks: Lines) -> list[Subject]:
+    """One entry per digest line (task, period), keyed by urgency (unique: it ends with the
+    line's task id and period)."""
     per_task: dict[tuple[int, int], list[NewReminder]] = defaultdict(list)
     for reminder in reminders:
         per_task[reminder.subject].append(reminder)
     out = []
-    for (task_id, seq), items in per_task.items():
-        task = tasks[task_id, seq]
-        section = min((_section(r) for r in items), key=order.index)
-        notes = tuple(sorted({_note(r, task) for r in items} - {""}))
-        url = f"{base_url.rstrip('/')}/tasks/{task_id}"
-        out.append(Line(task, _status(task), notes, url, section))
+    for key, items in per_task.items():
+        task = tasks[key]
+        section = min((_section(r) for r in items), key=_ORDER.__getitem__)
+        out.append((urgency(section, task), task, items, section))
     return out
+
+
+def _line(task: TaskInfo, items: list[NewReminder], section: str, base_url: str) -> Line:
+    notes = tuple(sorted({_note(r, task) for r in items} - {""}))
+    url = f"{base_url.rstrip('/')}/tasks/{task.id}"
+    return Line(task, _status(task), notes, url, section)
 
 
 def _agency(reminders: list[NewReminder]) -> str | None:
@@ -130,7 +147,7 @@ def _agency(reminders: list[NewReminder]) -> str | None:
     return min(codes, key=lambda c: (-codes[c], c)) if codes else None
 
 
-def _more(left: list[Line], agency: str | None, base_url: str) -> list[More]:
+def _more(left: list[TaskInfo], agency: str | None, base_url: str) -> list[More]:
     """Links for what is left out: the overdue list, the list due by the last left-out
     deadline, the ongoing list."""
     if not left:
@@ -141,14 +158,14 @@ def _more(left: list[Line], agency: str | None, base_url: str) -> list[More]:
         return f"{base_url.rstrip('/')}/tasks?{urlencode(query)}"
 
     out = []
-    if any(ln.task.delta is not None and ln.task.delta > 0 for ln in left):
+    if any(t.delta is not None and t.delta > 0 for t in left):
         out.append(More("Các nhiệm vụ quá hạn chưa hoàn thành", url(bucket=OPEN_OVERDUE)))
-    due = [ln.task.deadline for ln in left if ln.task.delta is not None and ln.task.delta <= 0]
+    due = [t.deadline for t in left if t.delta is not None and t.delta <= 0]
     if due:
         last = max(d for d in due if d is not None)
         label = f"Nhiệm vụ sắp đến hạn, hạn đến ngày {vn_date(last)}"
         out.append(More(label, url(bucket=OPEN_ON_TIME, due_to=last.isoformat())))
-    if any(ln.task.delta is None for ln in left):
+    if any(t.delta is None for t in left):
         out.append(More("Nhiệm vụ thường xuyên", url(bucket=ONGOING)))
     return out
 

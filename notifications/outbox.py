@@ -10,10 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import OutboxMessageRow, OutboxRow
+from storage import outbox_sql
+from storage.models import OutboxRow
 
 
 def enqueue(
@@ -34,27 +34,12 @@ def enqueue(
 
     `not_before` holds the mail back (e.g. until sending hours); by default it may go at once.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(OutboxRow)
-        .values(
-            key=key,
-            kind=kind,
-            recipient=recipient,
-            slot=slot,
-            subject=subject,
-            message_id=message_id,
-            status="pending",
-            next_attempt_at=not_before or now,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(OutboxRow.id)
-    )
-    outbox_id: int | None = session.scalar(stmt)
-    if outbox_id is not None:
-        session.execute(sa.insert(OutboxMessageRow).values(outbox_id=outbox_id, message=message))
-    return outbox_id
+    row = {
+        "key": key, "kind": kind, "recipient": recipient, "slot": slot, "subject": subject,
+        "message_id": message_id, "status": "pending", "next_attempt_at": not_before or now,
+        "created_at": now,
+    }  # fmt: skip
+    return outbox_sql.insert_mail(session, row, message)
 
 
 def enqueue_new(
@@ -66,28 +51,13 @@ def enqueue_new(
     is left out (the caller handles it one by one)."""
     if not mails:
         return {}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     ledger = [
         {"key": m["key"], "kind": kind, "recipient": m["recipient"], "slot": slot,
          "subject": m["subject"], "message_id": m["message_id"], "status": "pending",
          "next_attempt_at": not_before or now, "created_at": now}
         for m in mails
     ]  # fmt: skip
-    ids: dict[str, int] = {}
-    for start in range(0, len(ledger), 500):  # bounded bind parameters per statement
-        stmt = (
-            dialect.insert(OutboxRow.__table__)
-            .values(ledger[start : start + 500])
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxRow.__table__.c.key, OutboxRow.__table__.c.id)
-        )
-        ids.update(session.execute(stmt).tuples().all())
-    bodies = [
-        {"outbox_id": ids[m["key"]], "message": m["message"]} for m in mails if m["key"] in ids
-    ]
-    if bodies:
-        session.execute(sa.insert(OutboxMessageRow.__table__), bodies)
-    return ids
+    return outbox_sql.insert_mails(session, ledger, {m["key"]: m["message"] for m in mails})
 
 
 def status_counts(session: Session) -> dict[str, int]:

@@ -16,35 +16,39 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from directives.calendar import WorkCalendar
-from directives.models import DeadlineKind, TaskState
-
-REMINDED_STATES = frozenset({TaskState.NEW.value, TaskState.IN_PROGRESS.value})
-
-DUE = "due"
-OVERDUE = "overdue"
-ESCALATION = "escalation"
-LEADER_ESCALATION = "leader_escalation"
-PROGRESS_REQUEST = "progress_request"
-STALE = "stale"
-
-
-def before_kind(days: int) -> str:
-    return f"before_{days}"
-
-
-class Audience(StrEnum):
-    """Who an event is for: lead urged and coordinators informed, or one party."""
-
-    AGENCY = "agency"  # chủ trì (lead) and phối hợp (coordinators)
-    LEAD = "lead"
-    HEAD = "head"  # thủ trưởng cơ quan chủ trì (agency.head_email)
-    LEADER = "leader"  # lãnh đạo UBND tỉnh who concluded the directive
+from directives.models import DeadlineKind
+from directives.reminder_kinds import (  # re-exported: the policy's vocabulary
+    DUE as DUE,
+)
+from directives.reminder_kinds import (
+    ESCALATION as ESCALATION,
+)
+from directives.reminder_kinds import (
+    LEADER_ESCALATION as LEADER_ESCALATION,
+)
+from directives.reminder_kinds import (
+    OVERDUE as OVERDUE,
+)
+from directives.reminder_kinds import (
+    PROGRESS_REQUEST as PROGRESS_REQUEST,
+)
+from directives.reminder_kinds import (
+    REMINDED_STATES as REMINDED_STATES,
+)
+from directives.reminder_kinds import (
+    STALE as STALE,
+)
+from directives.reminder_kinds import (
+    Audience as Audience,
+)
+from directives.reminder_kinds import (
+    before_kind as before_kind,
+)
 
 
 class ReminderPolicy(BaseModel):

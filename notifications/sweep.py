@@ -1,21 +1,22 @@
 """Quét nhắc việc (the sweep): due tasks → reminder rows, and each task's next reminder date.
 
 `plan` runs the reminder policy inside the database, set-based: the SQL generated from the
-`ReminderPolicy` (notifications/sweep_sql.py, mirroring the pure `plan_task`) computes every due
+`ReminderPolicy` (storage/sweep_sql.py, mirroring the pure `plan_task`) computes every due
 subject's events of the day and next date by joins on `calendar_day` (a subject is a task row,
 or an open period begun after its task's current one), inserts the reminders insert-if-absent
-by (task, period, recipient, kind, slot) and moves `next_reminder_on` on. PostgreSQL
-does it in one statement (data-modifying CTEs, due rows locked SKIP LOCKED); SQLite in four,
-around a temporary table of the due rows. No task row travels to Python.
+by (task, period, recipient, kind, slot) and moves `next_reminder_on` on (storage/sweep_plan.py:
+one statement on PostgreSQL, four on SQLite). No task row travels to Python.
 
 `describe` then reads what a digest shows about the reminders `plan` created (names, task lines).
 """
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,9 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
-from notifications import sweep_sql as q
 from notifications.policy import DayIndex, ReminderPolicy
-from storage.db import UTCDateTime
+from storage import sweep_plan
 from storage.models import CalendarDay
 
 WINDOW_SLACK = timedelta(days=60)  # past the next period start: the longest run of days off
@@ -99,11 +99,27 @@ class PlanResult:
     today: date
     tasks_read: int = 0
     reminder_ids: list[int] = field(default_factory=list)  # created by this plan
+    # their rows as inserted (sweep_plan.NEW_COLUMNS), so `describe` need not read them back
+    inserted: list[Any] = field(default_factory=list)
     no_address: int = 0  # events with nobody to send to (no e-mail on file)
     anchors: Anchors | None = None  # the day's working-day constants (None: a day off)
     reminders: list[NewReminder] = field(default_factory=list)  # filled by `describe`
     # filled by `describe`, by (task id, period seq)
     tasks: Lines = field(default_factory=dict)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while the sweep builds its many acyclic objects (rows,
+    task lines, reminders: about 100,000 at 10,000 due), which every pass walks again and none
+    frees: half of `describe`'s CPU time, measured. Collection resumes after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_days(session: Session, around: date | None = None) -> DayIndex:
@@ -119,6 +135,7 @@ def load_days(session: Session, around: date | None = None) -> DayIndex:
     return DayIndex(session.execute(stmt).tuples().all())
 
 
+@without_cycle_collection()
 def plan(
     session: Session,
     now: datetime,
@@ -133,106 +150,12 @@ def plan(
     if anchors is None:  # a day off: nothing is planned, nothing moves
         return result
     result.anchors = anchors
-    dialect = session.get_bind().dialect.name
-    params = {**anchors.params(policy), **_zone(tz, dialect), "now": now}
-    run = _plan_postgresql if dialect == "postgresql" else _plan_sqlite
-    result.tasks_read, result.no_address, result.reminder_ids = run(session, policy, params)
+    run = sweep_plan.planner(session)
+    params = {**anchors.params(policy), **run.zone(tz), "now": now}
+    result.tasks_read, result.no_address, rows = run.run(session, policy, params)
+    result.inserted = rows
+    result.reminder_ids = [r.id for r in rows]
     return result
-
-
-_TYPES: list[sa.BindParameter[Any]] = [
-    *(sa.bindparam(n, type_=sa.Date()) for n in ("today", "first", "last", "p_day")),
-    sa.bindparam("now", type_=UTCDateTime()),
-]
-
-
-def _text(sql: str, names: set[str]) -> sa.TextClause:
-    return sa.text(sql).bindparams(*(b for b in _TYPES if b.key in names))
-
-
-_INSERT = """INSERT INTO reminder
-      (task_id, period_seq, recipient, kind, slot, role, agency_id, created_at)
-    SELECT task_id, period_seq, recipient, kind, slot, role, agency_id, :now FROM ({recipients}) r
-    WHERE true ON CONFLICT (task_id, period_seq, recipient, kind, slot) DO NOTHING RETURNING id"""
-
-
-@lru_cache(maxsize=16)
-def _pg_statement(policy: ReminderPolicy) -> sa.TextClause:
-    dialect = "postgresql"
-    recipients = q.recipients_select(dialect)
-    sql = f"""WITH due AS ({q.due_select(policy, dialect)}),
-    {q.event_ctes("due", dialect)},
-    ins AS ({_INSERT.format(recipients=recipients)}),
-    moved AS (UPDATE task SET next_reminder_on = due.next_day FROM due
-              -- the indexed condition again: else a hash join reads the whole task table
-              WHERE task.id = due.id AND due.pid IS NULL AND task.next_reminder_on <= :today
-              RETURNING task.id),
-    moved_p AS (UPDATE task_periods SET next_reminder_on = due.next_day FROM due
-                WHERE task_periods.id = due.pid RETURNING task_periods.id)
-    SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM moved_p),
-           ({q.unaddressed_count(dialect)}),
-           (SELECT array_agg(id ORDER BY id) FROM ins)"""
-    return _text(sql, {"today", "first", "last", "p_day", "now"})
-
-
-def _plan_postgresql(
-    session: Session, policy: ReminderPolicy, params: dict[str, Any]
-) -> tuple[int, int, list[int]]:
-    # Its row estimates are rough and high, so PostgreSQL JIT-compiles it: 11 s measured at
-    # 100k tasks, several times the run itself. SET LOCAL ends with the transaction.
-    session.execute(sa.text("SET LOCAL jit = off"))
-    tasks_read, no_address, ids = session.execute(_pg_statement(policy), params).one()
-    return tasks_read, no_address, ids or []
-
-
-@dataclass(frozen=True)
-class _SqliteStatements:
-    create: sa.TextClause
-    insert: sa.TextClause
-    count: sa.TextClause
-    advance: sa.TextClause
-    advance_periods: sa.TextClause
-
-
-@lru_cache(maxsize=16)
-def _sqlite_statements(policy: ReminderPolicy) -> _SqliteStatements:
-    dialect, due = "sqlite", "temp.sweep_due"
-    events = f"WITH {q.event_ctes(due, dialect)}"
-    recipients = q.recipients_select(dialect)
-    return _SqliteStatements(
-        create=_text(
-            f"CREATE TEMP TABLE sweep_due AS {q.due_select(policy, dialect)}",
-            {"today", "first", "last", "p_day"},
-        ),
-        insert=_text(f"{events} {_INSERT.format(recipients=recipients)}", {"now"}),
-        count=_text(
-            f"{events} SELECT (SELECT count(*) FROM {due}), ({q.unaddressed_count(dialect)})",
-            set(),
-        ),
-        # Bookkeeping, not an edit: updated_at and version stay as they are.
-        advance=sa.text(
-            f"UPDATE task SET next_reminder_on = d.next_day FROM {due} d"
-            " WHERE task.id = d.id AND d.pid IS NULL"
-        ),
-        advance_periods=sa.text(
-            f"UPDATE task_periods SET next_reminder_on = d.next_day FROM {due} d"
-            " WHERE task_periods.id = d.pid"
-        ),
-    )
-
-
-def _plan_sqlite(
-    session: Session, policy: ReminderPolicy, params: dict[str, Any]
-) -> tuple[int, int, list[int]]:
-    st = _sqlite_statements(policy)
-    session.execute(sa.text("DROP TABLE IF EXISTS temp.sweep_due"))
-    session.execute(st.create, params)
-    ids = list(session.execute(st.insert, params).scalars())
-    tasks_read, no_address = session.execute(st.count, params).one()
-    session.execute(st.advance)
-    session.execute(st.advance_periods)
-    session.execute(sa.text("DROP TABLE temp.sweep_due"))
-    return tasks_read, no_address, ids
 
 
 def _anchors(session: Session, today: date, policy: ReminderPolicy) -> Anchors | None:
@@ -263,24 +186,3 @@ def _anchors(session: Session, today: date, policy: ReminderPolicy) -> Anchors |
 
 def _month_start(month: int) -> date:
     return date(month // 12, month % 12 + 1, 1)
-
-
-def _zone(tz: ZoneInfo, dialect: str) -> dict[str, str]:
-    if dialect == "postgresql":
-        return {"tz": tz.key}
-    return {"tz_shift": _fixed_shift(tz)}
-
-
-@lru_cache(maxsize=8)
-def _fixed_shift(tz: ZoneInfo) -> str:
-    """SQLite has no time zones: a zone without DST since 2000 is a fixed shift of UTC."""
-    offsets = {
-        datetime(year, month, 1, tzinfo=tz).utcoffset()
-        for year in range(2000, 2040)
-        for month in (1, 7)
-    }
-    if len(offsets) != 1:
-        raise ValueError(f"the SQLite sweep needs a zone without DST; {tz.key} has {offsets}")
-    (offset,) = offsets
-    assert offset is not None
-    return f"{int(offset.total_seconds()) // 60:+d} minutes"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -15,7 +17,13 @@ from sqlalchemy.orm import Session, aliased
 
 from directives.calendar import TIMEZONE
 from directives.labels import directive_label
-from notifications.sweep import Lines, NewReminder, PlanResult, TaskInfo
+from notifications.sweep import (
+    Lines,
+    NewReminder,
+    PlanResult,
+    TaskInfo,
+    without_cycle_collection,
+)
 from storage.models import (
     AgencyRow,
     CalendarDay,
@@ -26,16 +34,20 @@ from storage.models import (
     UserRow,
 )
 
+_label = lru_cache(maxsize=4096)(directive_label)  # one label per directive, not per task line
 
+
+@without_cycle_collection()
 def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> PlanResult:
-    """Fill `result.reminders` and `result.tasks` for the reminders `plan` created."""
-    ids = set(result.reminder_ids)
-    if not ids or result.anchors is None:
+    """Fill `result.reminders` and `result.tasks` for the reminders `plan` created (the rows
+    its insert returned: none is read back)."""
+    if not result.inserted or result.anchors is None:
         return result
     r = ReminderRow
-    # One statement's ids: a range, filtered to ours (PostgreSQL sequences may interleave).
+    # One statement's ids: a range (PostgreSQL sequences may interleave: extra tasks unused).
+    ids = [row.id for row in result.inserted]
     mine = r.id.between(min(ids), max(ids))
-    reminders, tasks = _described(session, mine, result, tz, keep=ids)
+    reminders, tasks = _described(session, mine, result, tz, rows=result.inserted)
     result.reminders.extend(reminders)
     result.tasks = tasks
     return result
@@ -56,20 +68,17 @@ def _described(
     where: sa.ColumnElement[bool],
     result: PlanResult,
     tz: ZoneInfo,
-    keep: set[int] | None = None,
+    rows: list[Any] | None = None,
 ) -> tuple[list[NewReminder], Lines]:
+    """The reminders (`rows`, or those `where` selects) with names, and their task lines."""
     r = ReminderRow
-    rows = [
-        row
-        for row in session.execute(
-            sa.select(
-                r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id, r.period_seq
+    if rows is None:
+        rows = list(
+            session.execute(
+                sa.select(r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id,
+                          r.period_seq).where(where).order_by(r.id)
             )
-            .where(where)
-            .order_by(r.id)
-        )
-        if keep is None or row.id in keep
-    ]
+        )  # fmt: skip
     if not rows:
         return [], {}
     tasks, leaders = _tasks(session, sa.select(r.task_id).where(where), result, tz)
@@ -136,7 +145,7 @@ def _tasks(
         progress = row.last_progress_at.astimezone(tz).date() if row.last_progress_at else None
         tasks[row.id] = TaskInfo(
             row.id, row.ref, row.content, row.deadline, None if d is None else anchors.t - d,
-            progress, row.name, directive_label(row.number, row.issued_on, row.subject, row.kind),
+            progress, row.name, _label(row.number, row.issued_on, row.subject, row.kind),
             row.issued_on,
         )  # fmt: skip
         leaders[row.id] = row.leader

@@ -29,7 +29,7 @@ EXTRA_OF = {
 }
 # Imports done lazily, on one path only, inside a core module.
 OPTIONAL = {
-    ("notifications/delivery.py", "psycopg"): "postgres",  # PostgreSQL marks only
+    ("storage/outbox_sql.py", "psycopg"): "postgres",  # PostgreSQL marks only
     ("dondoc/cli_deploy.py", "prefect"): "orchestrated",  # says which extra is missing
 }
 

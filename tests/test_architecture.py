@@ -6,12 +6,14 @@ directives, and from the shell only its two leaf modules (dondoc.settings, dondo
 flows and web also `dondoc.wiring`, where the one Settings becomes the database, SMTP, mail and
 policy objects (wiring itself imports nothing of the shell but those leaves).
 Only storage builds SQL statements: web must not call sa.select/update/insert/
-delete nor import them from sqlalchemy.
+delete nor import them from sqlalchemy. Only storage holds SQL text: notifications and web
+call no `text()` or `exec_driver_sql`, execute no string and hold no string that reads as SQL.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +34,11 @@ IMPURE = frozenset({"subprocess", "shutil", "tempfile", "socket", "urllib.reques
 OUTER = ("notifications", "reports", "flows", "web")
 STATEMENTS = frozenset({"select", "insert", "update", "delete"})
 NO_SQL = ("web",)  # notifications and reports still build their own statements, see below
+NO_SQL_TEXT = ("notifications", "web")  # reports/ still holds SQL text (reports/sql.py)
+RAW = frozenset({"text", "exec_driver_sql", "executescript", "literal_column"})
+SQL_TEXT = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|SET|PRAGMA|VACUUM|ANALYZE)\s"
+)
 
 
 def _files(package: str) -> list[Path]:
@@ -152,6 +159,40 @@ def test_only_storage_builds_sql_statements(package: str) -> None:
     assert not bad, f"{package}/ builds SQL; move it into storage/:\n" + "\n".join(bad)
 
 
+def _strings(node: ast.AST) -> Iterator[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):
+        yield "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+
+
+def _sql_text(path: Path) -> Iterator[str]:
+    """SQL written as text: raw-SQL calls, strings executed, strings that start like SQL."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in RAW:
+                yield f"{_where(path, node)} calls {name}()"
+            elif name == "execute" and node.args and any(_strings(node.args[0])):
+                yield f"{_where(path, node)} executes a string"
+        elif isinstance(node, ast.ImportFrom) and node.module and _top(node.module) == "sqlalchemy":
+            yield from (
+                f"{_where(path, node)} imports {a.name} from {node.module}"
+                for a in node.names
+                if a.name in RAW
+            )
+        for text in _strings(node):
+            if SQL_TEXT.match(text):
+                yield f"{_where(path, node)} holds SQL text {text.strip()[:30]!r}"
+
+
+@pytest.mark.parametrize("package", NO_SQL_TEXT)
+def test_only_storage_holds_sql_text(package: str) -> None:
+    bad = sorted({hit for path in _files(package) for hit in _sql_text(path)})
+    assert not bad, f"{package}/ holds SQL text; move it into storage/:\n" + "\n".join(bad)
+
+
 def test_the_checks_see_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text(
@@ -164,3 +205,18 @@ def test_the_checks_see_a_violation(tmp_path: Path) -> None:
         "bad.py:3 uses sa.update",
     ]
     assert ("dondoc.wiring.database", 4) in {(m, n.lineno) for m, n in _imports(bad)}
+    raw = tmp_path / "raw.py"
+    raw.write_text(
+        "import sqlalchemy as sa\nfrom sqlalchemy import text\ns.execute(sa.text('x'))\n"
+        "c.exec_driver_sql(q)\ns.execute(f'DELETE FROM t WHERE id = {i}')\n"
+        'Q = """\n  SELECT 1"""\nok = \'Selected tasks\'\n',
+        encoding="utf-8",
+    )
+    assert sorted(set(_sql_text(raw))) == [
+        "raw.py:2 imports text from sqlalchemy",
+        "raw.py:3 calls text()",
+        "raw.py:4 calls exec_driver_sql()",
+        "raw.py:5 executes a string",
+        "raw.py:5 holds SQL text 'DELETE FROM t WHERE id ='",
+        "raw.py:6 holds SQL text 'SELECT 1'",
+    ]

@@ -1,5 +1,8 @@
 """The reminder policy as SQL, generated from the same `ReminderPolicy` values as `plan_task`.
 
+What SQLite and PostgreSQL spell differently comes from `storage.sql_dialect` (compiled
+constructs) and the `SweepDialect` picked once per dialect (locks, the coordinator join).
+
 `due_select` mirrors `notifications.policy.plan_task` for every due task at once, working days
 looked up in `calendar_day` (a day's index is work_index, +1 when the day is off, as
 `DayIndex.index`; an index's day is the working day carrying it, as `DayIndex.day`; both clamped
@@ -14,40 +17,68 @@ the way the digest addresses them: lead urged and coordinators informed, head, l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
-from notifications import policy as p
+from directives import reminder_kinds as p
+from storage.sql_dialect import spelling
 
 FLOOR_SHIFT = 10_000_000
 BIG = 2_147_483_647  # "no upcoming event on this track"; the deadline track always has one
-WHITESPACE = {"sqlite": "' ' || char(9, 10, 13)", "postgresql": "E' \\t\\n\\r'"}
+
+
+class Policy(Protocol):
+    """The numbers of `notifications.policy.ReminderPolicy` the SQL inlines (hashable)."""
+
+    @property
+    def before(self) -> tuple[int, ...]: ...
+    @property
+    def on_day(self) -> bool: ...
+    @property
+    def overdue_every(self) -> int: ...
+    @property
+    def head_after(self) -> int | None: ...
+    @property
+    def leader_after(self) -> int | None: ...
+    @property
+    def stale_after_days(self) -> int | None: ...
+    def __hash__(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class SweepDialect:
+    """The sweep's per-dialect parts beside the spelled expressions."""
+
+    name: str
+    lock_tasks: str  # locks the due task rows (PostgreSQL: concurrent sweeps skip them)
+    lock_periods: str
+    coordinators: str  # ev x task_coordinator, see `event_ctes`
+
+
+# PostgreSQL cannot estimate a CTE's task ids, guesses thousands of coordinators per event and
+# hashes the whole task_coordinator table (722,000 rows at 1M tasks, 100 ms): a LATERAL
+# subquery fenced by OFFSET 0 keeps it to an index probe per event. SQLite (no LATERAL) probes
+# the primary key anyway.
+DIALECTS = {
+    "postgresql": SweepDialect(
+        "postgresql", "FOR UPDATE OF t SKIP LOCKED", "FOR UPDATE OF p SKIP LOCKED",
+        """ev e CROSS JOIN LATERAL (SELECT tc.agency_id FROM task_coordinator tc
+        WHERE tc.task_id = e.task_id OFFSET 0) tc""",
+    ),
+    "sqlite": SweepDialect(
+        "sqlite", "", "", "ev e JOIN task_coordinator tc ON tc.task_id = e.task_id"
+    ),
+}  # fmt: skip
 
 
 class _Sql:
-    """The few expressions SQLite and PostgreSQL spell differently."""
+    """The spelled expressions the sweep composes, over one dialect's `Spelling`."""
 
     def __init__(self, dialect: str) -> None:
-        self.pg = dialect == "postgresql"
-        self.ws = WHITESPACE[dialect]
-
-    def days_between(self, a: str, b: str) -> str:
-        return f"({b} - {a})" if self.pg else f"CAST(julianday({b}) - julianday({a}) AS INTEGER)"
-
-    def plus_days(self, day: str, n: str) -> str:
-        return f"({day} + ({n}))" if self.pg else f"date(julianday({day}) + ({n}))"
-
-    def local_date(self, ts: str) -> str:
-        # SQLite stores naive UTC; :tz_shift is the zone's fixed offset, e.g. '+420 minutes'.
-        return f"CAST(({ts} AT TIME ZONE :tz) AS date)" if self.pg else f"date({ts}, :tz_shift)"
-
-    def least(self, *exprs: str) -> str:
-        return f"{'LEAST' if self.pg else 'min'}({', '.join(exprs)})"
-
-    def clamp(self, expr: str, lo: str, hi: str) -> str:
-        """`expr` within [lo, hi], as DayIndex clamps to its table. NOT NULL `expr` only:
-        PostgreSQL's GREATEST/LEAST skip NULLs where SQLite's max/min return NULL."""
-        big, small = ("GREATEST", "LEAST") if self.pg else ("max", "min")
-        return f"{big}({lo}, {small}({hi}, {expr}))"
+        self._s = spelling(dialect)
+        self.days_between, self.plus_days = self._s.days_between, self._s.plus_days
+        self.local_date, self.least, self.clamp = self._s.local_date, self._s.least, self._s.clamp
 
     def day_clamped(self, expr: str) -> str:
         return self.clamp(expr, ":first", ":last")
@@ -56,7 +87,7 @@ class _Sql:
         return self.clamp(expr, ":lo", ":hi")
 
     def address(self, col: str) -> str:
-        return f"lower({'btrim' if self.pg else 'trim'}({col}, {self.ws}))"
+        return f"lower({self._s.trim_space(col)})"
 
     def usable(self, col: str) -> str:
         return f"({col} IS NOT NULL AND {self.address(col)} <> '')"
@@ -86,7 +117,7 @@ def _day_of(index: str) -> str:
     return f"(SELECT cd.day FROM calendar_day cd WHERE cd.work_index = {index} AND cd.is_working)"
 
 
-def _deadline_track(policy: p.ReminderPolicy) -> tuple[str, str, str]:
+def _deadline_track(policy: Policy) -> tuple[str, str, str]:
     """(index, kind, next index) of `_deadline_track` with x = t - d working days late."""
     before = sorted({b for b in policy.before if b > 0})
     step = policy.overdue_every
@@ -109,7 +140,7 @@ def _deadline_track(policy: p.ReminderPolicy) -> tuple[str, str, str]:
     )
 
 
-def _tracks(policy: p.ReminderPolicy, sql: _Sql) -> str:
+def _tracks(policy: Policy, sql: _Sql) -> str:
     """Level C: per task, each track's latest event index (NULL: none) and next index."""
     dl_i, dl_kind, dl_next = _deadline_track(policy)
     cols = [f"{dl_i} AS dl_i", f"{dl_kind} AS dl_kind"]
@@ -135,7 +166,7 @@ def _tracks(policy: p.ReminderPolicy, sql: _Sql) -> str:
     FROM (SELECT b.*, :t - d AS x FROM ({{tasks}}) b) c"""
 
 
-def _subjects(sql: _Sql, lock: str) -> str:
+def _subjects(sql: _Sql, d: SweepDialect) -> str:
     """The due reminder subjects: task rows (each mirroring its current period, whose seq it
     carries; 0 when not recurring) and the open periods begun after a task's current one."""
     closed = ", ".join(_q(s) for s in ("done", "cancelled"))
@@ -143,22 +174,21 @@ def _subjects(sql: _Sql, lock: str) -> str:
         "(SELECT min(cp.seq) FROM task_periods cp WHERE cp.task_id = {task}"
         f" AND cp.state NOT IN ({closed}))"
     )
-    pg_lock = "FOR UPDATE OF p SKIP LOCKED" if lock else ""
     return f"""
       SELECT * FROM (SELECT t.id, CAST(NULL AS integer) AS pid,
         COALESCE({current.format(task="t.id")}, 0) AS period_seq,
         t.lead_agency_id, t.directive_id, t.state, t.deadline, t.deadline_kind,
         {sql.local_date("t.created_at")} AS created_on, t.last_progress_at
-      FROM task t WHERE t.next_reminder_on <= :today {lock}) tr
+      FROM task t WHERE t.next_reminder_on <= :today {d.lock_tasks}) tr
       UNION ALL
       SELECT * FROM (SELECT t.id, p.id, p.seq, t.lead_agency_id, t.directive_id, p.state,
         p.deadline, {_q("fixed")}, p.starts, p.last_progress_at
       FROM task_periods p JOIN task t ON t.id = p.task_id
       WHERE p.next_reminder_on <= :today AND p.starts <= :today
-        AND p.seq > {current.format(task="p.task_id")} {pg_lock}) pr"""
+        AND p.seq > {current.format(task="p.task_id")} {d.lock_periods}) pr"""
 
 
-def _task_rows(sql: _Sql, lock: str) -> str:
+def _task_rows(sql: _Sql, d: SweepDialect) -> str:
     """Level A, materialized: the due subjects with what every track reads, each computed once."""
     reminded = ", ".join(_q(s) for s in sorted(p.REMINDED_STATES))
     base = f"COALESCE({sql.local_date('t.last_progress_at')}, t.created_on)"
@@ -170,12 +200,12 @@ def _task_rows(sql: _Sql, lock: str) -> str:
           AS ongoing,
         {_index("dl")} AS d, t.created_on, {base} AS base_on,
         {sql.days_between(base, ":today")} AS age
-      FROM ({_subjects(sql, lock)}) t
+      FROM ({_subjects(sql, d)}) t
       LEFT JOIN calendar_day dl
         ON t.deadline IS NOT NULL AND dl.day = {sql.day_clamped("t.deadline")}"""
 
 
-def _stale_marks(policy: p.ReminderPolicy, sql: _Sql) -> str:
+def _stale_marks(policy: Policy, sql: _Sql) -> str:
     """Level B: the stale track's latest mark k and the indexes of marks k and k + 1."""
     every = policy.stale_after_days
     if not every:
@@ -195,16 +225,15 @@ def _stale_marks(policy: p.ReminderPolicy, sql: _Sql) -> str:
 
 
 @lru_cache(maxsize=32)
-def due_select(policy: p.ReminderPolicy, dialect: str) -> str:
+def due_select(policy: Policy, dialect: str) -> str:
     """Level D: one row per due task; event indexes cut to the catch-up window; next day."""
     sql = _Sql(dialect)
-    lock = "FOR UPDATE OF t SKIP LOCKED" if sql.pg else ""
     tracks = _tracks(policy, sql).replace("{tasks}", _stale_marks(policy, sql))
     window = "BETWEEN :since AND :t"
     # Materialized: SQLite inlines subquery columns into every use, and the tracks use each
     # column many times; this level holds the costly ones (dates in the zone, calendar joins).
     return f"""
-    WITH a AS MATERIALIZED ({_task_rows(sql, lock)})
+    WITH a AS MATERIALIZED ({_task_rows(sql, DIALECTS[dialect])})
     SELECT c.id, c.pid, c.period_seq, c.lead_agency_id, c.leader,
       CASE WHEN c.next_i IS NOT NULL THEN {_day_of(sql.index_clamped("c.next_i"))} END
         AS next_day,
@@ -248,15 +277,7 @@ def event_ctes(due: str, dialect: str) -> str:
     """The CTEs `ev` (events) and `ev_coordinator` (agency events x coordinators): materialized,
     else PostgreSQL, guessing few events, crosses them with every agency before the coordinators
     (260,000 index probes for 5,000 rows at 1M tasks)."""
-    # PostgreSQL cannot estimate a CTE's task ids, guesses thousands of coordinators per event
-    # and hashes the whole task_coordinator table (722,000 rows at 1M tasks, 100 ms): a
-    # LATERAL subquery fenced by OFFSET 0 keeps it to an index probe per event. SQLite (no
-    # LATERAL) probes the primary key anyway.
-    if dialect == "postgresql":
-        source = """ev e CROSS JOIN LATERAL (SELECT tc.agency_id FROM task_coordinator tc
-        WHERE tc.task_id = e.task_id OFFSET 0) tc"""
-    else:
-        source = "ev e JOIN task_coordinator tc ON tc.task_id = e.task_id"
+    source = DIALECTS[dialect].coordinators
     coordinators = f"""SELECT e.task_id, e.period_seq, e.kind, e.slot, e.lead_agency_id,
         tc.agency_id
       FROM {source}
