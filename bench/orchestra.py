@@ -117,30 +117,18 @@ class Orchestra:
         return proc
 
     def cli(self, *args: str) -> str:
-        done = subprocess.run(
-            [str(BIN / "prefect"), "--no-prompt", *args],
-            env=self.env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"prefect {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-        return done.stdout
+        return self._run([str(BIN / "prefect"), "--no-prompt", *args], f"prefect {' '.join(args)}")
 
     def deploy(self) -> str:
         """`dondoc deploy`: the process work pool and the deployments of flows/jobs.py."""
+        return self._run([sys.executable, "-m", "dondoc", "deploy"], "dondoc deploy")
+
+    def _run(self, argv: list[str], what: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "dondoc", "deploy"],
-            env=self.env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=180,
+            argv, env=self.env, cwd=REPO, capture_output=True, text=True, timeout=180
         )
         if done.returncode != 0:
-            raise RuntimeError(f"dondoc deploy failed:\n{done.stdout}\n{done.stderr}")
+            raise RuntimeError(f"{what} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
     def start_worker(self, name: str, pool: str) -> Proc:
