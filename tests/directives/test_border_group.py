@@ -13,7 +13,7 @@ from directives.parsing import parse_notice
 from storage.agencies import read_agency_file, shipped_agency_file
 from web.messages_vi import known, vietnamese
 
-NOTICE = Path(__file__).parent / "fixtures" / "succession" / "tb-2026-01-15.txt"
+NOTICE = Path(__file__).parents[1] / "fixtures" / "succession" / "tb-2026-01-15.txt"
 WARNING = (
     "Nhóm «UBND các huyện biên giới» đã kết thúc ngày 30/6/2025; chọn cơ quan thay thế"
     " (danh mục không có đơn vị kế thừa)"

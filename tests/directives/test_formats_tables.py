@@ -19,7 +19,7 @@ from directives.formats import extract
 from directives.normalize import key
 from directives.parsing import parse_notice
 
-TABLES = Path(__file__).parent / "fixtures" / "tables"
+TABLES = Path(__file__).parents[1] / "fixtures" / "tables"
 PLAN = "kh-quang-tri-2025-03-10-chuyen-doi-so"
 KHCN, VP, TC = "Sở Khoa học và Công nghệ", "Văn phòng UBND tỉnh", "Sở Tài chính"
 GD, DISTRICTS = "Sở Giáo dục và Đào tạo", "UBND các huyện, thị xã, thành phố"

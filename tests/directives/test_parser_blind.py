@@ -26,7 +26,7 @@ from directives.parsing import parse_notice
 from dondoc.settings import Settings
 from intake import document_of, limits_from, read_file
 
-BLIND = Path(__file__).parent / "fixtures" / "notices_blind"
+BLIND = Path(__file__).parents[1] / "fixtures" / "notices_blind"
 NAMES = sorted(p.name.removesuffix(".gold.json") for p in BLIND.glob("*.gold.json"))
 # (document, gold task index) -> why it is left failing; (document, "tasks") for the task list
 # and (document, "header") for the header fields. Each reason says what the parser reads against

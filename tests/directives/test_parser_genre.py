@@ -11,7 +11,7 @@ from directives.models import DeadlineKind
 from directives.normalize import key
 from directives.parsing import parse_notice
 
-NOTICES = Path(__file__).parent / "fixtures" / "notices"
+NOTICES = Path(__file__).parents[1] / "fixtures" / "notices"
 SEED = "tb-ubnd-2024-03-27-so-ngoai-vu"  # tested in test_parser_seed.py
 GENRE = sorted(
     p.name.removesuffix(".gold.json") for p in NOTICES.glob("*.gold.json") if SEED not in p.name

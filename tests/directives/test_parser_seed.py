@@ -11,9 +11,9 @@ from directives.agencies import AgencyRegistry, load_registry
 from directives.normalize import key
 from directives.parsing import parse_notice
 
-NOTICES = Path(__file__).parent / "fixtures" / "notices"
+NOTICES = Path(__file__).parents[1] / "fixtures" / "notices"
 SEED = "tb-ubnd-2024-03-27-so-ngoai-vu"
-REGISTRY_FILE = Path(__file__).parent.parent / "directives" / "data" / "lang_son.yaml"
+REGISTRY_FILE = Path(__file__).parents[2] / "directives" / "data" / "lang_son.yaml"
 
 
 def _gold() -> dict:

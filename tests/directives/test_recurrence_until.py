@@ -15,8 +15,6 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
-from fixtures.reminder_seed import at
-from web_testing import World, build_world, csrf_of, form_values, login
 
 from directives.agencies import fold
 from directives.calendar import DEFAULT_CALENDAR
@@ -31,6 +29,8 @@ from storage import periods
 from storage.db import Database
 from storage.models import HistoryRow, ReminderRow, TaskRow
 from storage.task_ops import Actor, TaskOpError, confirm_completion, edit_task, report_completion
+from tests.fixtures.reminder_seed import at
+from tests.web_testing import World, build_world, csrf_of, form_values, login
 from web.app import create_app
 
 
@@ -68,7 +68,7 @@ def test_an_impossible_date_gives_no_end() -> None:
 
 # --- stored, planned, reminded and edited (SQLite and PostgreSQL) -----------------------------
 
-NOTICE = (Path(__file__).parent / "fixtures" / "notices_recurring_tb.txt").read_text("utf-8")
+NOTICE = (Path(__file__).parents[1] / "fixtures" / "notices_recurring_tb.txt").read_text("utf-8")
 ENDING = NOTICE.replace(
     "gửi trước ngày 05 hằng tháng.", "gửi trước ngày 05 hằng tháng đến ngày 30/6/2027."
 )

@@ -8,8 +8,8 @@ from directives.agencies import AgencyRegistry
 from directives.parsing import parse_notice
 from storage.agencies import read_agency_file, shipped_agency_file
 
-NOTICE = Path(__file__).parent / "fixtures" / "succession" / "tb-2026-01-15.txt"
-SEED = Path(__file__).parent / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
+NOTICE = Path(__file__).parents[1] / "fixtures" / "succession" / "tb-2026-01-15.txt"
+SEED = Path(__file__).parents[1] / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 
 def test_2026_notice_gets_agencies_of_today() -> None:

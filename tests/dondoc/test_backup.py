@@ -26,8 +26,8 @@ from storage.migrate import current_revision, head_revision
 from storage.models import StatusUpdateRow, TaskRow
 from storage.task_ops import Actor, Evidence, report_progress
 
-SEED = Path(__file__).parent / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
-ROOT = Path(__file__).resolve().parents[1]
+SEED = Path(__file__).parents[1] / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Một-mật-khẩu-đủ-dài-2026"
 
 

@@ -17,7 +17,7 @@ from dondoc.cli_parse import register_commands
 from storage.db import Database
 from storage.models import DirectiveRow, HistoryRow, TaskRow
 
-NOTICES = Path(__file__).parent / "fixtures" / "notices"
+NOTICES = Path(__file__).parents[1] / "fixtures" / "notices"
 SEED = NOTICES / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 DESIGN_KEYS = ["doc_type", "number", "issued", "issuer", "leader", "signer", "subject", "tasks"]
 TASK_KEYS = ["ref", "text", "lead", "coordinators", "deadline", "deadline_text", "recurring"]

@@ -18,8 +18,8 @@ from dondoc.cli import app
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 
-NOTICE = Path(__file__).parent / "fixtures" / "notices_recurring_tb.txt"
-AGENCIES = Path(__file__).parent / "fixtures" / "agencies_small.yaml"
+NOTICE = Path(__file__).parents[1] / "fixtures" / "notices_recurring_tb.txt"
+AGENCIES = Path(__file__).parents[1] / "fixtures" / "agencies_small.yaml"
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
-from fixtures.reminder_seed import add_task, at, setup
 from typer.testing import CliRunner
 
 from dondoc.cli import app
@@ -22,8 +21,9 @@ from dondoc.settings import Settings
 from flows.scheduler import MISFIRE_GRACE, build_scheduler
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
+from tests.fixtures.reminder_seed import add_task, at, setup
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from test_reports_data import seed
 
 from storage.db import Database
+from tests.reports.test_reports_data import seed
 
 
 def run(args: list[str], url: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from dondoc import wiring
 from dondoc.settings import Settings, get_settings
 from notifications.policy import ReminderPolicy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_policy_is_read_from_json_and_nested_variables(monkeypatch: pytest.MonkeyPatch) -> None:

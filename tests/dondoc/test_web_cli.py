@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from web_testing import login
 
 from dondoc.cli import app
 from dondoc.settings import Settings
 from storage.db import Database
+from tests.web_testing import login
 from web.app import create_app
 from web.demo import DB_NAME
 

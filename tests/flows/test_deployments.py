@@ -19,7 +19,7 @@ from flows.deployments import deployments  # noqa: E402
 from flows.jobs import JOBS  # noqa: E402
 from flows.scheduler import build_scheduler  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _crons(settings: Settings) -> dict[str, tuple[str, str]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OURS = ("directives", "intake", "storage", "notifications", "reports", "flows", "web", "dondoc")
 SHELL_LEAVES = ("dondoc.settings", "dondoc.errors")
 WIRING = "dondoc.wiring"

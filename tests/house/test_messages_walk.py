@@ -18,7 +18,7 @@ from pathlib import Path
 from directives.parsing.tasks import _LEAD_SOURCES
 from web.messages_vi import _AS_IS, _MESSAGES, known
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     *sorted((ROOT / "directives" / "parsing").glob("*.py")),
     *sorted((ROOT / "directives" / "formats").glob("*.py")),

@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("check_imports", ROOT / "scripts/check_imports.py")
 assert spec and spec.loader
 check_imports = importlib.util.module_from_spec(spec)

@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from PIL import Image
 from pypdf import PdfWriter
-from web_testing import build_world, csrf_of, login
 
 from directives.formats import ReadLimits
 from directives.parsing import NoticeError
 from dondoc.settings import Settings
 from intake import limits_from, read_notice
 from storage.models import DirectiveRow, TaskRow
+from tests.web_testing import build_world, csrf_of, login
 from web.app import create_app
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

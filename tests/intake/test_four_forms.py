@@ -23,7 +23,7 @@ from directives.parsing import parse_notice
 from dondoc.settings import Settings
 from intake import limits_from, read_notice
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 FORMS = FIXTURES / "forms"
 NOTICES = {
     "tb-ubnd-2024-03-27-so-ngoai-vu": "notices",

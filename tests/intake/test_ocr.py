@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from web_testing import build_world, csrf_of, form_values, login
 
 from directives.drafts import TextSource
 from directives.formats import from_pages
@@ -28,9 +27,10 @@ from directives.parsing.ocr_names import repair_names
 from dondoc.settings import Settings
 from intake import limits_from, read_notice
 from storage.models import DirectiveRow
+from tests.web_testing import build_world, csrf_of, form_values, login
 from web.app import create_app
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SCAN = FIXTURES / "forms" / "cv-ha-tinh-2025-11-17-dich-benh.scan.pdf"
 GOLD = FIXTURES / "notices_blind" / "cv-ha-tinh-2025-11-17-dich-benh.gold.json"
 HEAD = (

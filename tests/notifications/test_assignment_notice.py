@@ -15,19 +15,19 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
-from fixtures.reminder_seed import at
 from sqlalchemy.orm import selectinload
 from typer.testing import CliRunner
-from web_testing import build_world
 
 from dondoc.cli import app
 from dondoc.settings import Settings
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 from storage.models import AgencyMember, AgencyRow, OutboxRow, TaskRow
+from tests.fixtures.reminder_seed import at
+from tests.web_testing import build_world
 from web.app import create_app
 
-SEED = Path(__file__).parent / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
+SEED = Path(__file__).parents[1] / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 WORKING_MORNING = at(date(2026, 1, 8), time(9, 0))  # a Thursday: mail may go at once
 
 

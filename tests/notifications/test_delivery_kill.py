@@ -29,7 +29,7 @@ from notifications.delivery import LEASE
 from storage.db import Database, utcnow
 from storage.models import OutboxRow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DIGESTS, KILLS, CONNECTIONS, SEED = 1500, 50, 2, 20261202
 RUN_LIMIT = 120.0  # seconds one run may take to reach its kill moment
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from fixtures.reminder_seed import add_task, setup
 
 from notifications.delivery import LEASE, deliver
 from notifications.mail_sink import MailSink, running_sink
@@ -22,8 +21,9 @@ from notifications.outbox import enqueue
 from notifications.smtp import SmtpConfig
 from storage.db import Database, utcnow
 from storage.models import OutboxRow, ReminderRow
+from tests.fixtures.reminder_seed import add_task, setup
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"
 LEADS = ("so-ngoai-vu", "so-noi-vu", "so-vhttdl", "vp-ubnd", "ubnd-tinh")
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import time_machine
-from fixtures.reminder_seed import at
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import selectinload
@@ -33,8 +32,9 @@ from notifications.delivery import deliver
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow, TaskRow
+from tests.fixtures.reminder_seed import at
 
-SEED = Path(__file__).parent / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
+SEED = Path(__file__).parents[1] / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 
 @pytest.fixture

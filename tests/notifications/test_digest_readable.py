@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import sqlalchemy as sa
-from fixtures.reminder_seed import add_task, at, setup
 
 from dondoc.settings import Settings
 from flows.jobs import sweep
 from storage.db import Database
 from storage.models import AgencyRow, OutboxRow, ReminderRow, TaskRow
+from tests.fixtures.reminder_seed import add_task, at, setup
 
 BASE = "https://dondoc.example.org"
 SNGV = "sngv@langson.example.org"

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, time
 
 import sqlalchemy as sa
-from fixtures.reminder_seed import add_task, at, setup
 
 from directives.buckets import bucket
 from directives.models import Bucket
@@ -20,6 +19,7 @@ from reports.rollup import build_rollup
 from storage.models import HistoryRow, TaskRow, UserRow
 from storage.queries import list_tasks
 from storage.task_ops import Actor, edit_task
+from tests.fixtures.reminder_seed import add_task, at, setup
 
 OFFICE = "theodoi.vp@langson.example.org"
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from fixtures.reminder_seed import add_task, at
-from web_testing import USERS, build_world, login
 
 from dondoc.settings import Settings
 from flows.jobs import sweep
 from reports.weekly import enqueue_weekly_reports
 from storage.models import AgencyRow, OutboxMessageRow, OutboxRow, UserRow
+from tests.fixtures.reminder_seed import add_task, at
+from tests.web_testing import USERS, build_world, login
 from web.app import create_app
 
 BASE = "https://dondoc.langson.example.org"

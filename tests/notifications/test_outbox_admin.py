@@ -15,7 +15,6 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from web_testing import PASSWORD, add_user, csrf_of, login
 
 from dondoc.cli import app as cli_app
 from dondoc.errors import UserError
@@ -28,10 +27,11 @@ from notifications.smtp import SmtpConfig
 from storage.agencies import agency_ids_by_code, load_agencies
 from storage.db import Database
 from storage.models import HistoryRow, OutboxRow
+from tests.web_testing import PASSWORD, add_user, csrf_of, login
 from web.accounts import Role
 from web.app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"
 BAD = "nouser@langson.example.org"

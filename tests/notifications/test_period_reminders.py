@@ -13,8 +13,6 @@ from collections import Counter
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
-from fixtures.reminder_seed import at, setup
-from test_periods import SNGV, finish, recurring_task, settings_for
 
 from directives.calendar import DEFAULT_CALENDAR
 from flows.jobs import sweep
@@ -24,6 +22,8 @@ from notifications.policy import DayIndex
 from notifications.smtp import SmtpConfig
 from storage.db import Database
 from storage.models import OutboxRow, ReminderRow
+from tests.fixtures.reminder_seed import at, setup
+from tests.storage.test_periods import SNGV, finish, recurring_task, settings_for
 
 DAYS = DayIndex.from_calendar(DEFAULT_CALENDAR, date(2026, 12, 1), date(2027, 6, 30))
 MARCH, APRIL = date(2027, 3, 5), date(2027, 4, 5)

@@ -7,13 +7,13 @@ import email.policy
 from datetime import date, time
 
 import sqlalchemy as sa
-from fixtures.reminder_seed import add_task, at, setup
 from sqlalchemy.orm import selectinload
 
 from dondoc.settings import Settings
 from flows.jobs import sweep
 from storage.db import Database
 from storage.models import AgencyRow, OutboxRow, ReminderRow, TaskRow
+from tests.fixtures.reminder_seed import add_task, at, setup
 
 SNGV, SNV = "sngv@langson.example.org", "snv@langson.example.org"
 

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from test_reports_data import AS_OF, seed
 
 from reports.html import render_dashboard_html
 from reports.model import Scope
@@ -14,6 +13,7 @@ from reports.rollup import build_rollup
 from reports.succession import NOTE_VI
 from reports.xlsx_report import build_xlsx
 from storage.db import Database
+from tests.reports.test_reports_data import AS_OF, seed
 
 
 def _rollup(db: Database, mode: str):  # type: ignore[no-untyped-def]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from evaluation_data import HUYEN, NGV, NV, TD, VH, VP, seed
 from pydantic import ValidationError
 
 from dondoc.settings import EvaluationFormula, Settings, settings_problem
@@ -20,6 +19,7 @@ from reports.evaluation import (
     parse_window,
 )
 from storage.db import Database
+from tests.evaluation_data import HUYEN, NGV, NV, TD, VH, VP, seed
 
 Q1 = parse_window("2025-Q1")
 

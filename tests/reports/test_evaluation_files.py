@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from evaluation_data import NGV, NV, TD, VH, VP, seed
 from openpyxl import load_workbook
 
 from storage.db import Database
+from tests.evaluation_data import NGV, NV, TD, VH, VP, seed
 
 
 def run(args: list[str], url: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

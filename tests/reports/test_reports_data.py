@@ -26,7 +26,7 @@ from storage.agencies import load_agencies
 from storage.db import Database
 from storage.models import AgencyRow, DirectiveRow, ExtensionRow, TaskRow, UserRow
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 AS_OF = date(2025, 3, 10)
 HUYEN = "Dương Xuân Huyên"

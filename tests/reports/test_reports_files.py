@@ -9,7 +9,6 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Mm, Pt
 from openpyxl import load_workbook
-from test_reports_data import AS_OF, HUYEN, NGV, VH, seed
 
 from reports.docx_form import FormOptions
 from reports.docx_report import build_docx, write_docx
@@ -17,6 +16,7 @@ from reports.html import render_dashboard_css, render_dashboard_html
 from reports.rollup import all_tasks, build_rollup, resolve_scope
 from reports.xlsx_report import write_xlsx
 from storage.db import Database
+from tests.reports.test_reports_data import AS_OF, HUYEN, NGV, VH, seed
 
 
 def _rollup(db: Database, **kwargs):  # type: ignore[no-untyped-def]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from test_reports_data import AS_OF, HUYEN, NGV, NV, SON, VH, seed
 
 from reports.model import Counts
 from reports.periods import Cutoff, PeriodKind, period_containing, recent_periods
 from reports.rollup import ScopeError, build_rollup, resolve_scope
 from storage.db import Database
+from tests.reports.test_reports_data import AS_OF, HUYEN, NGV, NV, SON, VH, seed
 
 
 def test_periods_follow_the_nd09_cut_off() -> None:

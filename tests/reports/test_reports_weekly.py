@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 from sqlalchemy.orm import selectinload
-from test_reports_data import HUYEN, SON, seed
 
 from dondoc.settings import Settings
 from flows.jobs import weekly_rollup_job
 from reports.weekly import enqueue_weekly_reports
 from storage.db import Database
 from storage.models import OutboxRow, UserRow
+from tests.reports.test_reports_data import HUYEN, SON, seed
 
 MONDAY_MORNING = datetime(2025, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
 

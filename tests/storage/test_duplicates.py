@@ -12,16 +12,16 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from web_testing import build_world, csrf_of, form_values, login
 
 from directives.labels import cited, directive_label, has_number
 from dondoc.cli import app
 from dondoc.settings import Settings
 from storage.db import Database
 from storage.models import DirectiveRow, HistoryRow, TaskRow
+from tests.web_testing import build_world, csrf_of, form_values, login
 from web.app import create_app
 
-NOTICES = Path(__file__).parent / "fixtures" / "notices"
+NOTICES = Path(__file__).parents[1] / "fixtures" / "notices"
 SEED = NOTICES / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 

@@ -25,7 +25,7 @@ from storage.handover import REASON, WITHDRAWN, HandoverError, apply_handover, p
 from storage.models import AgencyRow, HistoryRow, TaskLeadRow, TaskRow
 from storage.registration import register_directive
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 NOTICE = HERE / "fixtures" / "succession" / "tb-2024-05-10.txt"
 SEED = HERE / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 

@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 from docx import Document
-from fixtures.reminder_seed import add_task, at, setup
 from openpyxl import load_workbook
 
 from directives.models import Bucket
@@ -38,6 +37,7 @@ from storage.task_ops import (
     edit_task,
     report_completion,
 )
+from tests.fixtures.reminder_seed import add_task, at, setup
 
 SNGV = "sngv@langson.example.org"
 AGENCY, OFFICE = Actor("sngv"), Actor("vanphong")

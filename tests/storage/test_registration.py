@@ -13,7 +13,7 @@ from storage.db import Database
 from storage.models import HistoryRow, TaskRow
 from storage.registration import register_directive
 
-SEED = Path(__file__).parent / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
+SEED = Path(__file__).parents[1] / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 
 
 def test_seed_registers_with_group_lead_fanned_out(db: Database) -> None:

@@ -5,12 +5,12 @@ or successions, and never an earlier database's after the tables are emptied and
 from __future__ import annotations
 
 import sqlalchemy as sa
-from db_reset import empty_tables as _empty
-from fixtures.reminder_seed import setup
 
 from storage.db import Database
 from storage.models import AgencyAlias, AgencyRow
 from storage.registry_version import cached_registry
+from tests.db_reset import empty_tables as _empty
+from tests.fixtures.reminder_seed import setup
 
 
 def _code(db: Database, name: str) -> str | None:

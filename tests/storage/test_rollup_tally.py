@@ -14,8 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from db_reset import empty_tables as _empty
-from fixtures.reminder_seed import add_task, setup
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +37,8 @@ from storage.task_ops import (
     report_completion,
     request_extension,
 )
+from tests.db_reset import empty_tables as _empty
+from tests.fixtures.reminder_seed import add_task, setup
 
 BASE = date(2024, 1, 1)
 LEADERS = ["Đoàn Thanh Sơn", "Dương Xuân Huyên", None]

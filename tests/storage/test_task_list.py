@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from web_testing import World, build_world
 
 from directives.buckets import bucket
 from directives.models import Bucket, TaskState
@@ -23,6 +22,7 @@ from storage.models import DirectiveRow, TaskRow
 from storage.queries import TaskFilter
 from storage.synth import synthesize
 from storage.task_list import TaskQuery
+from tests.web_testing import World, build_world
 
 AS_OF = date(2025, 6, 30)
 VIETNAMESE = "Đôn đốc ĂÂÊÔƠƯ ăâêôơư àáảãạ ỳýỷỹỵ Ờ Ữ ệ quản lý biên giới"

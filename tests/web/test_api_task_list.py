@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from web_testing import World, build_world
 
 from dondoc.settings import Settings
 from storage.db import Database
+from tests.web_testing import World, build_world
 from web.app import create_app
 
 

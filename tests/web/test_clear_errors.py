@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy import event
-from web_testing import build_world, every_route, login, seed_notice_text
 
 from dondoc.settings import Settings
 from storage.db import Database, utcnow
 from storage.models import DirectiveRow, StatusUpdateRow, TaskRow
+from tests.web_testing import build_world, every_route, login, seed_notice_text
 from web.app import create_app
 from web.db_errors import UNAVAILABLE_MESSAGE
 

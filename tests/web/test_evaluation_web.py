@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from evaluation_data import NGV, NV, SON, TD, VH, VP, seed
 from fastapi.testclient import TestClient
-from web_testing import PASSWORD, add_user, login
 
 from dondoc.settings import EvaluationFormula, Settings
 from storage.db import Database
+from tests.evaluation_data import NGV, NV, SON, TD, VH, VP, seed
+from tests.web_testing import PASSWORD, add_user, login
 from web.accounts import Role
 from web.app import create_app
 

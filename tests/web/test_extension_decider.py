@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from web_testing import build_world, csrf_of, login
 
 from dondoc.settings import ExtensionDecider, Settings
 from storage.db import Database
 from storage.models import ExtensionRow, HistoryRow, TaskRow
+from tests.web_testing import build_world, csrf_of, login
 from web.app import create_app
 
 

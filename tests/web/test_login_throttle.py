@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from web_testing import PASSWORD, build_world, login
 
 from dondoc.settings import Settings
 from storage.models import UserRow
+from tests.web_testing import PASSWORD, build_world, login
 from web.accounts import AccountError, Role, create_user
 from web.app import create_app
 from web.passwords import password_problem

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_testing import build_world, csrf_of, login
 
 from directives.parsing import NoticeError, parse_notice
 from dondoc.settings import Settings
+from tests.web_testing import build_world, csrf_of, login
 from web.app import create_app
 from web.messages_vi import known, vietnamese
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CORPUS = sorted([*FIXTURES.glob("notices/*.txt"), *FIXTURES.glob("notices_blind/*.txt")])
 
 

@@ -14,12 +14,12 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
-from web_testing import build_world, csrf_of, login
 
 from directives.agencies import AgencyFileError, load_registry
 from dondoc.settings import Settings
 from storage.models import AgencyRow
 from storage.registry_files import read_xlsx
+from tests.web_testing import build_world, csrf_of, login
 from web.app import create_app
 from web.messages_vi import registry_vietnamese
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_testing import build_world, every_route, login
 
 from dondoc.settings import Settings
+from tests.web_testing import build_world, every_route, login
 from web.app import create_app
 from web.headers import SCRIPT_BLOCK, sha256_source
 

@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from web_testing import build_world, login
 
 from dondoc.cli import app as cli
 from dondoc.settings import Settings
 from storage.models import SessionRow, UserRow
+from tests.web_testing import build_world, login
 from web.app import create_app
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -75,7 +75,7 @@ def test_logout_ends_a_copied_cookie(app, db) -> None:  # type: ignore[no-untype
     [row] = _sessions(db, "ngoaivu")
     assert row.created == T0 and row.last_seen == T0 and row.address == "127.0.0.1"
     page = client.get("/tasks")
-    from web_testing import csrf_of
+    from tests.web_testing import csrf_of
 
     assert client.post("/logout", data={"csrf_token": csrf_of(page.text)}).status_code == 303
     assert not _opens(app, cookie)

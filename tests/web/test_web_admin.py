@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from web_testing import PASSWORD, World, build_world, csrf_of, login, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.db import Database
 from storage.models import ApiTokenRow, HistoryRow, UserRow
+from tests.web_testing import PASSWORD, World, build_world, csrf_of, login, serve_in_thread
 from web.app import create_app
 
 NEW_PASSWORD = "hoa-ban-trang-nui-mau-son"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from web_testing import build_world
 
 from dondoc.settings import Settings
 from storage.models import HistoryRow, StatusUpdateRow, TaskRow
+from tests.web_testing import build_world
 from web.app import create_app
 
 
@@ -116,7 +116,7 @@ def test_stale_version_409(client, world) -> None:  # type: ignore[no-untyped-de
 
 
 def test_register_notice_by_api(client, world) -> None:  # type: ignore[no-untyped-def]
-    from web_testing import seed_notice_text
+    from tests.web_testing import seed_notice_text
 
     office = _as(world, "vanphong")
     draft = client.post("/api/notices/parse", headers=office, json={"text": seed_notice_text()})

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_testing import World, build_world, login
 
 from dondoc.settings import Settings
 from reports.html import render_dashboard_html
@@ -19,6 +18,7 @@ from reports.model import Scope
 from reports.periods import PeriodKind
 from reports.rollup import build_rollup
 from storage.db import Database
+from tests.web_testing import World, build_world, login
 from web.app import create_app
 
 AS_OF = date(2024, 6, 30)

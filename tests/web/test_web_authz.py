@@ -7,10 +7,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from web_testing import USERS, build_world, csrf_of, login
 
 from dondoc.settings import Settings
 from storage.models import TaskCoordinator, TaskRow
+from tests.web_testing import USERS, build_world, csrf_of, login
 from web.app import create_app
 
 EVERYONE = [u for u, *_ in USERS]

@@ -13,13 +13,13 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from web_testing import World, build_world, csrf_of, login
 
 from dondoc.settings import Settings
 from storage import task_ops
 from storage.db import Database
 from storage.models import HistoryRow, TaskRow
 from storage.task_ops import Actor
+from tests.web_testing import World, build_world, csrf_of, login
 from web.app import create_app
 from web.deps import today
 

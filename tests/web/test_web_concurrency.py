@@ -8,10 +8,10 @@ import asyncio
 import httpx
 import pytest
 import sqlalchemy as sa
-from web_testing import build_world, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.models import HistoryRow, StatusUpdateRow, TaskRow
+from tests.web_testing import build_world, serve_in_thread
 from web.app import create_app
 
 CLIENTS = 50

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_testing import World, build_world, login
 
 from dondoc.settings import Settings
 from storage import task_ops
 from storage.db import Database
 from storage.task_ops import Actor
+from tests.web_testing import World, build_world, login
 from web.app import create_app
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

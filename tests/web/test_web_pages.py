@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
-from web_testing import PASSWORD, build_world, csrf_of, form_values, login, seed_notice_text
 
 from dondoc.settings import Settings
 from storage.models import DirectiveRow, StatusUpdateRow, TaskRow
+from tests.web_testing import PASSWORD, build_world, csrf_of, form_values, login, seed_notice_text
 from web.app import create_app
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
-from web_testing import World, build_world
 
 from directives.calendar import TIMEZONE
 from dondoc.settings import Settings
 from storage.models import HistoryRow, TaskRow
+from tests.web_testing import World, build_world
 from web.app import create_app
 
 
@@ -131,7 +131,7 @@ def test_the_office_sets_the_rule_when_registering_and_a_bad_rule_is_refused(
     client, world, db
 ) -> None:  # type: ignore[no-untyped-def]
     office = _as(world, "vanphong")
-    text = (Path(__file__).parent / "fixtures" / "notices_recurring_tb.txt").read_text("utf-8")
+    text = (Path(__file__).parents[1] / "fixtures" / "notices_recurring_tb.txt").read_text("utf-8")
     choice = {"index": 0, "lead": "so-noi-vu", "recurrence": "weekly:xyz"}
     bad = client.post("/api/directives", headers=office, json={"text": text, "tasks": [choice]})
     assert bad.status_code == 422

@@ -12,13 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from web_testing import World, build_world, csrf_of, login
 
 from dondoc.settings import Settings
 from storage import task_ops
 from storage.db import Database
 from storage.models import TaskRow
 from storage.task_ops import Actor
+from tests.web_testing import World, build_world, csrf_of, login
 from web.app import create_app
 from web.deps import today
 
