@@ -24,7 +24,8 @@ from dondoc.settings import Settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.web_testing import PASSWORD, World, build_world, every_route, serve_in_thread
+from tests.factories import PASSWORD, World, build_world
+from tests.web_testing import every_route, serve_in_thread
 from web.app import create_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

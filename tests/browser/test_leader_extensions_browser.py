@@ -16,7 +16,8 @@ from dondoc.settings import ExtensionDecider, Settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.web_testing import PASSWORD, build_world, serve_in_thread
+from tests.factories import PASSWORD, build_world
+from tests.web_testing import serve_in_thread
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.pagewalk import Site, log_in, seeded_site
-from tests.web_testing import seed_notice_text
+from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,8 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.registration import register_directive
-from tests.web_testing import PASSWORD, add_user, serve_in_thread
+from tests.factories import PASSWORD, add_user
+from tests.web_testing import serve_in_thread
 from web.accounts import Role
 from web.app import create_app
 

@@ -18,9 +18,11 @@ from storage.agencies import load_agencies, read_agency_file, shipped_agency_fil
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.web_testing import PASSWORD, add_user, seed_notice_text, serve_in_thread
+from tests.factories import PASSWORD, add_user
+from tests.web_testing import serve_in_thread
 from web.accounts import Role
 from web.app import create_app
+from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
 

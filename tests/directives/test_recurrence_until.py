@@ -29,8 +29,8 @@ from storage import periods
 from storage.db import Database
 from storage.models import HistoryRow, ReminderRow, TaskRow
 from storage.task_ops import Actor, TaskOpError, confirm_completion, edit_task, report_completion
-from tests.fixtures.reminder_seed import at
-from tests.web_testing import World, build_world, csrf_of, form_values, login
+from tests.factories import World, at, build_world
+from tests.web_testing import csrf_of, form_values, login
 from web.app import create_app
 
 

@@ -21,7 +21,7 @@ from dondoc.settings import Settings
 from flows.scheduler import MISFIRE_GRACE, build_scheduler
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
-from tests.fixtures.reminder_seed import add_task, at, setup
+from tests.factories import add_task, at, setup
 
 ROOT = Path(__file__).resolve().parents[2]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -17,7 +17,7 @@ from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 from flows.prefect_flows import deliver_flow, sweep_flow  # noqa: E402
 from notifications.mail_sink import MailSink, running_sink  # noqa: E402
 from storage.db import Database  # noqa: E402
-from tests.fixtures.reminder_seed import add_task, at, setup  # noqa: E402
+from tests.factories import add_task, at, setup  # noqa: E402
 
 pytestmark = pytest.mark.prefect
 

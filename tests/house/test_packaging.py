@@ -1,9 +1,12 @@
-"""Packaging: every package a shipped module imports is declared for that module's install."""
+"""Packaging: every package a shipped module imports is declared for that module's install, and
+the wheel holds the eight layers only (no tests, benchmarks or their fixtures)."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +56,16 @@ def test_an_undeclared_or_misplaced_import_is_named(tmp_path: Path) -> None:
             },
         }  # fmt: skip
     )["dev"] == {"jinja2", "matplotlib", "pytest"}
+
+
+def test_the_wheel_leaves_out_tests_benchmarks_and_their_fixtures() -> None:
+    """The folders the build puts in the wheel: those pyproject's [tool.setuptools.packages.find]
+    includes (fnmatch patterns on package names, as setuptools matches them; package data goes
+    only with these) are the eight layers: none of tests/ (helpers, factories, fixtures), no bench/.
+    """
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    include = config["packages"]["find"]["include"]
+    folders = {p.name for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert {"tests", "bench"} <= folders
+    shipped = {name for name in folders if any(fnmatch(name, pattern) for pattern in include)}
+    assert shipped == set(check_imports.SHIPPED)

@@ -26,7 +26,8 @@ from directives.parsing import NoticeError
 from dondoc.settings import Settings
 from intake import limits_from, read_notice
 from storage.models import DirectiveRow, TaskRow
-from tests.web_testing import build_world, csrf_of, login
+from tests.factories import build_world
+from tests.web_testing import csrf_of, login
 from web.app import create_app
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

@@ -27,7 +27,8 @@ from directives.parsing.ocr_names import repair_names
 from dondoc.settings import Settings
 from intake import limits_from, read_notice
 from storage.models import DirectiveRow
-from tests.web_testing import build_world, csrf_of, form_values, login
+from tests.factories import build_world
+from tests.web_testing import csrf_of, form_values, login
 from web.app import create_app
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

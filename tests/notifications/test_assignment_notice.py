@@ -23,8 +23,7 @@ from dondoc.settings import Settings
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 from storage.models import AgencyMember, AgencyRow, OutboxRow, TaskRow
-from tests.fixtures.reminder_seed import at
-from tests.web_testing import build_world
+from tests.factories import at, build_world
 from web.app import create_app
 
 SEED = Path(__file__).parents[1] / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"

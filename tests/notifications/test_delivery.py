@@ -139,7 +139,7 @@ def test_sweep_digests_reach_the_sink_as_vietnamese_multipart(
     from dondoc.settings import Settings
     from dondoc.wiring import smtp_config
     from flows.jobs import sweep
-    from tests.fixtures.reminder_seed import add_task, at, setup
+    from tests.factories import add_task, at, setup
 
     ids = setup(db, small_agencies)
     add_task(db, ids, date(2026, 1, 12), coordinators=("so-noi-vu", "so-vhttdl"))

@@ -21,7 +21,7 @@ from notifications.outbox import enqueue
 from notifications.smtp import SmtpConfig
 from storage.db import Database, utcnow
 from storage.models import OutboxRow, ReminderRow
-from tests.fixtures.reminder_seed import add_task, setup
+from tests.factories import add_task, setup
 
 ROOT = Path(__file__).resolve().parents[2]
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"

@@ -32,7 +32,7 @@ from notifications.delivery import deliver
 from notifications.mail_sink import MailSink, running_sink
 from storage.db import Database
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow, TaskRow
-from tests.fixtures.reminder_seed import at
+from tests.factories import at
 
 SEED = Path(__file__).parents[1] / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
 

@@ -16,7 +16,7 @@ from dondoc.settings import Settings
 from flows.jobs import sweep
 from storage.db import Database
 from storage.models import AgencyRow, OutboxRow, ReminderRow, TaskRow
-from tests.fixtures.reminder_seed import add_task, at, setup
+from tests.factories import add_task, at, setup
 
 BASE = "https://dondoc.example.org"
 SNGV = "sngv@langson.example.org"

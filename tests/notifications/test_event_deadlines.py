@@ -19,7 +19,7 @@ from reports.rollup import build_rollup
 from storage.models import HistoryRow, TaskRow, UserRow
 from storage.queries import list_tasks
 from storage.task_ops import Actor, edit_task
-from tests.fixtures.reminder_seed import add_task, at, setup
+from tests.factories import add_task, at, setup
 
 OFFICE = "theodoi.vp@langson.example.org"
 

@@ -16,8 +16,8 @@ from dondoc.settings import Settings
 from flows.jobs import sweep
 from reports.weekly import enqueue_weekly_reports
 from storage.models import AgencyRow, OutboxMessageRow, OutboxRow, UserRow
-from tests.fixtures.reminder_seed import add_task, at
-from tests.web_testing import USERS, build_world, login
+from tests.factories import USERS, add_task, at, build_world
+from tests.web_testing import login
 from web.app import create_app
 
 BASE = "https://dondoc.langson.example.org"

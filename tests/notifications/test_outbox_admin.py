@@ -27,7 +27,8 @@ from notifications.smtp import SmtpConfig
 from storage.agencies import agency_ids_by_code, load_agencies
 from storage.db import Database
 from storage.models import HistoryRow, OutboxRow
-from tests.web_testing import PASSWORD, add_user, csrf_of, login
+from tests.factories import PASSWORD, add_user
+from tests.web_testing import csrf_of, login
 from web.accounts import Role
 from web.app import create_app
 

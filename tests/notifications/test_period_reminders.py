@@ -22,7 +22,7 @@ from notifications.policy import DayIndex
 from notifications.smtp import SmtpConfig
 from storage.db import Database
 from storage.models import OutboxRow, ReminderRow
-from tests.fixtures.reminder_seed import at, setup
+from tests.factories import at, setup
 from tests.storage.test_periods import SNGV, finish, recurring_task, settings_for
 
 DAYS = DayIndex.from_calendar(DEFAULT_CALENDAR, date(2026, 12, 1), date(2027, 6, 30))

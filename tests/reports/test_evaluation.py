@@ -19,7 +19,7 @@ from reports.evaluation import (
     parse_window,
 )
 from storage.db import Database
-from tests.evaluation_data import HUYEN, NGV, NV, TD, VH, VP, seed
+from tests.factories import HUYEN, NGV, NV, TD, VH, VP, seed_evaluation
 
 Q1 = parse_window("2025-Q1")
 
@@ -29,7 +29,7 @@ def _by_name(ev):  # type: ignore[no-untyped-def]
 
 
 def test_figures_of_each_agency_at_the_window_end(db: Database) -> None:
-    seed(db)
+    seed_evaluation(db)
     with db.read() as s:
         ev = evaluate(s, Q1)
     assert ev.as_of == date(2025, 3, 31)
@@ -53,7 +53,7 @@ def test_figures_of_each_agency_at_the_window_end(db: Database) -> None:
 
 
 def test_scores_grades_and_ranking_by_the_default_formula(db: Database) -> None:
-    seed(db)
+    seed_evaluation(db)
     with db.read() as s:
         ev = evaluate(s, Q1)
     assert [(r.rank, r.name, r.score, r.grade) for r in ev.rows] == [
@@ -66,7 +66,7 @@ def test_scores_grades_and_ranking_by_the_default_formula(db: Database) -> None:
 
 
 def test_a_later_as_of_date_counts_late_completions_and_new_overdue(db: Database) -> None:
-    seed(db)
+    seed_evaluation(db)
     with db.read() as s:
         ev = evaluate(s, Q1, as_of=date(2025, 4, 7))
     rows = _by_name(ev)
@@ -76,7 +76,7 @@ def test_a_later_as_of_date_counts_late_completions_and_new_overdue(db: Database
 
 
 def test_a_month_and_a_leader(db: Database) -> None:
-    seed(db)
+    seed_evaluation(db)
     with db.read() as s:
         march = evaluate(s, parse_window("2025-03"))
         huyen = evaluate(s, Q1, leader=HUYEN)
@@ -89,7 +89,7 @@ def test_a_month_and_a_leader(db: Database) -> None:
 def test_a_province_formula_from_settings_changes_grades_and_ranks(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seed(db)
+    seed_evaluation(db)
     monkeypatch.setenv("DONDOC_EVALUATION", '{"late": 1, "per_day_late": 0, "good": 80}')
     formula = Settings().evaluation
     with db.read() as s:

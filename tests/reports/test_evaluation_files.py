@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from storage.db import Database
-from tests.evaluation_data import NGV, NV, TD, VH, VP, seed
+from tests.factories import NGV, NV, TD, VH, VP, seed_evaluation
 
 
 def run(args: list[str], url: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -34,7 +34,7 @@ def _table_with(doc, heading: str):  # type: ignore[no-untyped-def]
 
 
 def test_docx_and_xlsx_hold_the_ranked_table(db: Database, tmp_path: Path) -> None:
-    seed(db)
+    seed_evaluation(db)
     for fmt in ("docx", "xlsx"):
         out = tmp_path / f"danh-gia.{fmt}"
         args = ["--format", fmt, "--out", str(out), "--evaluation", "2025-Q1"]
@@ -66,7 +66,7 @@ def test_docx_and_xlsx_hold_the_ranked_table(db: Database, tmp_path: Path) -> No
 
 
 def test_state_at_as_of_and_a_province_formula(db: Database, tmp_path: Path) -> None:
-    seed(db)
+    seed_evaluation(db)
     out = tmp_path / "q1.xlsx"
     formula = '{"late": 1, "per_day_late": 0, "good": 80}'
     args = ["--format", "xlsx", "--out", str(out), "--evaluation", "2025-Q1"]

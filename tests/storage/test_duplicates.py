@@ -18,7 +18,8 @@ from dondoc.cli import app
 from dondoc.settings import Settings
 from storage.db import Database
 from storage.models import DirectiveRow, HistoryRow, TaskRow
-from tests.web_testing import build_world, csrf_of, form_values, login
+from tests.factories import build_world
+from tests.web_testing import csrf_of, form_values, login
 from web.app import create_app
 
 NOTICES = Path(__file__).parents[1] / "fixtures" / "notices"

@@ -14,7 +14,7 @@ from notifications.outbox import enqueue
 from storage.db import Database
 from storage.migrate import check, current_revision, downgrade, head_revision, upgrade
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
-from tests.fixtures.reminder_seed import setup
+from tests.factories import setup
 
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"

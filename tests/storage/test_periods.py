@@ -37,7 +37,7 @@ from storage.task_ops import (
     edit_task,
     report_completion,
 )
-from tests.fixtures.reminder_seed import add_task, at, setup
+from tests.factories import add_task, at, setup
 
 SNGV = "sngv@langson.example.org"
 AGENCY, OFFICE = Actor("sngv"), Actor("vanphong")

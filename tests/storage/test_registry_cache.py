@@ -10,7 +10,7 @@ from storage.db import Database
 from storage.models import AgencyAlias, AgencyRow
 from storage.registry_version import cached_registry
 from tests.db_reset import empty_tables as _empty
-from tests.fixtures.reminder_seed import setup
+from tests.factories import setup
 
 
 def _code(db: Database, name: str) -> str | None:

@@ -38,7 +38,7 @@ from storage.task_ops import (
     request_extension,
 )
 from tests.db_reset import empty_tables as _empty
-from tests.fixtures.reminder_seed import add_task, setup
+from tests.factories import add_task, setup
 
 BASE = date(2024, 1, 1)
 LEADERS = ["Đoàn Thanh Sơn", "Dương Xuân Huyên", None]

@@ -22,7 +22,7 @@ from storage.models import DirectiveRow, TaskRow
 from storage.queries import TaskFilter
 from storage.synth import synthesize
 from storage.task_list import TaskQuery
-from tests.web_testing import World, build_world
+from tests.factories import World, build_world
 
 AS_OF = date(2025, 6, 30)
 VIETNAMESE = "Đôn đốc ĂÂÊÔƠƯ ăâêôơư àáảãạ ỳýỷỹỵ Ờ Ữ ệ quản lý biên giới"

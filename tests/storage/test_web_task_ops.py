@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from storage import task_ops
 from storage.models import ExtensionRow, HistoryRow, StatusUpdateRow, TaskRow
 from storage.task_ops import Actor, StaleTaskError, TaskOpError
-from tests.web_testing import build_world
+from tests.factories import build_world
 
 OFFICE = Actor("vanphong")
 TODAY = date(2024, 6, 3)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from dondoc.settings import Settings
 from storage.db import Database
-from tests.web_testing import World, build_world
+from tests.factories import World, build_world
 from web.app import create_app
 
 

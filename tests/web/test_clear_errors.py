@@ -15,9 +15,11 @@ from sqlalchemy import event
 from dondoc.settings import Settings
 from storage.db import Database, utcnow
 from storage.models import DirectiveRow, StatusUpdateRow, TaskRow
-from tests.web_testing import build_world, every_route, login, seed_notice_text
+from tests.factories import build_world
+from tests.web_testing import every_route, login
 from web.app import create_app
 from web.db_errors import UNAVAILABLE_MESSAGE
+from web.demo import seed_notice_text
 
 HUGE = ["99999999999999999999", str(2**63), "-99999999999999999999"]
 

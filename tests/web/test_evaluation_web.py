@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from dondoc.settings import EvaluationFormula, Settings
 from storage.db import Database
-from tests.evaluation_data import NGV, NV, SON, TD, VH, VP, seed
-from tests.web_testing import PASSWORD, add_user, login
+from tests.factories import NGV, NV, PASSWORD, SON, TD, VH, VP, add_user, seed_evaluation
+from tests.web_testing import login
 from web.accounts import Role
 from web.app import create_app
 
@@ -37,7 +37,7 @@ def _rows(html: str) -> list[list[str]]:
 
 
 def test_the_office_sees_every_agency_ranked(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    seed(db)
+    seed_evaluation(db)
     _users(db)
     client = _client(db, tmp_path)
     assert login(client, "vanphong").status_code == 303
@@ -57,7 +57,7 @@ def test_the_office_sees_every_agency_ranked(db: Database, tmp_path) -> None:  #
 
 
 def test_a_leader_sees_his_directives_and_the_province_formula(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    seed(db)
+    seed_evaluation(db)
     _users(db)
     client = _client(db, tmp_path, EvaluationFormula(late=1, per_day_late=0, good=80))
     assert login(client, "huyen").status_code == 303
@@ -74,7 +74,7 @@ def test_a_leader_sees_his_directives_and_the_province_formula(db: Database, tmp
 
 
 def test_a_bad_window_is_refused_in_vietnamese(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    seed(db)
+    seed_evaluation(db)
     _users(db)
     client = _client(db, tmp_path)
     assert login(client, "vanphong").status_code == 303

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from dondoc.settings import ExtensionDecider, Settings
 from storage.db import Database
 from storage.models import ExtensionRow, HistoryRow, TaskRow
-from tests.web_testing import build_world, csrf_of, login
+from tests.factories import build_world
+from tests.web_testing import csrf_of, login
 from web.app import create_app
 
 

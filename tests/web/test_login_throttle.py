@@ -18,7 +18,8 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 from dondoc.settings import Settings
 from storage.models import UserRow
-from tests.web_testing import PASSWORD, build_world, login
+from tests.factories import PASSWORD, build_world
+from tests.web_testing import login
 from web.accounts import AccountError, Role, create_user
 from web.app import create_app
 from web.passwords import password_problem

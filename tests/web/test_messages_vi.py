@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from directives.parsing import NoticeError, parse_notice
 from dondoc.settings import Settings
-from tests.web_testing import build_world, csrf_of, login
+from tests.factories import build_world
+from tests.web_testing import csrf_of, login
 from web.app import create_app
 from web.messages_vi import known, vietnamese
 

@@ -19,7 +19,8 @@ from directives.agencies import AgencyFileError, load_registry
 from dondoc.settings import Settings
 from storage.models import AgencyRow
 from storage.registry_files import read_xlsx
-from tests.web_testing import build_world, csrf_of, login
+from tests.factories import build_world
+from tests.web_testing import csrf_of, login
 from web.app import create_app
 from web.messages_vi import registry_vietnamese
 

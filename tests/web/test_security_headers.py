@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dondoc.settings import Settings
-from tests.web_testing import build_world, every_route, login
+from tests.factories import build_world
+from tests.web_testing import every_route, login
 from web.app import create_app
 from web.headers import SCRIPT_BLOCK, sha256_source
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from dondoc.cli import app as cli
 from dondoc.settings import Settings
 from storage.models import SessionRow, UserRow
-from tests.web_testing import build_world, login
+from tests.factories import build_world
+from tests.web_testing import login
 from web.app import create_app
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

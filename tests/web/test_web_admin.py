@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from dondoc.settings import Settings
 from storage.db import Database
 from storage.models import ApiTokenRow, HistoryRow, UserRow
-from tests.web_testing import PASSWORD, World, build_world, csrf_of, login, serve_in_thread
+from tests.factories import PASSWORD, World, build_world
+from tests.web_testing import csrf_of, login, serve_in_thread
 from web.app import create_app
 
 NEW_PASSWORD = "hoa-ban-trang-nui-mau-son"

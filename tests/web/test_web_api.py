@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from dondoc.settings import Settings
 from storage.models import HistoryRow, StatusUpdateRow, TaskRow
-from tests.web_testing import build_world
+from tests.factories import build_world
 from web.app import create_app
 
 
@@ -116,7 +116,7 @@ def test_stale_version_409(client, world) -> None:  # type: ignore[no-untyped-de
 
 
 def test_register_notice_by_api(client, world) -> None:  # type: ignore[no-untyped-def]
-    from tests.web_testing import seed_notice_text
+    from web.demo import seed_notice_text
 
     office = _as(world, "vanphong")
     draft = client.post("/api/notices/parse", headers=office, json={"text": seed_notice_text()})

@@ -18,7 +18,8 @@ from reports.model import Scope
 from reports.periods import PeriodKind
 from reports.rollup import build_rollup
 from storage.db import Database
-from tests.web_testing import World, build_world, login
+from tests.factories import World, build_world
+from tests.web_testing import login
 from web.app import create_app
 
 AS_OF = date(2024, 6, 30)

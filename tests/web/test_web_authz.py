@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from dondoc.settings import Settings
 from storage.models import TaskCoordinator, TaskRow
-from tests.web_testing import USERS, build_world, csrf_of, login
+from tests.factories import USERS, build_world
+from tests.web_testing import csrf_of, login
 from web.app import create_app
 
 EVERYONE = [u for u, *_ in USERS]

@@ -19,7 +19,8 @@ from storage import task_ops
 from storage.db import Database
 from storage.models import HistoryRow, TaskRow
 from storage.task_ops import Actor
-from tests.web_testing import World, build_world, csrf_of, login
+from tests.factories import World, build_world
+from tests.web_testing import csrf_of, login
 from web.app import create_app
 from web.deps import today
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from dondoc.settings import Settings
 from storage.models import HistoryRow, StatusUpdateRow, TaskRow
-from tests.web_testing import build_world, serve_in_thread
+from tests.factories import build_world
+from tests.web_testing import serve_in_thread
 from web.app import create_app
 
 CLIENTS = 50

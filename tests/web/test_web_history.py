@@ -15,7 +15,8 @@ from dondoc.settings import Settings
 from storage import task_ops
 from storage.db import Database
 from storage.task_ops import Actor
-from tests.web_testing import World, build_world, login
+from tests.factories import World, build_world
+from tests.web_testing import login
 from web.app import create_app
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

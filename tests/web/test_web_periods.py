@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from directives.calendar import TIMEZONE
 from dondoc.settings import Settings
 from storage.models import HistoryRow, TaskRow
-from tests.web_testing import World, build_world
+from tests.factories import World, build_world
 from web.app import create_app
 
 
