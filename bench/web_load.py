@@ -40,7 +40,8 @@ from storage.agencies import load_agencies, read_agency_file, shipped_agency_fil
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.web_testing import TEST_SECRET_KEY, add_user
+from tests.factories import add_user
+from tests.web_testing import TEST_SECRET_KEY
 from web.accounts import Role
 
 ADMIN_URL = os.environ.get(
@@ -53,8 +54,8 @@ def _seed(url: str, clients: int) -> list[tuple[str, int]]:
     """One agency officer, one API token and one task per client."""
     from storage.agencies import agency_ids_by_code, registry_from_db
     from storage.registration import register_directive
-    from tests.web_testing import seed_notice_text
     from web.accounts import create_token
+    from web.demo import seed_notice_text
     from web.notices import parse
 
     db = Database(url)

@@ -8,7 +8,7 @@ periods by deadline. Their count per directive gives the N-th largest count; onl
 at or above it are counted in full (`reports.sql.grouped_counts`, by the directive_id index).
 Where fewer than `limit` directives have an overdue subject, every directive is ranked from
 the tasks (a small or healthy province). Equal to `by_directive_direct`
-(tests/test_rollup_tally.py, `dondoc report --verify`).
+(tests/storage/test_rollup_tally.py, `dondoc report --verify`).
 """
 
 from __future__ import annotations

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from db_reset import empty_tables as _empty
-from web_testing import TEST_SECRET_KEY
 
 from bench.pgdb import create_pg_database, drop_pg_database
 from dondoc.settings import get_settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.db_reset import empty_tables as _empty
+from tests.web_testing import TEST_SECRET_KEY
 
 # Tests (and the processes they start) sign sessions with a strong key of their own.
 os.environ.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)

@@ -1,6 +1,6 @@
 """Helpers for tests and benchmarks (not shipped: httpx is a dev tool): the app served by
-uvicorn in a thread on a free loopback port, and accounts created with one shared password hash
-(argon2 is slow on purpose)."""
+uvicorn in a thread on a free loopback port, logging in through the form, reading forms and
+routes. The data they work on comes from tests/factories.py."""
 
 from __future__ import annotations
 
@@ -10,25 +10,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy.orm import Session
 
-from directives.calendar import DEFAULT_CALENDAR
-from directives.models import Agency
-from directives.parsing import parse_notice
-from storage.agencies import agency_ids_by_code
-from storage.db import Database
-from storage.models import UserRow
-from web.accounts import Role, create_token
-from web.demo import seed_notice_text
-from web.security import hash_password
+from tests.factories import PASSWORD
 
 STARTUP_TIMEOUT = 20.0
 # A strong key for tests and benchmarks only (tests/conftest.py puts it in DONDOC_SECRET_KEY).
@@ -56,86 +45,6 @@ def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", **config: Any) -> Ite
         server.should_exit = True
         thread.join(STARTUP_TIMEOUT)
         sock.close()
-
-
-@lru_cache(maxsize=4)
-def _hash(password: str) -> str:
-    return hash_password(password)
-
-
-def add_user(
-    session: Session,
-    username: str,
-    role: Role,
-    password: str,
-    *,
-    agency_id: int | None = None,
-    leader_name: str | None = None,
-    full_name: str = "",
-) -> UserRow:
-    user = UserRow(
-        username=username,
-        password_hash=_hash(password),
-        role=role.value,
-        agency_id=agency_id,
-        leader_name=leader_name,
-        full_name=full_name or username,
-    )
-    session.add(user)
-    session.flush()
-    return user
-
-
-PASSWORD = "mat-khau-thu-nghiem"
-
-
-@dataclass
-class World:
-    """A registered seed notice and one account (and API token) per role."""
-
-    directive_id: int
-    tasks: dict[str, list[int]]  # lead agency code → task ids
-    agency_ids: dict[str, int]
-    users: dict[str, str] = field(default_factory=dict)  # username → role
-    tokens: dict[str, str] = field(default_factory=dict)  # username → API token
-
-
-USERS = (  # username, role, agency code, leader name
-    ("vanphong", Role.SECRETARIAT, None, None),
-    ("quantri", Role.ADMIN, None, None),
-    ("ngoaivu", Role.AGENCY_OFFICER, "so-ngoai-vu", None),
-    ("gd.ngoaivu", Role.AGENCY_HEAD, "so-ngoai-vu", None),
-    ("noivu", Role.AGENCY_OFFICER, "so-noi-vu", None),
-    ("vanhoa", Role.AGENCY_OFFICER, "so-vhttdl", None),
-    ("lanhdao", Role.LEADER, None, "Dương Xuân Huyền"),
-    ("lanhdao.khac", Role.LEADER, None, "Nguyễn Văn Khác"),
-)
-
-
-def build_world(db: Database, agencies: list[Agency], with_tokens: bool = True) -> World:
-    """Agencies, the seed notice registered by the office, the accounts of USERS."""
-    from storage.agencies import load_agencies, registry_from_db
-    from storage.registration import register_directive
-
-    with db.write() as session:
-        load_agencies(session, agencies)
-    with db.write() as session:
-        registry = registry_from_db(session)
-        draft = parse_notice(seed_notice_text(), registry, DEFAULT_CALENDAR)
-        directive = register_directive(session, draft, registry, "vanphong")
-        ids = agency_ids_by_code(session)
-        by_id = {v: k for k, v in ids.items()}
-        tasks: dict[str, list[int]] = {}
-        for task in sorted(directive.tasks, key=lambda t: t.id):
-            tasks.setdefault(by_id[task.lead_agency_id], []).append(task.id)
-        world = World(directive.id, tasks, ids)
-        for username, role, code, leader in USERS:
-            agency_id = ids[code] if code else None
-            add_user(session, username, role, PASSWORD, agency_id=agency_id, leader_name=leader)
-            world.users[username] = role.value
-            if with_tokens:
-                world.tokens[username] = create_token(session, username, "tests")
-    return world
 
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

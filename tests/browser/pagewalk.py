@@ -18,13 +18,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext
-from web_testing import PASSWORD, World, build_world, every_route, serve_in_thread
 
 from directives.agencies import load_registry
 from dondoc.settings import Settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.factories import PASSWORD, World, build_world
+from tests.web_testing import every_route, serve_in_thread
 from web.app import create_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

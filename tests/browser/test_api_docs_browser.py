@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Route, expect
-from web_testing import serve_in_thread
 
 from dondoc.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.web_testing import serve_in_thread
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

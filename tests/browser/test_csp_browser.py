@@ -8,12 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser
-from web_testing import PASSWORD, World, build_world, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.factories import PASSWORD, World, build_world
+from tests.web_testing import serve_in_thread
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

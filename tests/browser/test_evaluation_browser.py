@@ -4,23 +4,20 @@ quan", and sees the agencies ranked with their grades. Screenshot: /tmp/shots/ev
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from web_testing import PASSWORD, add_user, serve_in_thread
 
 from dondoc.settings import Settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.factories import NGV, PASSWORD, VH, add_user, seed_evaluation
+from tests.web_testing import serve_in_thread
 from web.accounts import Role
 from web.app import create_app
-
-sys.path.insert(0, str(Path(__file__).parents[1]))
-from evaluation_data import NGV, VH, seed  # noqa: E402
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -33,7 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(db)
     with db.write() as session:
         sync_calendar(session)
-    seed(db)
+    seed_evaluation(db)
     with db.write() as session:
         add_user(session, "vanphong", Role.SECRETARIAT, PASSWORD)
     with serve_in_thread(create_app(Settings(upload_dir=folder / "uploads"), db)) as url:

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pagewalk import (
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.pagewalk import (
     API_DOCS,
     MISSING,
     ROLES,
@@ -21,7 +23,6 @@ from pagewalk import (
     page_routes,
     seeded_site,
 )
-from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from web_testing import PASSWORD, build_world, serve_in_thread
 
 from directives.agencies import load_registry
 from dondoc.settings import ExtensionDecider, Settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.factories import PASSWORD, build_world
+from tests.web_testing import serve_in_thread
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from pagewalk import Site, log_in, seeded_site
 from playwright.sync_api import Browser, expect
-from web_testing import seed_notice_text
+
+from tests.browser.pagewalk import Site, log_in, seeded_site
+from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from web_testing import PASSWORD, add_user, serve_in_thread
 
 from dondoc.settings import Settings
 from notifications.mime import Mail, build
@@ -19,6 +18,8 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import OutboxRow
+from tests.factories import PASSWORD, add_user
+from tests.web_testing import serve_in_thread
 from web.accounts import Role
 from web.app import create_app
 

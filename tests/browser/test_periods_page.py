@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from web_testing import PASSWORD, build_world, serve_in_thread
 
 from directives.agencies import load_registry
 from directives.calendar import TIMEZONE
@@ -21,6 +20,8 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import TaskRow
+from tests.factories import PASSWORD, build_world
+from tests.web_testing import serve_in_thread
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

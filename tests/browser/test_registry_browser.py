@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from web_testing import PASSWORD, add_user, serve_in_thread
 
 from directives.parsing import parse_notice
 from dondoc.settings import Settings
@@ -19,6 +18,8 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.registration import register_directive
+from tests.factories import PASSWORD, add_user
+from tests.web_testing import serve_in_thread
 from web.accounts import Role
 from web.app import create_app
 

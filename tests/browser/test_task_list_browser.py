@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, expect
-from web_testing import PASSWORD, build_world, serve_in_thread
 
 from directives.agencies import load_registry
 from dondoc.settings import Settings
@@ -19,6 +18,8 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.synth import synthesize
+from tests.factories import PASSWORD, build_world
+from tests.web_testing import serve_in_thread
 from web.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -59,7 +60,7 @@ def test_filter_form_and_paging(browser: Browser, site: str) -> None:
     total = page.locator("#task-total")
     expect(total).to_contain_text("khớp “bien gioi”")
     first = page.locator("table.tasks tbody tr").all_inner_texts()
-    assert len(first) == 50  # the first page of a longer list (the search: tests/test_task_list.py)
+    assert len(first) == 50  # page 1 of a longer list (the search: tests/storage/test_task_list.py)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "lists-01-search.png"), full_page=True)
     page.get_by_role("link", name="Trang sau →").click()

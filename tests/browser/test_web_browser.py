@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from web_testing import PASSWORD, add_user, seed_notice_text, serve_in_thread
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from dondoc.settings import Settings
@@ -19,8 +18,11 @@ from storage.agencies import load_agencies, read_agency_file, shipped_agency_fil
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.factories import PASSWORD, add_user
+from tests.web_testing import serve_in_thread
 from web.accounts import Role
 from web.app import create_app
+from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
 

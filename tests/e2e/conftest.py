@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from harness import Env, SwitchableSmtp
 from sqlalchemy.engine import make_url
 
 from bench.orchestra import REPO, Orchestra
@@ -25,6 +24,7 @@ from storage.migrate import upgrade
 from storage.models import UserRow
 from storage.registration import register_directive
 from storage.synth import synthesize
+from tests.e2e.harness import Env, SwitchableSmtp
 
 PG_ENV = "DONDOC_TEST_POSTGRES_URL"
 LEADER_EMAIL = "lanhdao@langson.example.org"

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
-from harness import Env
 
 from bench.orchestra import wait_until
 from storage.models import OutboxRow
+from tests.e2e.harness import Env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
