@@ -4,12 +4,12 @@ machine needs; screenshots go to /tmp/shots for a person to look at."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-SHOTS = Path("/tmp/shots")
+from tests.browser.site import SHOTS
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -19,16 +19,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext
 
-from directives.agencies import load_registry
 from dondoc.settings import Settings
-from storage.calendar import sync_calendar
 from storage.db import Database
-from storage.migrate import upgrade
-from tests.factories import PASSWORD, World, build_world
+from tests.browser.site import fill_login, new_db, small_world
+from tests.factories import World
 from tests.web_testing import every_route, serve_in_thread
 from web.app import create_app
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Answers that are files, not pages (evidence, registry export, calendar feed).
 DOWNLOADS = {"/evidence/{update_id}", "/secretariat/agencies/export.{fmt}", "/ics/{token}.ics"}
 # The API's own documentation (Swagger UI, ReDoc): for programmers, English by design.
@@ -100,12 +97,8 @@ def _seed_more(db: Database, world: World) -> dict[str, str]:
 
 @contextmanager
 def seeded_site(folder: Path, settings: Settings | None = None) -> Iterator[Site]:
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with db.write() as s:
-        sync_calendar(s)
-    agencies = load_registry((FIXTURES / "agencies_small.yaml").read_text("utf-8"), "yaml")
-    world = build_world(db, agencies, with_tokens=False)
+    db = new_db(folder)
+    world = small_world(db)
     params = _seed_more(db, world)
     app = create_app(settings or Settings(upload_dir=folder / "up"), db)
     try:
@@ -121,10 +114,7 @@ def log_in(browser: Browser, url: str, username: str, width: int = 1366) -> Brow
         base_url=url, viewport={"width": width, "height": 900}, locale="vi-VN"
     )
     page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, username)
     page.wait_for_url(re.compile(r"/(secretariat|agency|leader)$"))
     page.close()
     return context

@@ -6,53 +6,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from directives.agencies import load_registry
-from dondoc.settings import Settings
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
-from tests.factories import PASSWORD, build_world
-from tests.web_testing import serve_in_thread
-from web.app import create_app
+from tests.browser.site import SHOTS, fits, new_db, served, small_world
+from tests.browser.site import fill_login as log_in
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NEW_PASSWORD = "hoa-ban-trang-nui-mau-son"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("admin-site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with db.write() as s:
-        sync_calendar(s)
-    agencies = load_registry((FIXTURES / "agencies_small.yaml").read_text("utf-8"), "yaml")
-    build_world(db, agencies, with_tokens=False)
-    with serve_in_thread(create_app(Settings(upload_dir=folder / "up"), db)) as url:
+    db = new_db(folder)
+    small_world(db)
+    with served(db, folder) as url:
         yield url
-    db.dispose()
-
-
-def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def fits(page: Page) -> None:
-    scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"{scroll} px wide in a {client} px window"
 
 
 @pytest.mark.parametrize("width", [375, 1366])

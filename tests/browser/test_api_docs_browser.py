@@ -4,31 +4,21 @@ Swagger UI still draws the list of operations, and ReDoc its menu."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Route, expect
 
-from dondoc.settings import Settings
-from storage.db import Database
-from storage.migrate import upgrade
-from tests.web_testing import serve_in_thread
-from web.app import create_app
+from tests.browser.site import SHOTS, new_db, served
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("docs-site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with serve_in_thread(create_app(Settings(upload_dir=folder / "up"), db)) as url:
+    with served(new_db(folder), folder) as url:
         yield url
-    db.dispose()
 
 
 def _offline_page(browser: Browser, site: str, blocked: list[str]):  # type: ignore[no-untyped-def]

@@ -9,13 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from dondoc.settings import Settings
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
-from tests.factories import PASSWORD, World, build_world
-from tests.web_testing import serve_in_thread
-from web.app import create_app
+from tests.browser.site import new_db, served, small_world
+from tests.factories import PASSWORD, World
 
 pytestmark = pytest.mark.browser
 WATCH = """
@@ -26,20 +21,12 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[tuple[str, World]]:  # type: ignore[no-untyped-def]
-    from directives.agencies import load_registry
-    from tests.conftest import FIXTURES
-
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
     folder = tmp_path_factory.mktemp("csp")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with db.write() as session:
-        sync_calendar(session)
-    agencies = load_registry((FIXTURES / "agencies_small.yaml").read_text("utf-8"), "yaml")
-    world = build_world(db, agencies, with_tokens=False)
-    with serve_in_thread(create_app(Settings(upload_dir=folder / "up"), db)) as url:
+    db = new_db(folder)
+    world = small_world(db)
+    with served(db, folder) as url:
         yield url, world
-    db.dispose()
 
 
 PAGES = {

@@ -5,47 +5,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from dondoc.settings import Settings
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
+from tests.browser.site import SHOTS, fill_login, new_db, served
 from tests.factories import NGV, PASSWORD, VH, add_user, seed_evaluation
-from tests.web_testing import serve_in_thread
 from web.accounts import Role
-from web.app import create_app
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("evaluation-site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with db.write() as session:
-        sync_calendar(session)
+    db = new_db(folder)
     seed_evaluation(db)
     with db.write() as session:
         add_user(session, "vanphong", Role.SECRETARIAT, PASSWORD)
-    with serve_in_thread(create_app(Settings(upload_dir=folder / "uploads"), db)) as url:
+    with served(db, folder) as url:
         yield url
-    db.dispose()
 
 
 def test_the_office_picks_a_quarter_and_reads_the_ranking(browser: Browser, site: str) -> None:
     page = browser.new_context(
         base_url=site, viewport={"width": 1366, "height": 900}, locale="vi-VN"
     ).new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, "vanphong")
     page.wait_for_url(re.compile(r"/secretariat$"))
     page.goto("/leader")
     block = page.locator("#evaluation")

@@ -6,49 +6,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from directives.agencies import load_registry
 from dondoc.settings import ExtensionDecider, Settings
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
-from tests.factories import PASSWORD, build_world
-from tests.web_testing import serve_in_thread
-from web.app import create_app
+from tests.browser.site import SHOTS, fill_login, new_db, served, small_world
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     folder = tmp_path_factory.mktemp("leader-site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with db.write() as session:
-        sync_calendar(session)
-    small = Path(__file__).parents[1] / "fixtures" / "agencies_small.yaml"
-    agencies = load_registry(small.read_text(encoding="utf-8"), "yaml")
-    world = build_world(db, agencies, with_tokens=False)
+    db = new_db(folder)
+    world = small_world(db)
     settings = Settings(upload_dir=folder / "uploads", extension_decider=ExtensionDecider.LEADER)
-    with serve_in_thread(create_app(settings, db)) as url:
+    with served(db, folder, settings) as url:
         yield url, world.tasks["so-ngoai-vu"][0]
-    db.dispose()
 
 
 def _page(browser: Browser, url: str, username: str) -> Page:
     page = browser.new_context(
         base_url=url, viewport={"width": 1366, "height": 900}, locale="vi-VN"
     ).new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, username)
     page.wait_for_url(re.compile(r"/(secretariat|agency|leader)$"))
     return page
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.pagewalk import Site, log_in, seeded_site
+from tests.browser.site import fill_login
 from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
@@ -62,10 +63,7 @@ def test_pick_a_coordinator_by_typing_without_marks(browser: Browser, site: Site
 def test_without_javascript_the_plain_list_submits(browser: Browser, site: Site) -> None:
     context = browser.new_context(base_url=site.url, java_script_enabled=False)
     page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill("mat-khau-thu-nghiem")
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, "vanphong")
     task = site.world.tasks["so-ngoai-vu"][3]
     page.goto(f"/tasks/{task}/edit")
     select = page.locator("#form-edit select[name=coordinators]")

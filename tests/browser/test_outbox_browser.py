@@ -6,26 +6,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from dondoc.settings import Settings
 from notifications.mime import Mail, build
 from notifications.outbox import enqueue
-from storage.calendar import sync_calendar
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import OutboxRow
+from tests.browser.site import SHOTS, fill_login, fits, new_db, served
 from tests.factories import PASSWORD, add_user
-from tests.web_testing import serve_in_thread
 from web.accounts import Role
-from web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
 NOW = datetime(2026, 1, 12, 1, 0, tzinfo=UTC)
 FROM = "Văn phòng UBND tỉnh <dondoc@langson.example.org>"
 REASON = "550 5.1.1 <khong-ton-tai@langson.example.org>: Recipient address rejected: User unknown"
@@ -34,10 +28,8 @@ REASON = "550 5.1.1 <khong-ton-tai@langson.example.org>: Recipient address rejec
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
     folder = tmp_path_factory.mktemp("outbox-site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
+    db = new_db(folder)
     with db.write() as s:
-        sync_calendar(s)
         add_user(s, "vanphong", Role.SECRETARIAT, PASSWORD, full_name="Nguyễn Thị Thu")
     for i, rcpt in enumerate(
         [
@@ -73,10 +65,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Databa
             if i == 1:
                 row = s.get(OutboxRow, outbox_id)
                 row.status, row.attempts, row.last_error = "failed", 1, REASON
-    app = create_app(Settings(upload_dir=folder / "uploads"), db)
-    with serve_in_thread(app) as url:
+    with served(db, folder) as url:
         yield url, db
-    db.dispose()
 
 
 @pytest.mark.parametrize("width", [375, 1366])
@@ -86,10 +76,7 @@ def test_outbox_page_fits_and_shows_the_reason(
     url, _ = site
     context = browser.new_context(base_url=url, viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, "vanphong")
     page.wait_for_url(re.compile(r"/secretariat$"))
     page.get_by_role("link", name="Hộp thư đi").click()
     failed = page.locator("tr.failed")
@@ -98,10 +85,7 @@ def test_outbox_page_fits_and_shows_the_reason(
     expect(failed).to_contain_text("Recipient address rejected")
     expect(page.locator("tr.pending")).to_have_count(2)
     page.screenshot(path=str(SHOTS / f"outbox-{width}.png"), full_page=True)
-    scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"{scroll} px wide in a {client} px window"
+    fits(page)
     button = failed.get_by_role("button", name="Gửi lại")
     box = button.bounding_box()
     assert box is not None and box["x"] + box["width"] <= width
@@ -111,10 +95,7 @@ def test_outbox_page_fits_and_shows_the_reason(
 def test_retry_from_the_page(browser: Browser, site: tuple[str, Database]) -> None:
     url, db = site
     page = browser.new_context(base_url=url, viewport={"width": 375, "height": 800}).new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, "vanphong")
     page.goto("/secretariat/outbox?status=failed")
     page.locator("tr.failed").get_by_role("button", name="Gửi lại").click()
     expect(page.locator(".flash")).to_contain_text("đưa lại vào hàng chờ gửi")

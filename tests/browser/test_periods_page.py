@@ -7,38 +7,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from directives.agencies import load_registry
 from directives.calendar import TIMEZONE
-from dondoc.settings import Settings
 from storage import periods
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import TaskRow
-from tests.factories import PASSWORD, build_world
-from tests.web_testing import serve_in_thread
-from web.app import create_app
+from tests.browser.site import SHOTS, fill_login, new_db, served, small_world
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/shots")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     folder = tmp_path_factory.mktemp("site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with db.write() as session:
-        sync_calendar(session)
-    registry = load_registry((FIXTURES / "agencies_small.yaml").read_text(encoding="utf-8"), "yaml")
-    world = build_world(db, registry, with_tokens=False)
+    db = new_db(folder)
+    world = small_world(db)
     task_id = world.tasks["so-ngoai-vu"][0]
     today = datetime.now(TIMEZONE).date()
     month = today.year * 12 + today.month - 1 - 3  # three months ago: several periods by today
@@ -47,19 +32,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
         task = session.get(TaskRow, task_id)
         task.recurrence, task.deadline_kind = "monthly:5", "recurring"
         periods.materialise(session, task, today, start=start)
-    app = create_app(Settings(upload_dir=folder / "uploads"), db)
-    with serve_in_thread(app) as url:
+    with served(db, folder) as url:
         yield url, task_id
-    db.dispose()
 
 
 def _page(browser: Browser, url: str, username: str) -> Page:
     page = browser.new_context(base_url=url, viewport={"width": 1366, "height": 900},
                                locale="vi-VN").new_page()  # fmt: skip
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, username)
     page.wait_for_url(re.compile(r"/(secretariat|agency|leader)$"))
     return page
 

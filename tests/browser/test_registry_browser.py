@@ -12,50 +12,37 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from directives.parsing import parse_notice
-from dondoc.settings import Settings
 from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
 from storage.registration import register_directive
+from tests.browser.site import FIXTURES, SHOTS, fill_login, new_db, served
 from tests.factories import PASSWORD, add_user
-from tests.web_testing import serve_in_thread
 from web.accounts import Role
-from web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
-NOTICE = Path(__file__).parents[1] / "fixtures" / "succession" / "tb-2024-05-10.txt"
+NOTICE = FIXTURES / "succession" / "tb-2024-05-10.txt"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("registry-site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
+    db = new_db(folder)
     with db.write() as session:
-        sync_calendar(session)
         load_agencies(session, read_agency_file(shipped_agency_file()))
         add_user(session, "vanphong", Role.SECRETARIAT, PASSWORD, full_name="Nguyễn Thị Thu")
     with db.write() as session:
         registry = registry_from_db(session)
         draft = parse_notice(NOTICE.read_text(encoding="utf-8"), registry)
         register_directive(session, draft, registry, "vanphong")
-    app = create_app(Settings(upload_dir=folder / "uploads"), db)
-    with serve_in_thread(app) as url:
+    with served(db, folder) as url:
         yield url
-    db.dispose()
 
 
 @pytest.fixture(scope="module")
 def office(site: str, browser: Browser) -> Iterator[Page]:
     context = browser.new_context(base_url=site, viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, "vanphong")
     page.wait_for_url(re.compile(r"/secretariat$"))
     yield page
     context.close()

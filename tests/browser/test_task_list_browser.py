@@ -6,50 +6,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from directives.agencies import load_registry
-from dondoc.settings import Settings
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
 from storage.synth import synthesize
-from tests.factories import PASSWORD, build_world
-from tests.web_testing import serve_in_thread
-from web.app import create_app
+from tests.browser.site import SHOTS, fill_login, new_db, served, small_world
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/shots")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("lists")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
-    with db.write() as session:
-        sync_calendar(session)
-    registry = load_registry((FIXTURES / "agencies_small.yaml").read_text(encoding="utf-8"), "yaml")
-    build_world(db, registry, with_tokens=False)
+    db = new_db(folder)
+    small_world(db)
     synthesize(db, 1000, seed=5)
-    with serve_in_thread(create_app(Settings(upload_dir=folder / "uploads"), db)) as url:
+    with served(db, folder) as url:
         yield url
-    db.dispose()
 
 
 def test_filter_form_and_paging(browser: Browser, site: str) -> None:
     page = browser.new_context(base_url=site, viewport={"width": 1366, "height": 900},
                                locale="vi-VN").new_page()  # fmt: skip
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, "vanphong")
     page.wait_for_url(re.compile(r"/secretariat$"))
     page.goto("/tasks")
     form = page.locator("#task-filter")

@@ -7,26 +7,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
-from dondoc.settings import Settings
 from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
-from storage.calendar import sync_calendar
-from storage.db import Database
-from storage.migrate import upgrade
+from tests.browser.site import SHOTS, fill_login, new_db, served
 from tests.factories import PASSWORD, add_user
-from tests.web_testing import serve_in_thread
 from web.accounts import Role
-from web.app import create_app
 from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 RED, ORANGE = "rgb(198, 40, 40)", "rgb(239, 121, 0)"
 
@@ -34,10 +27,8 @@ RED, ORANGE = "rgb(198, 40, 40)", "rgb(239, 121, 0)"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("site")
-    db = Database(f"sqlite:///{folder / 'dondoc.db'}")
-    upgrade(db)
+    db = new_db(folder)
     with db.write() as session:
-        sync_calendar(session)
         load_agencies(session, read_agency_file(shipped_agency_file()))
     with db.write() as session:
         from storage.agencies import agency_ids_by_code
@@ -60,20 +51,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             leader_name="Dương Xuân Huyền",
             full_name="Dương Xuân Huyên",
         )
-    app = create_app(Settings(upload_dir=folder / "uploads"), db)
-    with serve_in_thread(app) as url:
+    with served(db, folder) as url:
         yield url
-    db.dispose()
 
 
 def _page(browser: Browser, site: str, username: str) -> Page:
     page = browser.new_context(
         base_url=site, viewport={"width": 1366, "height": 900}, locale="vi-VN"
     ).new_page()
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    fill_login(page, username)
     page.wait_for_url(re.compile(r"/(secretariat|agency|leader)$"))
     return page
 
