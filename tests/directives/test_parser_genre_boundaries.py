@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from directives.parsing import NoticeError, parse_notice
+from tests.directives.genre_notice import FOOT
 
 HEAD = """ỦY BAN NHÂN DÂN
 TỈNH HÀ NAM
@@ -19,19 +20,6 @@ Hà Nam, ngày 02 tháng 3 năm 2026
 THÔNG BÁO
 Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về công tác giải phóng mặt bằng
 
-"""
-FOOT = """
-
-Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.
-
-Nơi nhận:
-- Như trên;
-- Lưu: VT.
-
-TL. CHỦ TỊCH
-CHÁNH VĂN PHÒNG
-
-Trần Văn Bình
 """
 
 
