@@ -10,9 +10,9 @@ from evaluation_data import NGV, NV, SON, TD, VH, VP, seed
 from fastapi.testclient import TestClient
 from web_testing import PASSWORD, add_user, login
 
+from directives.roles import Role
 from dondoc.settings import EvaluationFormula, Settings
 from storage.db import Database
-from web.accounts import Role
 from web.app import create_app
 
 ROW = re.compile(r'<tr data-agency="\d+">(.*?)</tr>', re.S)

@@ -17,9 +17,10 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from web_testing import PASSWORD, build_world, login
 
+from directives.roles import Role
 from dondoc.settings import Settings
 from storage.models import UserRow
-from web.accounts import AccountError, Role, create_user
+from web.accounts import AccountError, create_user
 from web.app import create_app
 from web.passwords import password_problem
 

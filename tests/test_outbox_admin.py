@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from web_testing import PASSWORD, add_user, csrf_of, login
 
+from directives.roles import Role
 from dondoc.cli import app as cli_app
 from dondoc.errors import UserError
 from dondoc.settings import Settings
@@ -28,7 +29,6 @@ from notifications.smtp import SmtpConfig
 from storage.agencies import agency_ids_by_code, load_agencies
 from storage.db import Database
 from storage.models import HistoryRow, OutboxRow
-from web.accounts import Role
 from web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from directives.roles import AGENCY_ROLES, Role
 from storage import admin_reads, auth_state, history, users
 from storage.models import UserRow
 from web import accounts
-from web.accounts import AGENCY_ROLES, Role
 from web.passwords import password_problem
 from web.security import hash_password, new_api_token, token_hash, verify_password
 

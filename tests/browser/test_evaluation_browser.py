@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import Browser, expect
 from web_testing import PASSWORD, add_user, serve_in_thread
 
+from directives.roles import Role
 from dondoc.settings import Settings
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
-from web.accounts import Role
 from web.app import create_app
 
 sys.path.insert(0, str(Path(__file__).parents[1]))

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from web_testing import PASSWORD, add_user, serve_in_thread
 
+from directives.roles import Role
 from dondoc.settings import Settings
 from notifications.mime import Mail, build
 from notifications.outbox import enqueue
@@ -19,7 +20,6 @@ from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import OutboxRow
-from web.accounts import Role
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

@@ -13,13 +13,13 @@ from playwright.sync_api import Browser, Page, expect
 from web_testing import PASSWORD, add_user, serve_in_thread
 
 from directives.parsing import parse_notice
+from directives.roles import Role
 from dondoc.settings import Settings
 from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.registration import register_directive
-from web.accounts import Role
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

@@ -14,12 +14,12 @@ from playwright.sync_api import Browser, Page, expect
 from web_testing import PASSWORD, add_user, seed_notice_text, serve_in_thread
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
+from directives.roles import Role
 from dondoc.settings import Settings
 from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
-from web.accounts import Role
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

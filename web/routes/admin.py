@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from directives.collation import name_key
+from directives.roles import ROLE_LABELS_VI, Role
 from storage import admin_reads, page_reads
 from storage.db import utcnow
 from web import user_admin
-from web.accounts import ROLE_LABELS_VI, CurrentUser, Role
+from web.accounts import CurrentUser
 from web.deps import Db, PageUser, csrf_protect, flash, render, require
 from web.forms import Form, text_fields
 
