@@ -119,7 +119,7 @@ def users_add(
             )
         except AccountError as exc:
             raise UserError(str(exc)) from None
-    typer.echo(f"user {username} created ({role_value.value})")
+    typer.echo(f"user {username} created ({role_value})")
 
 
 @users_app.command("token")

@@ -86,7 +86,7 @@ def create(session: Session, new: NewUser, actor: str, at: datetime) -> UserRow:
         session, username, new.password, role, agency_id=agency_id,
         leader_name=new.leader_name or None, full_name=new.full_name, email=new.email or None,
     )  # fmt: skip
-    _record(session, user, "user_create", actor, at, {"role": role.value})
+    _record(session, user, "user_create", actor, at, {"role": role})
     return user
 
 

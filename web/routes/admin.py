@@ -19,7 +19,7 @@ from web.deps import Db, PageUser, csrf_protect, flash, render, require
 from web.forms import Form, text_fields
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-ROLES = [(r.value, ROLE_LABELS_VI[r]) for r in Role]
+ROLES = [(r, ROLE_LABELS_VI[r]) for r in Role]
 
 
 def _admin(user: CurrentUser) -> None:
