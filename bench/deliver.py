@@ -35,6 +35,7 @@ from typing import Any
 import aiosmtplib
 import sqlalchemy as sa
 
+from directives.roles import RecipientRole
 from notifications.delivery import deliver
 from notifications.digest import MailConfig, render
 from notifications.mime import Mail, build
@@ -86,7 +87,8 @@ def realistic(n: int, lines: int) -> list[dict[str, Any]]:
                                   day - timedelta(days=t % 30 - 5), t % 30 - 5, day,
                                   f"Sở số {i}", f"Thông báo {40 + t % 7}/TB-UBND", day)
                  for t in range(i * 100, i * 100 + lines + 5)}  # fmt: skip
-        reminders = [NewReminder(t, t, rcpt, f"Sở số {i}", OVERDUE, day, "lead", 0, f"so-{i}")
+        reminders = [NewReminder(t, t, rcpt, f"Sở số {i}", OVERDUE, day, RecipientRole.LEAD, 0,
+                                 f"so-{i}")
                      for t, _ in tasks]  # fmt: skip
         key = f"digest:{rcpt}:{day.isoformat()}"
         raw, mid, subject = render(key, rcpt, reminders, tasks, day, cfg)

@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench.pgdb import create_pg_database, drop_pg_database
+from directives.roles import Role
 from notifications.mail_sink import free_port
 from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
@@ -42,7 +43,6 @@ from storage.db import Database
 from storage.migrate import upgrade
 from tests.factories import add_user
 from tests.web_testing import TEST_SECRET_KEY
-from web.accounts import Role
 
 ADMIN_URL = os.environ.get(
     "DONDOC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

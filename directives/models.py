@@ -1,5 +1,5 @@
-"""Domain models of dondoc: task states, deadline kinds, buckets, agencies, update kinds and
-extension decisions.
+"""Domain models of dondoc: task states, deadline kinds, buckets, agencies, update kinds,
+extension decisions and outbox statuses.
 
 Pure data: no I/O, no imports of other dondoc packages.
 """
@@ -24,6 +24,7 @@ class TaskState(StrEnum):
 
 
 OPEN_STATES = frozenset({TaskState.NEW, TaskState.IN_PROGRESS, TaskState.AWAITING_CONFIRMATION})
+CLOSED_STATES = frozenset({TaskState.DONE, TaskState.CANCELLED})
 
 
 class DeadlineKind(StrEnum):
@@ -101,3 +102,13 @@ class ExtensionDecision(StrEnum):
     PENDING = "pending"  # chờ duyệt
     APPROVED = "approved"  # đồng ý gia hạn
     REFUSED = "refused"  # không đồng ý
+
+
+class OutboxStatus(StrEnum):
+    """Trạng thái thư đi: chờ gửi, đang gửi, đã gửi, gửi lỗi, đã hủy."""
+
+    PENDING = "pending"  # chờ gửi (again after a temporary failure)
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    FAILED = "failed"  # given up: an admin may retry it
+    CANCELLED = "cancelled"  # never to be sent

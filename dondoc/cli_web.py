@@ -93,9 +93,10 @@ def users_add(
     password: Annotated[str | None, typer.Option(help="Password (asked for when left out)")] = None,
 ) -> None:
     """Create an account; agency users need --agency, leaders --leader."""
+    from directives.roles import Role
     from dondoc.cli_common import agency_id_of
     from dondoc.wiring import database
-    from web.accounts import AccountError, Role, create_user
+    from web.accounts import AccountError, create_user
 
     try:
         role_value = Role(role)
@@ -118,7 +119,7 @@ def users_add(
             )
         except AccountError as exc:
             raise UserError(str(exc)) from None
-    typer.echo(f"user {username} created ({role_value.value})")
+    typer.echo(f"user {username} created ({role_value})")
 
 
 @users_app.command("token")

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from directives.labels import directive_label
+from directives.roles import RecipientRole
 from dondoc.settings import Settings
 from notifications.digest import TEMPLATES
 from notifications.mime import Mail, build, header_safe
@@ -29,7 +30,7 @@ from notifications.policy import send_moment
 from notifications.sweep import load_days
 from storage.models import AgencyMember, AgencyRow, HistoryRow, TaskRow
 
-LEAD, COORDINATOR = "lead", "coordinator"
+LEAD, COORDINATOR = RecipientRole.LEAD, RecipientRole.COORDINATOR
 ROLE_VI = {LEAD: "Chủ trì", COORDINATOR: "Phối hợp"}
 
 
@@ -40,7 +41,7 @@ class AssignedLine:
     task_id: int
     ref: str
     content: str
-    role: str  # lead | coordinator
+    role: RecipientRole  # lead | coordinator
     lead: str  # the agency that leads (chủ trì)
     deadline: date | None
     deadline_text: str | None

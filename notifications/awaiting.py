@@ -16,6 +16,7 @@ from html import escape
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.roles import Role
 from directives.vn_format import vn_date
 from notifications.digest import MailConfig
 from notifications.mime import Mail, build, header_safe
@@ -51,7 +52,7 @@ def enqueue_awaiting(session: Session, day: date, cfg: MailConfig, now: datetime
         return []
     users = session.execute(
         sa.select(UserRow.full_name, UserRow.email).where(
-            UserRow.role == "secretariat", UserRow.active.is_(True), UserRow.email.is_not(None)
+            UserRow.role == Role.SECRETARIAT, UserRow.active.is_(True), UserRow.email.is_not(None)
         )
     ).all()
     ids = []

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
+from directives.models import OutboxStatus as Status
 from notifications.smtp import Outcome, Pending, SmtpConfig, send_all
 from storage import outbox_sql
 from storage.db import Database, utcnow
@@ -71,8 +72,8 @@ def claim(db: Database, now: datetime, limit: int, worker: str) -> list[Pending]
 
 def record(db: Database, outcomes: list[Outcome], now: datetime, worker: str) -> None:
     """Write what the server said; only rows this worker still holds are touched."""
-    sent = [o.id for o in outcomes if o.status == "sent"]
-    others = [_unsent(o, now) for o in outcomes if o.status != "sent"]
+    sent = [o.id for o in outcomes if o.status == Status.SENT]
+    others = [_unsent(o, now) for o in outcomes if o.status != Status.SENT]
     outbox_sql.record(db, sent, others, now, worker)
 
 
@@ -99,11 +100,11 @@ class Marks:
         await self._marks.open()
 
     async def write(self, outcomes: list[Outcome], now: datetime) -> None:
-        sent = [o.id for o in outcomes if o.status == "sent"]
+        sent = [o.id for o in outcomes if o.status == Status.SENT]
         if sent:
             await self._marks.mark_sent(sent, now)
         if len(sent) < len(outcomes):  # failures and retries: rare, the ORM path is fine
-            unsent = [o for o in outcomes if o.status != "sent"]
+            unsent = [o for o in outcomes if o.status != Status.SENT]
             if self.one_writer:
                 record(self._db, unsent, now, self._worker)
             else:
@@ -117,8 +118,9 @@ def _unsent(o: Outcome, now: datetime) -> dict[str, object]:
     attempts = o.attempts + 1
     status, error = o.status, o.error
     if attempts >= MAX_ATTEMPTS:
-        status, error = "failed", f"gave up after {attempts} attempts: {o.error}"
-    return {"row_id": o.id, "new_status": "failed" if status == "failed" else "pending",
+        status, error = Status.FAILED, f"gave up after {attempts} attempts: {o.error}"
+    new_status = Status.FAILED if status == Status.FAILED else Status.PENDING
+    return {"row_id": o.id, "new_status": new_status,
             "tries": attempts, "error": error[:2000], "at": now + backoff(attempts)}  # fmt: skip
 
 
@@ -156,7 +158,7 @@ def deliver(
         for o in outcomes:
             name = _counter(o)
             setattr(stats, name, getattr(stats, name) + 1)
-            if o.status != "sent" and len(stats.errors) < 10:
+            if o.status != Status.SENT and len(stats.errors) < 10:
                 stats.errors.append(f"{o.id}: {o.error}")
 
     async def run() -> None:
@@ -181,6 +183,6 @@ class _NoLock:
 
 
 def _counter(o: Outcome) -> str:
-    if o.status == "sent":
+    if o.status == Status.SENT:
         return "sent"
-    return "retried" if o.status == "pending" and o.attempts + 1 < MAX_ATTEMPTS else "failed"
+    return "retried" if o.status == Status.PENDING and o.attempts + 1 < MAX_ATTEMPTS else "failed"

@@ -18,6 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
+from directives.models import OutboxStatus
+from directives.roles import RecipientRole
 from directives.vn_format import vn_date
 from notifications import policy as p
 from notifications.digest_lines import body
@@ -130,7 +132,7 @@ def _enqueue_digest(
                 break
             found = _locked(session, key)  # a concurrent sweep took the key: its row now
             assert found is not None
-        if found.status == "pending":
+        if found.status == OutboxStatus.PENDING:
             outbox_id = found.id
             _merge(session, key, outbox_id, recipient, reminders, result, send_day, cfg)
             break
@@ -139,7 +141,7 @@ def _enqueue_digest(
     return outbox_id
 
 
-def _locked(session: Session, key: str) -> sa.Row[tuple[int, str]] | None:
+def _locked(session: Session, key: str) -> sa.Row[tuple[int, OutboxStatus]] | None:
     """(id, status) of the digest with `key`, row locked. PostgreSQL waits for a delivery claim
     in progress and then reads its outcome; SQLite's writers are serialised already."""
     stmt = sa.select(OutboxRow.id, OutboxRow.status).where(OutboxRow.key == key)
@@ -209,13 +211,16 @@ def _merge(
 
 
 def _greeting(reminders: list[NewReminder]) -> str:
-    order = {"leader": 0, "head": 1, "lead": 2, "coordinator": 3}
+    order = {RecipientRole.LEADER: 0, RecipientRole.HEAD: 1, RecipientRole.LEAD: 2,
+             RecipientRole.COORDINATOR: 3}  # fmt: skip
     return min(reminders, key=lambda r: order.get(r.role, 9)).name
 
 
-def _audience(reminders: list[NewReminder]) -> str:
+def _audience(reminders: list[NewReminder]) -> p.Audience:
     roles = {r.role for r in reminders}
-    return "leader" if roles == {"leader"} else "head" if roles == {"head"} else "agency"
+    if roles == {RecipientRole.LEADER}:
+        return p.Audience.LEADER
+    return p.Audience.HEAD if roles == {RecipientRole.HEAD} else p.Audience.AGENCY
 
 
 @lru_cache(maxsize=64)

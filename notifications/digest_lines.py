@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from directives.roles import RecipientRole
 from directives.vn_format import vn_date
 from notifications import policy as p
 from notifications.sweep import Lines, NewReminder, TaskInfo
@@ -29,7 +30,7 @@ SECTIONS = {
     "coordinate": "Nhiệm vụ đơn vị tham gia phối hợp",
     "progress": "Đề nghị báo cáo tiến độ",
 }
-ESCALATED = ("leader", "head")
+ESCALATED = (RecipientRole.LEADER, RecipientRole.HEAD)
 Urgency = tuple[int, float, date, int, int]  # see urgency()
 # directives.models.Bucket values (notifications may not import the web's list page)
 OPEN_OVERDUE, OPEN_ON_TIME, ONGOING = "open_overdue", "open_on_time", "ongoing"
@@ -173,7 +174,7 @@ def _more(left: list[TaskInfo], agency: str | None, base_url: str) -> list[More]
 def _section(reminder: NewReminder) -> str:
     if reminder.role in ESCALATED:
         return reminder.role
-    if reminder.role == "coordinator":
+    if reminder.role == RecipientRole.COORDINATOR:
         return "coordinate"
     if reminder.kind in (p.PROGRESS_REQUEST, p.STALE):
         return "progress"

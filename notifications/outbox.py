@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.models import OutboxStatus as Status
 from storage import outbox_sql
 from storage.models import OutboxRow
 
@@ -36,7 +37,7 @@ def enqueue(
     """
     row = {
         "key": key, "kind": kind, "recipient": recipient, "slot": slot, "subject": subject,
-        "message_id": message_id, "status": "pending", "next_attempt_at": not_before or now,
+        "message_id": message_id, "status": Status.PENDING, "next_attempt_at": not_before or now,
         "created_at": now,
     }  # fmt: skip
     return outbox_sql.insert_mail(session, row, message)
@@ -53,14 +54,14 @@ def enqueue_new(
         return {}
     ledger = [
         {"key": m["key"], "kind": kind, "recipient": m["recipient"], "slot": slot,
-         "subject": m["subject"], "message_id": m["message_id"], "status": "pending",
+         "subject": m["subject"], "message_id": m["message_id"], "status": Status.PENDING,
          "next_attempt_at": not_before or now, "created_at": now}
         for m in mails
     ]  # fmt: skip
     return outbox_sql.insert_mails(session, ledger, {m["key"]: m["message"] for m in mails})
 
 
-def status_counts(session: Session) -> dict[str, int]:
+def status_counts(session: Session) -> dict[Status, int]:
     """Rows per status (pending, sending, sent, failed)."""
     stmt = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)
     return {status: n for status, n in session.execute(stmt)}
@@ -70,6 +71,6 @@ def problems(session: Session, include_sent: bool = False, limit: int = 500) -> 
     """Mail not yet delivered (pending, sending) and failed mail with its reason, failed first."""
     stmt = sa.select(OutboxRow)
     if not include_sent:
-        stmt = stmt.where(OutboxRow.status != "sent")
-    failed_first = sa.case((OutboxRow.status == "failed", 0), else_=1)
+        stmt = stmt.where(OutboxRow.status != Status.SENT)
+    failed_first = sa.case((OutboxRow.status == Status.FAILED, 0), else_=1)
     return list(session.scalars(stmt.order_by(failed_first, OutboxRow.id).limit(limit)))

@@ -23,6 +23,8 @@ from aiosmtplib import (
     SMTPServerDisconnected,
 )
 
+from directives.models import OutboxStatus as Status
+
 
 @dataclass(frozen=True)
 class SmtpConfig:
@@ -48,7 +50,7 @@ class Pending:
 @dataclass(frozen=True)
 class Outcome:
     id: int
-    status: str  # sent | pending (retry later) | failed
+    status: Status  # sent | pending (retry later) | failed
     attempts: int  # before this try
     error: str = ""
 
@@ -162,7 +164,7 @@ async def _worker(
             outcome = None
             for _ in range(2):  # a dropped idle connection gets one fresh one
                 if down:
-                    outcome = Outcome(row.id, "pending", row.attempts, down[0])
+                    outcome = Outcome(row.id, Status.PENDING, row.attempts, down[0])
                     break
                 if client is None or not client.is_connected:
                     try:
@@ -177,7 +179,7 @@ async def _worker(
                 client = None
             if marked is not None:
                 await marked  # done already unless this mail never reached DATA
-            outcome = outcome or Outcome(row.id, "pending", row.attempts, down[0])
+            outcome = outcome or Outcome(row.id, Status.PENDING, row.attempts, down[0])
             marked = asyncio.ensure_future(ledger.record(outcome))
         if marked is not None:
             await marked
@@ -209,7 +211,9 @@ async def _send(
 ) -> tuple[Outcome, bool]:
     """The outcome and whether the connection is still usable; DATA waits for `marked`."""
     if not _plain_address(row.recipient):
-        return Outcome(row.id, "failed", row.attempts, f"invalid address {row.recipient!r}"), True
+        return Outcome(
+            row.id, Status.FAILED, row.attempts, f"invalid address {row.recipient!r}"
+        ), True
     try:
         await _transaction(client, sender, row, marked)
     except SMTPRecipientRefused as exc:
@@ -222,13 +226,13 @@ async def _send(
     except (SMTPServerDisconnected, TimeoutError, OSError) as exc:
         with suppress(Exception):
             client.close()
-        return Outcome(row.id, "pending", row.attempts, _describe(exc)), False
+        return Outcome(row.id, Status.PENDING, row.attempts, _describe(exc)), False
     except (ValueError, SMTPNotSupported) as exc:  # bad address, SMTPUTF8 not offered
         await _reset(client)
-        return Outcome(row.id, "failed", row.attempts, _describe(exc)), True
+        return Outcome(row.id, Status.FAILED, row.attempts, _describe(exc)), True
     except SMTPException as exc:
-        return Outcome(row.id, "pending", row.attempts, _describe(exc)), False
-    return Outcome(row.id, "sent", row.attempts), True
+        return Outcome(row.id, Status.PENDING, row.attempts, _describe(exc)), False
+    return Outcome(row.id, Status.SENT, row.attempts), True
 
 
 async def _transaction(
@@ -263,7 +267,7 @@ def _plain_address(address: str) -> bool:
 
 
 def _by_code(row: Pending, code: int, reason: str) -> Outcome:
-    status = "pending" if 400 <= code < 500 else "failed"
+    status = Status.PENDING if 400 <= code < 500 else Status.FAILED
     return Outcome(row.id, status, row.attempts, reason)
 
 

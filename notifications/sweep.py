@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
+from directives.roles import RecipientRole
 from notifications.policy import DayIndex, ReminderPolicy
 from storage import sweep_plan
 from storage.models import CalendarDay
@@ -84,7 +85,7 @@ class NewReminder:
     name: str  # how the digest greets the recipient
     kind: str
     slot: date
-    role: str
+    role: RecipientRole
     period_seq: int = 0
     agency_code: str | None = None  # the agency it is mailed for (None: a leader's escalation)
 

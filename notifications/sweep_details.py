@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from directives.calendar import TIMEZONE
 from directives.labels import directive_label
+from directives.roles import RecipientRole, Role
 from notifications.sweep import (
     Lines,
     NewReminder,
@@ -93,10 +94,10 @@ def _described(
     people = _leader_names(session, set(leaders.values()))
     reminders = []
     for row in rows:
-        if row.role == "leader":
+        if row.role == RecipientRole.LEADER:
             leader = leaders[row.task_id]
             name = f"Đồng chí {people.get((leader, row.recipient)) or leader}"
-        elif row.role == "head":
+        elif row.role == RecipientRole.HEAD:
             name = f"Thủ trưởng {agencies[row.agency_id].name}"
         else:
             name = agencies[row.agency_id].name
@@ -199,6 +200,6 @@ def _leader_names(session: Session, leaders: set[str | None]) -> dict[tuple[str,
         return {}
     u = UserRow
     stmt = sa.select(u.leader_name, u.email, u.full_name).where(
-        u.role == "leader", u.active.is_(True), u.email.is_not(None), u.leader_name.in_(names)
+        u.role == Role.LEADER, u.active.is_(True), u.email.is_not(None), u.leader_name.in_(names)
     )
     return {(leader, email.strip().lower()): full for leader, email, full in session.execute(stmt)}

@@ -38,11 +38,11 @@ class DueGroup:
 def _period_bucket(as_of: date) -> sa.ColumnElement[str | None]:
     """The bucket of a period (alias ev_tp) at `as_of`: directives.buckets.bucket's rules."""
     done = sa.and_(
-        TP.state == TaskState.DONE.value, TP.completed_on.is_not(None), TP.completed_on <= as_of
+        TP.state == TaskState.DONE, TP.completed_on.is_not(None), TP.completed_on <= as_of
     )
     return sa.case(
         (TP.starts > as_of, sa.null()),
-        (TP.state == TaskState.CANCELLED.value, sa.null()),
+        (TP.state == TaskState.CANCELLED, sa.null()),
         (sa.and_(done, TP.completed_on <= TP.deadline), Bucket.DONE_ON_TIME.value),
         (done, Bucket.DONE_LATE.value),
         (TP.deadline < as_of, Bucket.OPEN_OVERDUE.value),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from directives.calendar import TIMEZONE
 from directives.collation import name_key
-from directives.models import Bucket
+from directives.models import Bucket, TaskState
 from reports.model import Counts, Scope
 from storage import tally
 from storage.models import (
@@ -38,10 +38,12 @@ TP = sa.orm.aliased(TaskPeriodRow, name="tp")
 def period_bucket_expr(as_of: date) -> sa.ColumnElement[str | None]:
     """The bucket of a joined period (alias `tp`) at `as_of`: directives.buckets.bucket's rules;
     a period not begun by `as_of` has none."""
-    done = sa.and_(TP.state == "done", TP.completed_on.is_not(None), TP.completed_on <= as_of)
+    done = sa.and_(
+        TP.state == TaskState.DONE, TP.completed_on.is_not(None), TP.completed_on <= as_of
+    )
     return sa.case(
         (TP.starts > as_of, sa.null()),
-        (TP.state == "cancelled", sa.null()),
+        (TP.state == TaskState.CANCELLED, sa.null()),
         (sa.and_(done, TP.completed_on <= TP.deadline), Bucket.DONE_ON_TIME.value),
         (done, Bucket.DONE_LATE.value),
         (TP.deadline < as_of, Bucket.OPEN_OVERDUE.value),

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.roles import Role
 from directives.vn_format import vn_date, vn_int, vn_percent
 from notifications.mime import Attachment, Mail, build
 from notifications.outbox import enqueue
@@ -44,7 +45,7 @@ def enqueue_weekly_reports(session: Session, now: datetime, settings: MailSettin
     monday = today - timedelta(days=today.weekday())
     leaders = session.scalars(
         sa.select(UserRow)
-        .where(UserRow.role == "leader", UserRow.active.is_(True))
+        .where(UserRow.role == Role.LEADER, UserRow.active.is_(True))
         .where(UserRow.email.is_not(None), UserRow.leader_name.is_not(None))
         .order_by(UserRow.id)
     ).all()

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from directives.models import ExtensionDecision
 from storage.db import utcnow
 from storage.history import record
 from storage.models import DirectiveRow, ExtensionRow, HistoryRow, TaskRow
@@ -88,7 +89,7 @@ def pending_for_leader(
         sa.select(ExtensionRow, TaskRow)
         .join(TaskRow, TaskRow.id == ExtensionRow.task_id)
         .join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id)
-        .where(ExtensionRow.decision == "pending")
+        .where(ExtensionRow.decision == ExtensionDecision.PENDING)
         .options(selectinload(TaskRow.lead), selectinload(TaskRow.directive))
         .order_by(ExtensionRow.requested_at, ExtensionRow.id)
     )

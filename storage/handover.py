@@ -18,13 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.agencies import AgencyRegistry, Succession
+from directives.models import OutboxStatus, TaskState
 from storage.agencies import registry_from_db
 from storage.db import rowcount
 from storage.history import record
 from storage.models import AgencyRow, OutboxRow, TaskCoordinator, TaskLeadRow, TaskRow
 
 REASON = "chuyển giao do sắp xếp tổ chức bộ máy"
-CLOSED_STATES = ("done", "cancelled")
+CLOSED_STATES = (TaskState.DONE, TaskState.CANCELLED)
 
 
 class HandoverError(ValueError):
@@ -195,8 +196,10 @@ def withdraw_mail(session: Session, at: date) -> int:
         return 0
     result = session.execute(
         sa.update(OutboxRow)
-        .where(OutboxRow.status == "pending", sa.func.lower(OutboxRow.recipient).in_(gone))
-        .values(status="failed", last_error=WITHDRAWN)
+        .where(
+            OutboxRow.status == OutboxStatus.PENDING, sa.func.lower(OutboxRow.recipient).in_(gone)
+        )
+        .values(status=OutboxStatus.FAILED, last_error=WITHDRAWN)
     )
     return rowcount(result)
 

@@ -6,15 +6,38 @@ working-day calendar. Typed SQLAlchemy 2 models, one tree for both SQLite and Po
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from directives.models import (
+    DeadlineKind,
+    ExtensionDecision,
+    OutboxStatus,
+    TaskState,
+    UpdateKind,
+)
+from directives.roles import RecipientRole, Role
 from storage.db import Base, utcnow
 
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def enum_type(enum: type[StrEnum], name: str, length: int) -> sa.Enum:
+    """A VARCHAR(length) holding the enum's values, with a CHECK (ck_<table>__<name>) that
+    refuses any other: the ORM reads members back, and a bad string fails before the INSERT."""
+    return sa.Enum(
+        enum,
+        name=name,
+        length=length,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class AgencyRow(Base):
@@ -80,8 +103,8 @@ class DirectiveRow(Base):
     tasks: Mapped[list[TaskRow]] = relationship(back_populates="directive")
 
 
-OPEN_TASK = "state NOT IN ('done', 'cancelled')"
-DONE_TASK = "state = 'done'"
+OPEN_TASK = f"state NOT IN ('{TaskState.DONE}', '{TaskState.CANCELLED}')"
+DONE_TASK = f"state = '{TaskState.DONE}'"
 
 
 class TaskRow(Base):
@@ -94,9 +117,13 @@ class TaskRow(Base):
     content: Mapped[str] = mapped_column(sa.Text)
     lead_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
     lead_text: Mapped[str | None] = mapped_column(sa.String(300))  # as written in the notice
-    state: Mapped[str] = mapped_column(sa.String(30), default="new", index=True)
+    state: Mapped[TaskState] = mapped_column(
+        enum_type(TaskState, "state", 30), default=TaskState.NEW, index=True
+    )
     progress: Mapped[int] = mapped_column(default=0)
-    deadline_kind: Mapped[str] = mapped_column(sa.String(20), default="fixed")
+    deadline_kind: Mapped[DeadlineKind] = mapped_column(
+        enum_type(DeadlineKind, "deadline_kind", 20), default=DeadlineKind.FIXED
+    )
     deadline_text: Mapped[str | None] = mapped_column(sa.String(300))
     recurrence: Mapped[str | None] = mapped_column(sa.String(40))
     recurrence_until: Mapped[date | None]  # the rule's end: no period's nominal deadline after it
@@ -141,7 +168,9 @@ class TaskPeriodRow(Base):
     starts: Mapped[date]
     original_deadline: Mapped[date]
     deadline: Mapped[date] = mapped_column(index=True)
-    state: Mapped[str] = mapped_column(sa.String(30), default="new")
+    state: Mapped[TaskState] = mapped_column(
+        enum_type(TaskState, "state", 30), default=TaskState.NEW
+    )
     progress: Mapped[int] = mapped_column(default=0)
     reported_done_on: Mapped[date | None]
     completed_on: Mapped[date | None]
@@ -168,7 +197,7 @@ class StatusUpdateRow(Base):
     __tablename__ = "status_update"
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))
+    kind: Mapped[UpdateKind] = mapped_column(enum_type(UpdateKind, "kind", 20))
     percent: Mapped[int | None]
     note: Mapped[str] = mapped_column(sa.Text, default="")
     evidence_path: Mapped[str | None] = mapped_column(sa.String(400))
@@ -189,7 +218,9 @@ class ExtensionRow(Base):
     reason: Mapped[str] = mapped_column(sa.Text)
     requested_by: Mapped[str] = mapped_column(sa.String(100))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decision: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    decision: Mapped[ExtensionDecision] = mapped_column(
+        enum_type(ExtensionDecision, "decision", 20), default=ExtensionDecision.PENDING, index=True
+    )
     decided_by: Mapped[str | None] = mapped_column(sa.String(100))
     decided_at: Mapped[datetime | None]
     new_deadline: Mapped[date | None]
@@ -220,7 +251,7 @@ class ReminderRow(Base):
     period_seq: Mapped[int] = mapped_column(default=0, server_default="0")  # 0: not recurring
     recipient: Mapped[str] = mapped_column(sa.String(200))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
-    role: Mapped[str] = mapped_column(sa.String(20))  # lead, coordinator, head, leader
+    role: Mapped[RecipientRole] = mapped_column(enum_type(RecipientRole, "role", 20))
     kind: Mapped[str] = mapped_column(
         sa.String(30)
     )  # before_5, before_2, due, overdue, escalation…
@@ -244,7 +275,9 @@ class OutboxRow(Base):
     recipient: Mapped[str] = mapped_column(sa.String(200))
     slot: Mapped[date]
     subject: Mapped[str] = mapped_column(sa.String(500), default="")
-    status: Mapped[str] = mapped_column(sa.String(20), default="pending")  # sending, sent, failed
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_type(OutboxStatus, "status", 20), default=OutboxStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
@@ -282,7 +315,7 @@ class UserRow(Base):
     full_name: Mapped[str] = mapped_column(sa.String(200), default="")
     email: Mapped[str | None] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(300))
-    role: Mapped[str] = mapped_column(sa.String(30))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role", 30))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
     leader_name: Mapped[str | None] = mapped_column(sa.String(200))  # for role leader
     active: Mapped[bool] = mapped_column(default=True)

@@ -14,11 +14,16 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.models import OutboxStatus as Status
 from storage import history
 from storage.models import OutboxRow
 
-STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
-OPEN_STATUSES = ("pending", "sending", "failed")  # what the page shows unless asked otherwise
+STATUSES = tuple(Status)
+OPEN_STATUSES = (
+    Status.PENDING,
+    Status.SENDING,
+    Status.FAILED,
+)  # what the page shows unless asked otherwise
 PAGE_SIZE = 50
 
 
@@ -29,7 +34,7 @@ class OutboxNotFound(LookupError):
 
 
 class OutboxNotFailed(ValueError):
-    def __init__(self, outbox_id: int, status: str) -> None:
+    def __init__(self, outbox_id: int, status: Status) -> None:
         super().__init__(f"outbox mail {outbox_id} is {status}, not failed: nothing to do")
         self.outbox_id, self.status = outbox_id, status
 
@@ -38,7 +43,7 @@ class OutboxNotFailed(ValueError):
 class OutboxFilter:
     """What the clerk asked to see: statuses, part of a recipient address, the mail's day."""
 
-    statuses: tuple[str, ...] = OPEN_STATUSES
+    statuses: tuple[Status, ...] = OPEN_STATUSES
     recipient: str = ""
     day: date | None = None
 
@@ -67,7 +72,7 @@ def page(
     """One page, failed mail first, then by day and id; `total` counts every match."""
     where = flt.where()
     total = session.scalar(sa.select(sa.func.count()).select_from(OutboxRow).where(*where)) or 0
-    failed_first = sa.case((OutboxRow.status == "failed", 0), else_=1)
+    failed_first = sa.case((OutboxRow.status == Status.FAILED, 0), else_=1)
     stmt = (
         sa.select(OutboxRow)
         .where(*where)
@@ -78,7 +83,7 @@ def page(
     return OutboxPage(list(session.scalars(stmt)), total, offset, limit)
 
 
-def counts(session: Session) -> dict[str, int]:
+def counts(session: Session) -> dict[Status, int]:
     """Mail per status over the whole outbox."""
     stmt = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)
     return {status: n for status, n in session.execute(stmt)}
@@ -90,7 +95,7 @@ def _act(
 ) -> None:  # fmt: skip
     stmt = (
         sa.update(OutboxRow)
-        .where(OutboxRow.id == outbox_id, OutboxRow.status == "failed")
+        .where(OutboxRow.id == outbox_id, OutboxRow.status == Status.FAILED)
         .values(**values)
         .returning(OutboxRow.id, OutboxRow.recipient, OutboxRow.attempts, OutboxRow.last_error)
     )
@@ -113,19 +118,19 @@ def _act(
 
 def retry(session: Session, outbox_id: int, actor: str, now: datetime) -> None:
     """Gửi lại: a failed mail goes back to the queue, to be tried at once from attempt zero."""
-    values = {"status": "pending", "attempts": 0, "next_attempt_at": now, "claimed_at": None,
+    values = {"status": Status.PENDING, "attempts": 0, "next_attempt_at": now, "claimed_at": None,
               "claimed_by": None}  # fmt: skip
     _act(session, outbox_id, values, "outbox_retry", actor, now)
 
 
 def cancel(session: Session, outbox_id: int, actor: str, now: datetime) -> None:
     """Hủy: a failed mail is never sent; its reason stays on the row."""
-    _act(session, outbox_id, {"status": "cancelled"}, "outbox_cancel", actor, now)
+    _act(session, outbox_id, {"status": Status.CANCELLED}, "outbox_cancel", actor, now)
 
 
 def retry_all_failed(session: Session, actor: str, now: datetime) -> list[int]:
     """Every failed mail back to the queue; the ids, each recorded in the history."""
-    ids = list(session.scalars(sa.select(OutboxRow.id).where(OutboxRow.status == "failed")))
+    ids = list(session.scalars(sa.select(OutboxRow.id).where(OutboxRow.status == Status.FAILED)))
     done = []
     for outbox_id in ids:
         try:

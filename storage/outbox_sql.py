@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from directives.models import OutboxStatus as Status
 from storage.db import Database
 from storage.models import OutboxMessageRow, OutboxRow
 
@@ -68,8 +69,8 @@ def reap(db: Database, now: datetime, lease: timedelta) -> int:
     with db.write() as session:
         stmt = (
             sa.update(_T)
-            .where(_T.c.status == "sending", _T.c.claimed_at < now - lease)
-            .values(status="pending", claimed_at=None, claimed_by=None, next_attempt_at=now)
+            .where(_T.c.status == Status.SENDING, _T.c.claimed_at < now - lease)
+            .values(status=Status.PENDING, claimed_at=None, claimed_by=None, next_attempt_at=now)
             .returning(_T.c.id)
         )
         return len(session.scalars(stmt).all())
@@ -83,7 +84,7 @@ def claim(db: Database, now: datetime, limit: int, worker: str) -> list[Claimed]
     claimed row with no stored message is failed with that reason, not returned."""
     pick = (
         sa.select(_T.c.id)
-        .where(_T.c.status == "pending", _T.c.next_attempt_at <= now)
+        .where(_T.c.status == Status.PENDING, _T.c.next_attempt_at <= now)
         .order_by(_T.c.next_attempt_at, _T.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -91,7 +92,7 @@ def claim(db: Database, now: datetime, limit: int, worker: str) -> list[Claimed]
     stmt = (
         sa.update(_T)
         .where(_T.c.id.in_(pick.scalar_subquery()))
-        .values(status="sending", claimed_at=now, claimed_by=worker)
+        .values(status=Status.SENDING, claimed_at=now, claimed_by=worker)
         .returning(_T.c.id, _T.c.recipient, _T.c.attempts)
     )
     with db.write() as session:
@@ -102,7 +103,7 @@ def claim(db: Database, now: datetime, limit: int, worker: str) -> list[Claimed]
             session.execute(
                 sa.update(_T)
                 .where(_T.c.id.in_(missing))
-                .values(status="failed", last_error="no stored message in outbox_message",
+                .values(status=Status.FAILED, last_error="no stored message in outbox_message",
                         claimed_at=None, claimed_by=None)
             )  # fmt: skip
         return [(r.id, r.recipient, bodies[r.id], r.attempts) for r in claimed if r.id in bodies]
@@ -135,7 +136,7 @@ def record(
 def _mark_unsent(conn: sa.Connection, others: list[dict[str, object]], worker: str) -> None:
     conn.execute(
         sa.update(_T)
-        .where(_T.c.id == sa.bindparam("row_id"), _T.c.status == "sending",
+        .where(_T.c.id == sa.bindparam("row_id"), _T.c.status == Status.SENDING,
                _T.c.claimed_by == worker)
         .values(status=sa.bindparam("new_status"), attempts=sa.bindparam("tries"),
                 last_error=sa.bindparam("error"), next_attempt_at=sa.bindparam("at"),
@@ -145,9 +146,9 @@ def _mark_unsent(conn: sa.Connection, others: list[dict[str, object]], worker: s
 
 
 _SENT = (
-    "UPDATE outbox SET status = 'sent', sent_at = {p}, attempts = attempts + 1,"
+    f"UPDATE outbox SET status = '{Status.SENT}', sent_at = {{p}}, attempts = attempts + 1,"
     " last_error = NULL, claimed_at = NULL"
-    " WHERE status = 'sending' AND claimed_by = {p} AND id {ids}"
+    f" WHERE status = '{Status.SENDING}' AND claimed_by = {{p}} AND id {{ids}}"
 )
 _SENT_PG = (
     _SENT.format(p="$1::timestamptz", ids="= ANY($3::int[])")

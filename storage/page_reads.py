@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from directives.collation import name_key
+from directives.models import ExtensionDecision
 from storage.models import (
     AgencyRow,
     DirectiveRow,
@@ -91,7 +92,7 @@ def pending_extensions(session: Session) -> list[tuple[ExtensionRow, TaskRow]]:
     stmt = (
         sa.select(ExtensionRow, TaskRow)
         .join(TaskRow, TaskRow.id == ExtensionRow.task_id)
-        .where(ExtensionRow.decision == "pending")
+        .where(ExtensionRow.decision == ExtensionDecision.PENDING)
         .options(selectinload(TaskRow.lead), selectinload(TaskRow.directive))
         .order_by(ExtensionRow.requested_at)
     )

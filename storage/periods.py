@@ -26,7 +26,7 @@ from directives.models import Bucket, TaskState
 from directives.recurrence import RecurrenceError, Rule, parse_rule, periods
 from storage.models import TaskPeriodRow, TaskRow
 
-CLOSED = frozenset({TaskState.DONE.value, TaskState.CANCELLED.value})
+CLOSED = frozenset({TaskState.DONE, TaskState.CANCELLED})
 _MIRRORED = ("deadline", "state", "progress", "reported_done_on", "completed_on")
 
 
@@ -68,7 +68,7 @@ def materialise(
     if rule is None:
         return []
     rows = load(session, task.id)
-    if task.state == TaskState.CANCELLED.value and rows:
+    if task.state == TaskState.CANCELLED and rows:
         return rows
     if rows:
         resume = rows[-1].deadline + timedelta(days=1)
@@ -82,7 +82,7 @@ def materialise(
             starts=span.starts,
             original_deadline=span.deadline,
             deadline=span.deadline,
-            state=TaskState.NEW.value,
+            state=TaskState.NEW,
             progress=0,
             next_reminder_on=span.starts,
         )
@@ -111,12 +111,12 @@ def after_change(
         task.deadline = row.deadline
     for name in (*_MIRRORED, "last_progress_at"):
         setattr(row, name, getattr(task, name))
-    if row.state == TaskState.DONE.value and row.confirmed_at is None:
+    if row.state == TaskState.DONE and row.confirmed_at is None:
         row.confirmed_by, row.confirmed_at = actor, at
-    if task.state == TaskState.CANCELLED.value:  # the recurrence ends with the task
+    if task.state == TaskState.CANCELLED:  # the recurrence ends with the task
         for other in rows:
             if other.state not in CLOSED:
-                other.state = TaskState.CANCELLED.value
+                other.state = TaskState.CANCELLED
         session.flush()
         return row.seq
     session.flush()
@@ -141,7 +141,7 @@ def first_start(session: Session, task: TaskRow) -> date:
 
 
 def _untouched(row: TaskPeriodRow) -> bool:
-    return row.state == TaskState.NEW.value and not row.progress and row.last_progress_at is None
+    return row.state == TaskState.NEW and not row.progress and row.last_progress_at is None
 
 
 def materialise_due(session: Session, as_of: date) -> int:
@@ -151,7 +151,7 @@ def materialise_due(session: Session, as_of: date) -> int:
     )
     stmt = sa.select(TaskRow).where(
         TaskRow.recurrence.is_not(None),
-        TaskRow.state != TaskState.CANCELLED.value,
+        TaskRow.state != TaskState.CANCELLED,
         ~sa.exists(newer),
     )
     count = 0

@@ -16,12 +16,12 @@ from storage.models import AgencyRow, DirectiveRow, TaskCoordinator, TaskRow
 def bucket_expr(as_of: date) -> sa.ColumnElement[str | None]:
     """SQL twin of directives.buckets.bucket: same rules, evaluated in the database."""
     done = sa.and_(
-        TaskRow.state == TaskState.DONE.value,
+        TaskRow.state == TaskState.DONE,
         TaskRow.completed_on.is_not(None),
         TaskRow.completed_on <= as_of,
     )
     return sa.case(
-        (TaskRow.state == TaskState.CANCELLED.value, sa.null()),
+        (TaskRow.state == TaskState.CANCELLED, sa.null()),
         (
             sa.and_(TaskRow.deadline.is_(None), TaskRow.deadline_kind == "event"),
             Bucket.AWAITING_DEADLINE.value,

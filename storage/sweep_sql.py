@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import Protocol
 
 from directives import reminder_kinds as p
+from directives.models import DeadlineKind, TaskState
+from directives.roles import RecipientRole, Role
 from storage.sql_dialect import spelling
 
 FLOOR_SHIFT = 10_000_000
@@ -145,7 +147,8 @@ def _tracks(policy: Policy, sql: _Sql) -> str:
     dl_i, dl_kind, dl_next = _deadline_track(policy)
     cols = [f"{dl_i} AS dl_i", f"{dl_kind} AS dl_kind"]
     nexts = [dl_next]
-    for name, after in (("head", policy.head_after), ("leader", policy.leader_after)):
+    for name, after in ((RecipientRole.HEAD, policy.head_after),
+                        (RecipientRole.LEADER, policy.leader_after)):  # fmt: skip
         if after is None:
             cols.append(f"CAST(NULL AS integer) AS {name}_i")
             continue
@@ -169,7 +172,7 @@ def _tracks(policy: Policy, sql: _Sql) -> str:
 def _subjects(sql: _Sql, d: SweepDialect) -> str:
     """The due reminder subjects: task rows (each mirroring its current period, whose seq it
     carries; 0 when not recurring) and the open periods begun after a task's current one."""
-    closed = ", ".join(_q(s) for s in ("done", "cancelled"))
+    closed = ", ".join(_q(s) for s in (TaskState.DONE, TaskState.CANCELLED))
     current = (
         "(SELECT min(cp.seq) FROM task_periods cp WHERE cp.task_id = {task}"
         f" AND cp.state NOT IN ({closed}))"
@@ -182,7 +185,7 @@ def _subjects(sql: _Sql, d: SweepDialect) -> str:
       FROM task t WHERE t.next_reminder_on <= :today {d.lock_tasks}) tr
       UNION ALL
       SELECT * FROM (SELECT t.id, p.id, p.seq, t.lead_agency_id, t.directive_id, p.state,
-        p.deadline, {_q("fixed")}, p.starts, p.last_progress_at
+        p.deadline, {_q(DeadlineKind.FIXED)}, p.starts, p.last_progress_at
       FROM task_periods p JOIN task t ON t.id = p.task_id
       WHERE p.next_reminder_on <= :today AND p.starts <= :today
         AND p.seq > {current.format(task="p.task_id")} {d.lock_periods}) pr"""
@@ -192,11 +195,12 @@ def _task_rows(sql: _Sql, d: SweepDialect) -> str:
     """Level A, materialized: the due subjects with what every track reads, each computed once."""
     reminded = ", ".join(_q(s) for s in sorted(p.REMINDED_STATES))
     base = f"COALESCE({sql.local_date('t.last_progress_at')}, t.created_on)"
+    event = _q(DeadlineKind.EVENT)
     return f"""
       SELECT t.id, t.pid, t.period_seq, t.lead_agency_id,
         (SELECT dr.leader FROM directive dr WHERE dr.id = t.directive_id) AS leader,
         CASE WHEN t.state IN ({reminded}) THEN 1 ELSE 0 END AS live,
-        CASE WHEN t.deadline IS NULL AND t.deadline_kind <> {_q("event")} THEN 1 ELSE 0 END
+        CASE WHEN t.deadline IS NULL AND t.deadline_kind <> {event} THEN 1 ELSE 0 END
           AS ongoing,
         {_index("dl")} AS d, t.created_on, {base} AS base_on,
         {sql.days_between(base, ":today")} AS age
@@ -289,7 +293,7 @@ def event_ctes(due: str, dialect: str) -> str:
 
 
 def _leader_accounts(sql: _Sql) -> str:  # the accounts of the directive's leader, by name
-    return f"u.role = 'leader' AND u.active AND {sql.usable('u.email')}"
+    return f"u.role = {_q(Role.LEADER)} AND u.active AND {sql.usable('u.email')}"
 
 
 @lru_cache(maxsize=8)
@@ -299,25 +303,26 @@ def recipients_select(dialect: str) -> str:
     The lead is addressed before its coordinators, so a coordinator sharing the lead's address
     adds no row (the old per-task loop kept the first row per key). Blank addresses count as none.
     """
-    sql, a = _Sql(dialect), p.Audience
+    sql, a, r = _Sql(dialect), p.Audience, RecipientRole
+    head = _q(r.HEAD)
     lead_mail, coord_mail = sql.address("a.email"), sql.address("c.email")
     return f"""
-    SELECT e.task_id, e.period_seq, {lead_mail} AS recipient, e.kind, e.slot, 'lead' AS role,
+    SELECT e.task_id, e.period_seq, {lead_mail} AS recipient, e.kind, e.slot, {_q(r.LEAD)} AS role,
       a.id AS agency_id
     FROM ev e JOIN agency a ON a.id = e.lead_agency_id
     WHERE e.audience IN ({_q(a.AGENCY)}, {_q(a.LEAD)}) AND {sql.usable("a.email")}
     UNION ALL
-    SELECT e.task_id, e.period_seq, {coord_mail}, e.kind, e.slot, 'coordinator', c.id
+    SELECT e.task_id, e.period_seq, {coord_mail}, e.kind, e.slot, {_q(r.COORDINATOR)}, c.id
     FROM ev_coordinator e JOIN agency c ON c.id = e.agency_id
     JOIN agency a ON a.id = e.lead_agency_id
     WHERE {sql.usable("c.email")}
       AND NOT ({sql.usable("a.email")} AND {lead_mail} = {coord_mail})
     UNION ALL
-    SELECT e.task_id, e.period_seq, {sql.address("a.head_email")}, e.kind, e.slot, 'head', a.id
+    SELECT e.task_id, e.period_seq, {sql.address("a.head_email")}, e.kind, e.slot, {head}, a.id
     FROM ev e JOIN agency a ON a.id = e.lead_agency_id
     WHERE e.audience = {_q(a.HEAD)} AND {sql.usable("a.head_email")}
     UNION ALL
-    SELECT e.task_id, e.period_seq, {sql.address("u.email")}, e.kind, e.slot, 'leader', NULL
+    SELECT e.task_id, e.period_seq, {sql.address("u.email")}, e.kind, e.slot, {_q(r.LEADER)}, NULL
     FROM ev e JOIN app_user u ON u.leader_name = e.leader
     WHERE e.audience = {_q(a.LEADER)} AND {_leader_accounts(sql)}"""
 

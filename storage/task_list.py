@@ -94,7 +94,7 @@ def _matching(stmt: sa.Select[Any], query: TaskQuery, seen: TaskFilter, dialect:
                      bucket=query.bucket if with_bucket else None)  # fmt: skip
     stmt = filtered(stmt, query.as_of, own)
     if query.state is not None:
-        stmt = stmt.where(TaskRow.state == query.state.value)
+        stmt = stmt.where(TaskRow.state == query.state)
     if query.due_from is not None:
         stmt = stmt.where(TaskRow.deadline >= query.due_from)
     if query.due_to is not None:

@@ -81,13 +81,13 @@ def _flush(session: Session, task_id: int) -> None:
 
 def _set_state(task: TaskRow, state: TaskState, today: date) -> dict[str, Any]:
     old = task.state
-    task.state = state.value
+    task.state = state
     task.next_reminder_on = today
-    return {"state": [old, state.value]}
+    return {"state": [old, state]}
 
 
 def _require(task: TaskRow, states: set[TaskState], message: str) -> None:
-    if TaskState(task.state) not in states:
+    if task.state not in states:
         raise TaskOpError(message)
 
 
@@ -103,7 +103,7 @@ def _update(
 ) -> StatusUpdateRow:
     row = StatusUpdateRow(
         task_id=task.id,
-        kind=kind.value,
+        kind=kind,
         percent=percent,
         note=note,
         evidence_path=evidence.path if evidence else None,
@@ -281,7 +281,7 @@ def request_extension(
 
 def pending_extension(session: Session, task_id: int) -> ExtensionRow | None:
     stmt = sa.select(ExtensionRow).where(
-        ExtensionRow.task_id == task_id, ExtensionRow.decision == ExtensionDecision.PENDING.value
+        ExtensionRow.task_id == task_id, ExtensionRow.decision == ExtensionDecision.PENDING
     )
     return session.scalars(stmt.limit(1)).first()
 
@@ -308,9 +308,9 @@ def decide_extension(
     if ext.decision != ExtensionDecision.PENDING:
         raise TaskOpError("Đề nghị gia hạn này đã được xử lý")
     decision = ExtensionDecision.APPROVED if approve else ExtensionDecision.REFUSED
-    ext.decision, ext.decided_by, ext.decided_at = decision.value, actor.username, at
+    ext.decision, ext.decided_by, ext.decided_at = decision, actor.username, at
     ext.decision_note = note
-    changes: dict[str, Any] = {"extension": ext.id, "decision": decision.value, "note": note}
+    changes: dict[str, Any] = {"extension": ext.id, "decision": decision, "note": note}
     if approve:
         deadline = calendar.roll_forward(new_deadline or ext.proposed_deadline)
         ext.new_deadline = deadline

@@ -10,6 +10,7 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.roles import Role
 from storage.models import AgencyRow, ApiTokenRow, UserRow
 
 # An active user's (id, username, full_name, role, agency_id, agency name, leader_name).
@@ -39,7 +40,7 @@ def user_columns_by_token_hash(
 
 
 def _nullable_agency(
-    row: sa.Row[tuple[int, str, str, str, int | None, str, str | None]] | None,
+    row: sa.Row[tuple[int, str, str, Role, int | None, str, str | None]] | None,
 ) -> UserColumns | None:
     # The outer join leaves the agency name NULL for users without an agency; select() types
     # it as the column's str.

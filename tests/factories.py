@@ -14,17 +14,17 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.agencies import load_registry
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from directives.models import Agency
 from directives.parsing import parse_notice
+from directives.roles import Role
 from storage.agencies import agency_ids_by_code, load_agencies
 from storage.db import Database
 from storage.models import AgencyRow, DirectiveRow, TaskPeriodRow, TaskRow, UserRow
-from web.accounts import Role, create_token
+from web.accounts import create_token
 from web.demo import seed_notice_text
 from web.security import hash_password
 
@@ -130,9 +130,9 @@ def setup(db: Database, agencies: Iterable, leader_email: str | None = None) -> 
         load_agencies(s, agencies)
         if leader_email:
             s.add(UserRow(username="lanhdao", full_name=LEADER, email=leader_email,
-                          password_hash="x", role="leader", leader_name=LEADER))  # fmt: skip
+                          password_hash="x", role=Role.LEADER, leader_name=LEADER))  # fmt: skip
     with db.read() as s:
-        return dict(s.execute(sa.select(AgencyRow.code, AgencyRow.id)).all())
+        return agency_ids_by_code(s)
 
 
 def add_task(

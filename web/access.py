@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from directives.roles import Role
 from storage.models import TaskRow
 from storage.queries import TaskFilter
-from web.accounts import CurrentUser, Role
+from web.accounts import CurrentUser
 
 
 class Relation(StrEnum):

@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from directives.roles import AGENCY_ROLES, OFFICE_ROLES, ROLE_LABELS_VI, Role
 from storage import auth_state, users
 from storage.models import UserRow
 from web.passwords import password_problem
 from web.security import hash_password, new_api_token, token_hash
-
-
-class Role(StrEnum):
-    SECRETARIAT = "secretariat"
-    AGENCY_OFFICER = "agency_officer"
-    AGENCY_HEAD = "agency_head"
-    LEADER = "leader"
-    ADMIN = "admin"
-
-
-ROLE_LABELS_VI = {
-    Role.SECRETARIAT: "Văn phòng UBND tỉnh",
-    Role.AGENCY_OFFICER: "Chuyên viên cơ quan",
-    Role.AGENCY_HEAD: "Lãnh đạo cơ quan",
-    Role.LEADER: "Lãnh đạo UBND tỉnh",
-    Role.ADMIN: "Quản trị",
-}
-AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.AGENCY_HEAD})
-OFFICE_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
 
 
 class AccountError(ValueError):
@@ -113,7 +94,7 @@ def create_user(
         session,
         username=username,
         password_hash=hash_password(password),
-        role=role.value,
+        role=role,
         agency_id=agency_id if role in AGENCY_ROLES else None,
         leader_name=leader_name if role == Role.LEADER else None,
         full_name=full_name or username,

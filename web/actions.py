@@ -124,7 +124,7 @@ def edit_fields(s: Session, b: TaskEditIn) -> dict[str, Any]:
     if b.recurrence_until is not None or b.clear_recurrence_until:
         fields["recurrence_until"] = None if b.clear_recurrence_until else b.recurrence_until
     if b.state is not None:
-        if b.state not in {s.value for s in TaskState}:
+        if b.state not in set(TaskState):
             raise TaskOpError("Trạng thái không hợp lệ", "state")
         fields["state"] = b.state
     if b.lead:

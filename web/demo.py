@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from directives.calendar import TIMEZONE
+from directives.roles import Role
 from dondoc.errors import UserError
 from dondoc.settings import Settings
 from notifications.mail_sink import MailSink
@@ -35,7 +36,7 @@ from storage.migrate import upgrade
 from storage.models import TaskRow
 from storage.registration import register_directive
 from storage.task_ops import Actor
-from web.accounts import Role, create_user
+from web.accounts import create_user
 from web.notices import parse
 
 DB_NAME = "dondoc.db"
@@ -100,7 +101,7 @@ def register_seed(db: Database) -> tuple[str | None, dict[str, list[int]]]:
 
 
 def create_accounts(db: Database, leader: str | None) -> list[tuple[str, str, str]]:
-    from web.accounts import ROLE_LABELS_VI
+    from directives.roles import ROLE_LABELS_VI
 
     with db.write() as session:
         ids = agency_ids_by_code(session)

@@ -28,7 +28,7 @@ _ENV = jinja2.Environment(
 TEMPLATES = Jinja2Templates(env=_ENV)
 TEMPLATES.env.globals |= {
     "BUCKET_LABELS": {b.value: label for b, label in BUCKET_LABELS_VI.items()},
-    "STATE_LABELS": {s.value: label for s, label in STATE_LABELS_VI.items()},
+    "STATE_LABELS": dict(STATE_LABELS_VI),
 }
 TEMPLATES.env.filters["warning_vi"] = views.warning_vi
 # One name for a directive everywhere: its number, or its kind, date and subject when it has none.

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from directives.roles import AGENCY_ROLES, Role
 from storage import admin_reads, auth_state, history, users
 from storage.models import UserRow
 from web import accounts
-from web.accounts import AGENCY_ROLES, Role
 from web.passwords import password_problem
 from web.security import hash_password, new_api_token, token_hash, verify_password
 
@@ -86,7 +86,7 @@ def create(session: Session, new: NewUser, actor: str, at: datetime) -> UserRow:
         session, username, new.password, role, agency_id=agency_id,
         leader_name=new.leader_name or None, full_name=new.full_name, email=new.email or None,
     )  # fmt: skip
-    _record(session, user, "user_create", actor, at, {"role": role.value})
+    _record(session, user, "user_create", actor, at, {"role": role})
     return user
 
 

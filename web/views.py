@@ -10,7 +10,7 @@ from directives.buckets import bucket as task_bucket
 from directives.buckets import days_overdue
 from directives.calendar import DEFAULT_CALENDAR
 from directives.labels import directive_label
-from directives.models import OPEN_STATES, STATE_LABELS_VI, TaskState
+from directives.models import CLOSED_STATES, OPEN_STATES, STATE_LABELS_VI, TaskState
 from directives.vn_format import vn_date
 from storage.models import TaskRow
 from web import messages_vi
@@ -54,7 +54,7 @@ def task_json(
     extra: dict[str, Any] = {}
     if periods is not None:
         extra["periods"] = periods
-        current = [p["seq"] for p in periods if p["state"] not in ("done", "cancelled")]
+        current = [p["seq"] for p in periods if p["state"] not in CLOSED_STATES]
         extra["current_period"] = (
             current[0] if current else (periods[-1]["seq"] if periods else None)
         )

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
+from directives.roles import Role
 from tests.browser.site import SHOTS, fill_login, new_db, served
 from tests.factories import NGV, PASSWORD, VH, add_user, seed_evaluation
-from web.accounts import Role
 
 pytestmark = pytest.mark.browser
 

@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 import pytest
 from playwright.sync_api import Browser, expect
 
+from directives.roles import Role
 from notifications.mime import Mail, build
 from notifications.outbox import enqueue
 from storage.db import Database
 from storage.models import OutboxRow
 from tests.browser.site import SHOTS, fill_login, fits, new_db, served
 from tests.factories import PASSWORD, add_user
-from web.accounts import Role
 
 pytestmark = pytest.mark.browser
 

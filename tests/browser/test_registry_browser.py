@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from directives.parsing import parse_notice
+from directives.roles import Role
 from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.registration import register_directive
 from tests.browser.site import FIXTURES, SHOTS, fill_login, new_db, served
 from tests.factories import PASSWORD, add_user
-from web.accounts import Role
 
 pytestmark = pytest.mark.browser
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from directives.roles import Role
 from dondoc.cli import app as cli_app
 from dondoc.errors import UserError
 from dondoc.settings import Settings
@@ -29,7 +30,6 @@ from storage.db import Database
 from storage.models import HistoryRow, OutboxRow
 from tests.factories import PASSWORD, add_user
 from tests.web_testing import csrf_of, login
-from web.accounts import Role
 from web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,11 +8,11 @@ from html import unescape
 
 from fastapi.testclient import TestClient
 
+from directives.roles import Role
 from dondoc.settings import EvaluationFormula, Settings
 from storage.db import Database
 from tests.factories import NGV, NV, PASSWORD, SON, TD, VH, VP, add_user, seed_evaluation
 from tests.web_testing import login
-from web.accounts import Role
 from web.app import create_app
 
 ROW = re.compile(r'<tr data-agency="\d+">(.*?)</tr>', re.S)

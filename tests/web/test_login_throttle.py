@@ -16,11 +16,12 @@ from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from directives.roles import Role
 from dondoc.settings import Settings
 from storage.models import UserRow
 from tests.factories import PASSWORD, build_world
 from tests.web_testing import login
-from web.accounts import AccountError, Role, create_user
+from web.accounts import AccountError, create_user
 from web.app import create_app
 from web.passwords import password_problem
 

@@ -10,15 +10,16 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from directives.collation import name_key
+from directives.roles import ROLE_LABELS_VI, Role
 from storage import admin_reads, page_reads
 from storage.db import utcnow
 from web import user_admin
-from web.accounts import ROLE_LABELS_VI, CurrentUser, Role
+from web.accounts import CurrentUser
 from web.deps import Db, PageUser, csrf_protect, flash, render, require
 from web.forms import Form, text_fields
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-ROLES = [(r.value, ROLE_LABELS_VI[r]) for r in Role]
+ROLES = [(r, ROLE_LABELS_VI[r]) for r in Role]
 
 
 def _admin(user: CurrentUser) -> None:

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from directives.roles import Role
 from storage import page_reads
 from storage.models import AgencyRow
 from storage.queries import TaskFilter
-from web.accounts import Role
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
 from web.forms import add_page_actions
 from web.routes.tasks import checked_bucket, list_context, visible_tasks

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from directives.roles import Role
 from web import accounts, sessions
-from web.accounts import Role
 from web.client import request_address
 from web.deps import Db, PageUser, csrf_protect, render
 from web.security import verify_and_update

@@ -9,10 +9,11 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from directives.models import Bucket
+from directives.roles import Role
 from storage import extension_flow, page_reads
 from storage.task_list import TaskQuery
 from web import task_lists
-from web.accounts import CurrentUser, Role
+from web.accounts import CurrentUser
 from web.deps import Db, PageUser, csrf_protect, render, require, today
 from web.evaluation_view import evaluation_block
 from web.headers import with_style_hashes

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from directives.models import OutboxStatus as Status
 from storage import outbox_admin
 from storage.db import utcnow
 from storage.outbox_admin import PAGE_SIZE, STATUSES, OutboxFilter, OutboxNotFailed, OutboxNotFound
@@ -22,12 +23,12 @@ from web.forms import Form
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-STATUS_LABELS = {
-    "pending": "Chờ gửi",
-    "sending": "Đang gửi",
-    "sent": "Đã gửi",
-    "failed": "Gửi lỗi",
-    "cancelled": "Đã hủy",
+STATUS_LABELS: dict[str, str] = {
+    Status.PENDING: "Chờ gửi",
+    Status.SENDING: "Đang gửi",
+    Status.SENT: "Đã gửi",
+    Status.FAILED: "Gửi lỗi",
+    Status.CANCELLED: "Đã hủy",
 }
 KIND_LABELS = {"digest": "Nhắc việc", "leader_weekly": "Báo cáo tuần"}
 PARAMS = {"status", "recipient", "day", "page"}
@@ -46,10 +47,11 @@ def parse_filter(params: QueryParams) -> tuple[OutboxFilter, int]:
     unknown = sorted(set(params) - PARAMS)
     if unknown:
         raise FilterError(f"Tham số không hợp lệ: {', '.join(unknown)}.")
-    statuses = tuple(s for s in params.getlist("status") if s)
-    bad = [s for s in statuses if s not in STATUSES]
+    asked = [s for s in params.getlist("status") if s]
+    bad = [s for s in asked if s not in STATUSES]
     if bad:
         raise FilterError(f"Trạng thái không hợp lệ: {', '.join(bad)}.")
+    statuses = tuple(Status(s) for s in asked)
     day = None
     if params.get("day"):
         try:

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from starlette.responses import Response
 
 from directives.buckets import bucket as task_bucket
-from directives.models import Bucket, TaskState
+from directives.models import CLOSED_STATES, Bucket, ExtensionDecision, TaskState
 from directives.recurrence import RecurrenceError, describe_rule, parse_rule
 from storage import extension_flow, page_reads
 from storage.db import Database
@@ -127,7 +127,9 @@ def task_page(
         if everyone:  # the task's own agencies stay choosable even if they have ended since
             own = {task.lead_agency_id, *(c.id for c in task.coordinators)}
             everyone += page_reads.agencies_by_id(session, own - {a.id for a in everyone})
-        pending = next((e for e in record.extensions if e.decision == "pending"), None)
+        pending = next(
+            (e for e in record.extensions if e.decision == ExtensionDecision.PENDING), None
+        )
         proposal = extension_flow.proposals(session, [pending.id]) if pending else {}
     source = task.directive.source_text or ""
     excerpt = source[task.source_start : task.source_end] if task.source_end else ""
@@ -164,7 +166,7 @@ def task_page(
 def _current(found: list[dict[str, Any]] | None) -> int | None:
     if not found:
         return None
-    open_ = [p["seq"] for p in found if p["state"] not in ("done", "cancelled")]
+    open_ = [p["seq"] for p in found if p["state"] not in CLOSED_STATES]
     return open_[0] if open_ else found[-1]["seq"]
 
 
