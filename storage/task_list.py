@@ -16,12 +16,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from directives.models import Bucket, TaskState
-from storage import search
-from storage.models import AgencyRow, DirectiveRow, TaskRow
-from storage.queries import TaskFilter, bucket_expr, filtered, with_relations
+from storage import search, task_rows
+from storage.models import AgencyRow, TaskRow
+from storage.queries import TaskFilter, bucket_expr, filtered
+from storage.task_rows import TaskItem
 
 SortKey = Literal["deadline", "registered", "lead", "state", "id"]
 SORT_KEYS: tuple[str, ...] = ("deadline", "registered", "lead", "state", "id")
@@ -34,10 +35,6 @@ SORT_INDEXES = {  # made by migration 0010 (SQL the models do not describe)
     "ix_task_sort_created": "created_at, id",
 }
 MAX_LIMIT = 200
-
-
-# A list shows no notice text: the directives' source texts (whole notices) stay in the database.
-_LIGHT = selectinload(TaskRow.directive).defer(DirectiveRow.source_text)
 
 
 class BadCursor(ValueError):
@@ -67,19 +64,19 @@ class TaskQuery:
 
 @dataclass
 class TaskPage:
-    rows: list[tuple[TaskRow, str | None]]
+    rows: list[tuple[TaskItem, str | None]]  # each task and its bucket at as_of
     total: int
     next_cursor: str | None = None
     prev_cursor: str | None = None
     counts: dict[str, int] = field(default_factory=dict)  # per bucket, the other filters kept
 
 
-def _sort_column(sort: str) -> sa.ColumnElement[Any]:
+def _sort_column(sort: str, lead: Any = AgencyRow) -> sa.ColumnElement[Any]:
     if sort == "deadline":
         return sa.func.coalesce(TaskRow.deadline, _NO_DEADLINE_SQL, type_=sa.Date())
     columns: dict[str, sa.ColumnElement[Any]] = {
         "registered": TaskRow.created_at.expression,
-        "lead": AgencyRow.name.expression,
+        "lead": lead.name.expression,
         "state": TaskRow.state.expression,
     }
     return columns.get(sort, TaskRow.id.expression)
@@ -133,7 +130,7 @@ def _decode(cursor: str, sort: str) -> tuple[Any, int, bool]:
     return value, task_id, bool(back)
 
 
-def _key_of(row: TaskRow, sort: str) -> Any:
+def _key_of(row: TaskItem, sort: str) -> Any:
     if sort == "deadline":
         return row.deadline or NO_DEADLINE
     if sort == "registered":
@@ -144,16 +141,15 @@ def _key_of(row: TaskRow, sort: str) -> Any:
 
 
 def _base(query: TaskQuery, seen: TaskFilter, dialect: str) -> sa.Select:  # type: ignore[type-arg]
-    stmt = sa.select(TaskRow, bucket_expr(query.as_of).label("bucket"))
-    if query.sort == "lead":
-        stmt = stmt.join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
-    return _matching(stmt, query, seen, dialect)
+    """The page's columns (task_rows), its bucket; joined to the directive and lead agency."""
+    stmt = sa.select(*task_rows.columns(), bucket_expr(query.as_of).label("bucket"))
+    return _matching(task_rows.joined(stmt), query, seen, dialect)
 
 
 def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> TaskPage:
     """One page of the tasks `seen` lets the user see and `query` asks for, with the total."""
     dialect = session.get_bind().dialect.name
-    key, limit = _sort_column(query.sort), max(1, min(query.limit, MAX_LIMIT))
+    key, limit = _sort_column(query.sort, task_rows.LEAD), max(1, min(query.limit, MAX_LIMIT))
     back, stmt = False, _base(query, seen, dialect)
     if query.cursor:
         value, after_id, back = _decode(query.cursor, query.sort)
@@ -163,11 +159,12 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) ->
         stmt = stmt.where(mark < bound if smaller else mark > bound)
     descending = query.desc != back
     order = (key.desc(), TaskRow.id.desc()) if descending else (key, TaskRow.id)
-    stmt = with_relations(stmt.order_by(*order).limit(limit + 1))
-    got = session.execute(stmt.options(_LIGHT)).all()
-    more, rows = len(got) > limit, [(t, b) for t, b in got[:limit]]
+    got = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    more = len(got) > limit
+    rows = [(task_rows.item(r), r[-1]) for r in got[:limit]]
     if back:
         rows.reverse()
+    task_rows.add_coordinators(session, [t for t, _ in rows])
     result = TaskPage(rows, total(session, query, seen))
     if rows:
         first, last = rows[0][0], rows[-1][0]
