@@ -35,6 +35,9 @@ SORT_INDEXES = {  # made by migration 0010 (SQL the models do not describe)
     "ix_task_sort_created": "created_at, id",
 }
 MAX_LIMIT = 200
+# A list counts its matches up to this: past it the page says "more than 10,000" and its tabs
+# show no counts, so a page costs what its rows cost, not a scan of a million (README, Lists).
+COUNT_CAP = 10_000
 
 
 class BadCursor(ValueError):
@@ -69,14 +72,20 @@ class TaskPage:
     next_cursor: str | None = None
     prev_cursor: str | None = None
     counts: dict[str, int] = field(default_factory=dict)  # per bucket, the other filters kept
+    counted: bool = True  # False: more than COUNT_CAP matches, `counts` left empty
+
+    @property
+    def capped(self) -> bool:
+        """More tasks match than were counted: `total` is COUNT_CAP + 1, a lower bound."""
+        return self.total > COUNT_CAP
 
 
-def _sort_column(sort: str, lead: Any = AgencyRow) -> sa.ColumnElement[Any]:
+def _sort_column(sort: str) -> sa.ColumnElement[Any]:
     if sort == "deadline":
         return sa.func.coalesce(TaskRow.deadline, _NO_DEADLINE_SQL, type_=sa.Date())
     columns: dict[str, sa.ColumnElement[Any]] = {
         "registered": TaskRow.created_at.expression,
-        "lead": lead.name.expression,
+        "lead": AgencyRow.name.expression,
         "state": TaskRow.state.expression,
     }
     return columns.get(sort, TaskRow.id.expression)
@@ -141,15 +150,18 @@ def _key_of(row: TaskItem, sort: str) -> Any:
 
 
 def _base(query: TaskQuery, seen: TaskFilter, dialect: str) -> sa.Select:  # type: ignore[type-arg]
-    """The page's columns (task_rows), its bucket; joined to the directive and lead agency."""
-    stmt = sa.select(*task_rows.columns(), bucket_expr(query.as_of).label("bucket"))
-    return _matching(task_rows.joined(stmt), query, seen, dialect)
+    """The page's task columns (task_rows), its bucket and sort key `k`, filtered."""
+    key = _sort_column(query.sort).label("k")
+    stmt = sa.select(*task_rows.task_columns(), bucket_expr(query.as_of).label("bucket"), key)
+    if query.sort == "lead":
+        stmt = stmt.join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
+    return _matching(stmt, query, seen, dialect)
 
 
 def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> TaskPage:
     """One page of the tasks `seen` lets the user see and `query` asks for, with the total."""
     dialect = session.get_bind().dialect.name
-    key, limit = _sort_column(query.sort, task_rows.LEAD), max(1, min(query.limit, MAX_LIMIT))
+    key, limit = _sort_column(query.sort), max(1, min(query.limit, MAX_LIMIT))
     back, stmt = False, _base(query, seen, dialect)
     if query.cursor:
         value, after_id, back = _decode(query.cursor, query.sort)
@@ -159,13 +171,14 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) ->
         stmt = stmt.where(mark < bound if smaller else mark > bound)
     descending = query.desc != back
     order = (key.desc(), TaskRow.id.desc()) if descending else (key, TaskRow.id)
-    got = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    found = stmt.order_by(*order).limit(limit + 1).subquery("page")
+    got = session.execute(task_rows.outer(found, descending)).all()
     more = len(got) > limit
     rows = [(task_rows.item(r), r[-1]) for r in got[:limit]]
     if back:
         rows.reverse()
     task_rows.add_coordinators(session, [t for t, _ in rows])
-    result = TaskPage(rows, total(session, query, seen))
+    result = TaskPage(rows, total(session, query, seen, COUNT_CAP))
     if rows:
         first, last = rows[0][0], rows[-1][0]
         if more or back:
@@ -175,20 +188,32 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) ->
     return result
 
 
-def total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> int:
+def total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
+          cap: int | None = COUNT_CAP) -> int:  # fmt: skip
+    """The matching tasks, counted up to `cap` + 1 (more than `cap`: the count stops there)."""
     dialect = session.get_bind().dialect.name
-    stmt = _matching(sa.select(sa.func.count(TaskRow.id)), query, seen, dialect)
-    return int(session.scalar(stmt) or 0)
+    if cap is None:
+        stmt = _matching(sa.select(sa.func.count(TaskRow.id)), query, seen, dialect)
+        return int(session.scalar(stmt) or 0)
+    ids = _matching(sa.select(TaskRow.id), query, seen, dialect).limit(cap + 1).subquery()
+    return int(session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0)
 
 
-def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()
-                  ) -> dict[str, int]:  # fmt: skip
-    """Tasks per bucket at as_of, every other filter kept (the tab bar)."""
+def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
+                  cap: int | None = None) -> dict[str, int] | None:  # fmt: skip
+    """Tasks per bucket at as_of, every other filter kept (the tab bar); None when more than
+    `cap` tasks match (the counting stops after `cap` + 1 rows)."""
     dialect = session.get_bind().dialect.name
     bucket = bucket_expr(query.as_of).label("bucket")
-    stmt = _matching(sa.select(bucket, sa.func.count(TaskRow.id)), query, seen, dialect,
-                     with_bucket=False).group_by(bucket)  # fmt: skip
-    return {b: int(n) for b, n in session.execute(stmt) if b is not None}
+    rows = _matching(sa.select(bucket), query, seen, dialect, with_bucket=False)
+    if cap is not None:
+        rows = rows.limit(cap + 1)
+    found = rows.subquery()
+    stmt = sa.select(found.c.bucket, sa.func.count()).group_by(found.c.bucket)
+    counts = {b: int(n) for b, n in session.execute(stmt)}
+    if cap is not None and sum(counts.values()) > cap:
+        return None
+    return {b: n for b, n in counts.items() if b is not None}
 
 
 def all_ids(session: Session, query: TaskQuery, seen: TaskFilter, at_most: int) -> list[int]:

@@ -1,7 +1,8 @@
 """The rows of a task list page (dòng của danh sách nhiệm vụ): plain records, no ORM objects.
 
-A page is read as one joined, column-only statement (task, its directive and lead agency) and
-one IN query for the coordinators of the page's ids: two statements whatever the page size, no
+A page is read as one column-only statement (the page's task columns, sorted and limited in a
+subquery, then joined to their directive and lead agency) and one IN query for the coordinators
+of the page's ids: two statements whatever the page size, no
 identity map, no per-row loading. The records carry exactly what the list pages, the API's
 TaskOut and web.views read (the same attribute names as TaskRow), and nothing else: no notice
 text, no warnings, no search key.
@@ -78,19 +79,24 @@ N_TASK, N_DIRECTIVE = len(_TASK_COLUMNS), len(_DIRECTIVE_COLUMNS)
 LEAD = aliased(AgencyRow, name="lead_agency")
 
 
-def columns() -> tuple[Any, ...]:
-    """What a page selects, in the order `item` reads it (the bucket and sort key follow)."""
-    return (*_TASK_COLUMNS, *_DIRECTIVE_COLUMNS, LEAD.id, LEAD.code, LEAD.name)
+def task_columns() -> tuple[Any, ...]:
+    """The task's own columns of a page, in the order `item` reads them."""
+    return _TASK_COLUMNS
 
 
-def joined(stmt: sa.Select[Any]) -> sa.Select[Any]:
-    """`stmt` (selecting `columns()`) joined to the task's directive and lead agency."""
-    stmt = stmt.join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id)
-    return stmt.join(LEAD, LEAD.id == TaskRow.lead_agency_id)
+def outer(page: sa.Subquery, descending: bool) -> sa.Select[Any]:
+    """The page `page` (task_columns(), its bucket and sort key `k`, already limited) joined to
+    its directive and lead agency: the joins read the page's rows only, not every match."""
+    stmt = sa.select(*(page.c[c.key] for c in _TASK_COLUMNS), *_DIRECTIVE_COLUMNS,
+                     LEAD.id, LEAD.code, LEAD.name, page.c.bucket)  # fmt: skip
+    stmt = stmt.join(DirectiveRow, DirectiveRow.id == page.c.directive_id)
+    stmt = stmt.join(LEAD, LEAD.id == page.c.lead_agency_id)
+    order = (page.c.k.desc(), page.c.id.desc()) if descending else (page.c.k, page.c.id)
+    return stmt.order_by(*order)
 
 
 def item(row: Sequence[Any]) -> TaskItem:
-    """One record from a row of `columns()`."""
+    """One record from a row of `outer`."""
     d = N_TASK + N_DIRECTIVE
     values = [*row[:N_TASK], DirectiveBrief(*row[N_TASK:d]), AgencyBrief(*row[d : d + 3])]
     return TaskItem(*values)

@@ -63,7 +63,9 @@ def queue(request: Request, user: PageUser, db: Db) -> Response:
     more = awaiting.url("/tasks", cursor=found.next_cursor) if found.next_cursor else None
     context = {"user": user, "awaiting": found.rows, "awaiting_total": found.total}
     context |= {"awaiting_more": more, "awaiting_all": awaiting.url("/tasks")}
-    context |= {"extensions": extensions, "directives": directives, "total": total}
+    many = total > task_list.COUNT_CAP  # counted no further
+    context |= {"extensions": extensions, "directives": directives}
+    context |= {"total": f"hơn {task_list.COUNT_CAP:,}".replace(",", ".") if many else total}
     context |= {"recent": RECENT_DIRECTIVES, "title": "Văn phòng UBND tỉnh"}
     return render(request, "secretariat.html", context)
 

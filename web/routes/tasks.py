@@ -15,7 +15,7 @@ from directives.recurrence import RecurrenceError, describe_rule, parse_rule
 from storage import extension_flow, page_reads
 from storage.db import Database
 from storage.queries import TaskFilter, list_tasks
-from storage.task_list import TaskPage
+from storage.task_list import COUNT_CAP, TaskPage
 from storage.task_ops import TaskNotFound
 from web import access, task_lists
 from web.accounts import CurrentUser
@@ -36,7 +36,6 @@ def visible_tasks(db: Database, user: CurrentUser, flt: TaskFilter | None = None
 
 def paged_rows(found: TaskPage, params: ListParams, base: str) -> dict[str, Any]:
     """A page of a short task table (task_table, bucket_tabs): rows, tab counts, pager links."""
-    start = params.values.get("cursor")
     return {
         "rows": found.rows,
         "counts": found.counts,
@@ -48,7 +47,7 @@ def paged_rows(found: TaskPage, params: ListParams, base: str) -> dict[str, Any]
         "as_of": params.query.as_of,
         "next_url": params.url(base, cursor=found.next_cursor) if found.next_cursor else None,
         "prev_url": params.url(base, cursor=found.prev_cursor) if found.prev_cursor else None,
-        "paged": bool(start or found.next_cursor),
+        "counted": found.counted,
     }
 
 
@@ -83,6 +82,7 @@ def paged_context(db: Database, user: CurrentUser, request: Request, base: str) 
         ),  # fmt: skip
         "urgency": urgency,
         "deadline_note": deadline_note,
+        "count_cap": f"{COUNT_CAP:,}".replace(",", "."),
     }
 
 
