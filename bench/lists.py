@@ -176,7 +176,8 @@ def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = os.environ | {"DONDOC_DATABASE_URL": url, "DONDOC_UPLOAD_DIR": "/tmp/dondoc-bench"}
     env.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
     command = [sys.executable, "-m", "uvicorn", "--factory", "bench.lists_app:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+               "--timeout-keep-alive", "600"]  # readers stay connected between rounds  # fmt: skip
     server = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 60
     while True:

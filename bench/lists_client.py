@@ -25,7 +25,15 @@ class Connection:
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
 
     async def get(self, path: str) -> tuple[int, float, int]:
-        """(status, the server's ms, body bytes)."""
+        """(status, the server's ms, body bytes); once again on a new connection if the server
+        closed this one while it was idle."""
+        try:
+            return await self._get(path)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            await self.open()
+            return await self._get(path)
+
+    async def _get(self, path: str) -> tuple[int, float, int]:
         assert self.reader is not None and self.writer is not None
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n".encode() + self.header
                           + b"\r\n")  # fmt: skip
