@@ -16,7 +16,9 @@ Each against the floor: a bare SQL query returning the same page's rows (no tota
 relations), run by `--readers` threads of this process, in the same run, the order alternating
 round by round. p50/p95 in milliseconds: server (its header), client (this side of the socket),
 floor; ratios server/floor. The server's memory (VmHWM, VmRSS of its process, /proc) after each
-size: give two sizes (`--tasks 20000 100000`) to see it flat.
+size: give two sizes (`--tasks 20000 100000`) to see it flat. `--spread S` starts a round's
+readers over S seconds instead of at once: 20 requests at the same instant queue behind each
+other in one worker (the last waits for 19 others' CPU), readers of pages do not.
 
 Small runs (a loaded 2-core machine):
     .venv/bin/python -m bench.lists --db sqlite --tasks 20000 100000 --readers 20
@@ -144,14 +146,15 @@ def cpu_seconds(pid: int) -> float:
 
 
 def run_case(db: Database, conns: list[Connection], path: str, floor: tuple[str, dict[str, Any]],
-             rounds: int, loop: asyncio.AbstractEventLoop, pid: int) -> dict[str, Any]:  # fmt: skip
+             rounds: int, loop: asyncio.AbstractEventLoop, pid: int, spread: float
+             ) -> dict[str, Any]:  # fmt: skip
     times, bare, rows = Times(), list[float](), 0
     loop.run_until_complete(one_round(conns, path, Times()))  # warm: templates, plans, pool
     cpu = cpu_seconds(pid)
     with ThreadPoolExecutor(len(conns)) as pool:
         for r in range(rounds):
             steps: list[Callable[[], Any]] = [
-                lambda: loop.run_until_complete(one_round(conns, path, times)),
+                lambda: loop.run_until_complete(one_round(conns, path, times, spread)),
                 lambda: _floor_round(db, pool, *floor, len(conns), bare),
             ]
             for step in steps if r % 2 == 0 else steps[::-1]:
@@ -214,8 +217,8 @@ def _credentials(db: Database, port: int) -> tuple[str, str]:
     return f"Authorization: Bearer {token}\r\n", f"Cookie: {cookie}\r\n"
 
 
-def run_size(url: str, n_tasks: int, readers: int, rounds: int, kinds: list[str]
-             ) -> dict[str, Any]:  # fmt: skip
+def run_size(url: str, n_tasks: int, readers: int, rounds: int, kinds: list[str],
+             spread: float) -> dict[str, Any]:  # fmt: skip
     db, info = prepare(url, n_tasks)
     with db.read() as s:
         info["agencies"] = s.scalar(sa.select(sa.func.count()).select_from(AgencyRow))
@@ -233,7 +236,7 @@ def run_size(url: str, n_tasks: int, readers: int, rounds: int, kinds: list[str]
             loop.run_until_complete(asyncio.gather(*(c.open() for c in conns)))
             for name, (query, sql, params) in found.items():
                 out[f"{kind}_{name}"] = run_case(db, conns, f"{base}?{query}", (sql, params),
-                                                 rounds, loop, server.pid)  # fmt: skip
+                                                 rounds, loop, server.pid, spread)  # fmt: skip
             loop.run_until_complete(asyncio.gather(*(c.close() for c in conns)))
         info["server_memory_mb"] = memory_mb(server.pid)
     finally:
@@ -265,12 +268,19 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--kinds", nargs="+", choices=("api", "html"), default=["api", "html"])
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=0.0,
+        help="seconds over which a round's readers start (0: all at once)",
+    )
     args = parser.parse_args()
     load = [os.getloadavg()[0]]
-    sizes = [run_size(args.url or _url(args.db, n), n, args.readers, args.rounds, args.kinds)
-             for n in args.tasks]  # fmt: skip
+    sizes = [run_size(args.url or _url(args.db, n), n, args.readers, args.rounds, args.kinds,
+                      args.spread) for n in args.tasks]  # fmt: skip
     load.append(os.getloadavg()[0])
     result = {"dialect": args.db, "readers": args.readers, "rounds": args.rounds,
+              "spread_s": args.spread,
               "server": "uvicorn, 1 worker (its own process)",
               "machine": {"cores": os.cpu_count(), "load_1min": load},
               "sizes": sizes, "verdict": _verdict(sizes)}  # fmt: skip

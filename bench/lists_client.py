@@ -76,10 +76,12 @@ class Times:
     body_bytes: int = 0
 
 
-async def one_round(conns: list[Connection], path: str, into: Times) -> None:
-    """Every reader asks for `path` at once (20 readers: 20 concurrent requests)."""
+async def one_round(conns: list[Connection], path: str, into: Times, spread: float = 0.0) -> None:
+    """Every reader asks for `path`: at once (spread 0: 20 readers, 20 concurrent requests), or
+    the i-th of n after i/n of `spread` seconds, as people reading pages would."""
 
-    async def ask(conn: Connection) -> None:
+    async def ask(i: int, conn: Connection) -> None:
+        await asyncio.sleep(spread * i / len(conns))
         started = time.perf_counter()
         status, server_ms, size = await conn.get(path)
         into.client.append((time.perf_counter() - started) * 1000)
@@ -88,4 +90,4 @@ async def one_round(conns: list[Connection], path: str, into: Times) -> None:
         if status != 200:
             into.errors.append(status)
 
-    await asyncio.gather(*(ask(c) for c in conns))
+    await asyncio.gather(*(ask(i, c) for i, c in enumerate(conns)))
