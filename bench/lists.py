@@ -1,38 +1,62 @@
-"""Benchmark of the task list (storage/task_list.py) at volume, JSON on stdout.
+"""Benchmark of the task lists at volume, served by the app in its own process; JSON on stdout.
 
 Data from `dondoc synth` (storage.synth.synthesize; the database is reused while it holds N
-tasks). Three pages, each as the /tasks and /api/tasks handlers read it server-side (the page,
-its relations, its total; no HTML): a filtered sorted first page (one agency, deadline
-descending), a search page ("bien gioi", no diacritics) and the 500th page reached by cursor.
-Each is timed with `--readers` concurrent readers against the floor: a bare SQL query that
-returns the same page's rows (no total, no relations), in the same run, the order alternating
-round by round. p50/p95 per call in milliseconds, and the ratios to the floor.
+tasks). The app runs in a uvicorn process of its own (one worker, the deployment's default), as
+bench.lists_app: the app plus a Server-Timing header, the time in the app from the request's
+arrival to its response's start. This process holds the readers: `--readers` keep-alive
+connections (bench.lists_client) asking at once, round after round, so 20 readers are 20
+concurrent requests. Cases, each as JSON (/api/tasks) and as the HTML page (/tasks, with its
+bucket tabs' counts):
+
+- filtered_first_page: one agency (the busiest; lead or coordinator), deadline descending;
+- search_page: "bien gioi" (no diacritics);
+- first_page / page_500: every task by deadline, 20 a page, the first and the 500th (by cursor).
+
+Each against the floor: a bare SQL query returning the same page's rows (no total, no
+relations), run by `--readers` threads of this process, in the same run, the order alternating
+round by round. p50/p95 in milliseconds: server (its header), client (this side of the socket),
+floor; ratios server/floor. The server's memory (VmHWM, VmRSS of its process, /proc) after each
+size: give two sizes (`--tasks 20000 100000`) to see it flat. `--spread S` starts a round's
+readers over S seconds instead of at once: 20 requests at the same instant queue behind each
+other in one worker (the last waits for 19 others' CPU), readers of pages do not.
 
 Small runs (a loaded 2-core machine):
-    .venv/bin/python -m bench.lists --db sqlite --tasks 20000 --readers 20
-    .venv/bin/python -m bench.lists --db postgresql --tasks 50000 --readers 20
-Full size: --db postgresql --tasks 1000000 and --db sqlite --tasks 100000.
+    .venv/bin/python -m bench.lists --db sqlite --tasks 20000 100000 --readers 20
+    .venv/bin/python -m bench.lists --db postgresql --tasks 50000 200000 --readers 20
+Full size: --db postgresql --tasks 100000 1000000 and --db sqlite --tasks 20000 100000.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 import sqlalchemy as sa
 
-from bench.rollup import prepare
+from bench.lists_client import Connection, Times, one_round
+from bench.rollup import AS_OF, prepare
+from directives.roles import Role
+from notifications.mail_sink import free_port
 from storage import task_list
 from storage.db import Database
-from storage.models import AgencyRow, TaskRow
+from storage.models import AgencyRow, TaskRow, UserRow
 from storage.task_list import TaskQuery
+from tests.factories import PASSWORD, add_user
+from tests.web_testing import TEST_SECRET_KEY, login
+from web.accounts import create_token
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
 COLUMNS = "t.id, t.content, t.deadline, t.state, t.lead_agency_id"
@@ -53,6 +77,7 @@ def _busiest_agency(db: Database) -> int:
 
 
 def _cursor_of_page(db: Database, query: TaskQuery, number: int) -> str | None:
+    """The cursor that opens page `number` (read page by page: setup, not timed)."""
     cursor = None
     with db.read() as s:
         for _ in range(number - 1):
@@ -62,83 +87,205 @@ def _cursor_of_page(db: Database, query: TaskQuery, number: int) -> str | None:
     return cursor
 
 
-def cases(db: Database, as_of: Any) -> dict[str, tuple[TaskQuery, str, dict[str, Any]]]:
-    """Each case: the list's query and the bare SQL returning the same rows."""
+USER = "bench-lists"
+
+
+def cases(db: Database) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """Each case: the list's query string and the bare SQL returning the same rows."""
     agency = _busiest_agency(db)
-    mine = f"(t.lead_agency_id = {agency} OR t.id IN (SELECT task_id FROM task_coordinator "
-    mine += f"WHERE agency_id = {agency}))"
-    filtered = TaskQuery(as_of=as_of, agency_id=agency, sort="deadline", desc=True)
+    with db.read() as s:
+        code = s.scalar(sa.select(AgencyRow.code).where(AgencyRow.id == agency))
+    mine = f"t.id IN (SELECT id FROM task WHERE lead_agency_id = {agency} UNION ALL "
+    mine += f"SELECT task_id FROM task_coordinator WHERE agency_id = {agency})"
     if db.dialect == "sqlite":
         hit = (
             't.id IN (SELECT rowid FROM task_search WHERE task_search MATCH \'"bien" AND "gioi"\')'
         )
     else:
         hit = "t.search_key LIKE '%bien%' AND t.search_key LIKE '%gioi%'"
-    far = TaskQuery(as_of=as_of, sort="deadline", limit=20)
-    far = replace(far, cursor=_cursor_of_page(db, far, 500))
-    value, after, _ = task_list._decode(far.cursor or "", "deadline")
+    far = TaskQuery(as_of=AS_OF, sort="deadline", limit=20)
+    cursor = _cursor_of_page(db, far, 500)
+    value, after, _ = task_list._decode(cursor or "", "deadline")
+    day = {"as_of": AS_OF.isoformat()}
+    every, theirs = day | {"sort": "deadline", "limit": "20"}, {"agency": code, "order": "desc"}
     return {
-        "filtered_first_page": (filtered, f"SELECT {COLUMNS} FROM task t WHERE {mine} "
+        "filtered_first_page": (urlencode(day | theirs | {"sort": "deadline"}),
+                                f"SELECT {COLUMNS} FROM task t WHERE {mine} "
                                 f"ORDER BY {KEY} DESC, t.id DESC LIMIT 50", {}),
-        "search_page": (TaskQuery(as_of=as_of, q="bien gioi"), f"SELECT {COLUMNS} FROM task t "
+        "search_page": (urlencode(day | {"q": "bien gioi"}), f"SELECT {COLUMNS} FROM task t "
                         f"WHERE {hit} ORDER BY {KEY}, t.id LIMIT 50", {}),
-        "page_500": (far, f"SELECT {COLUMNS} FROM task t WHERE ({KEY}, t.id) > (:v, :i) "
-                     f"ORDER BY {KEY}, t.id LIMIT 20", {"v": value, "i": after}),
+        "first_page": (urlencode(every), f"SELECT {COLUMNS} FROM task t "
+                       f"ORDER BY {KEY}, t.id LIMIT 20", {}),
+        "page_500": (urlencode(every | {"cursor": cursor}), f"SELECT {COLUMNS} FROM task t "
+                     f"WHERE ({KEY}, t.id) > (:v, :i) ORDER BY {KEY}, t.id LIMIT 20",
+                     {"v": value, "i": after}),
     }  # fmt: skip
 
 
-def _timed(fn: Callable[[], int]) -> tuple[float, int]:
-    started = time.perf_counter()
-    rows = fn()
-    return (time.perf_counter() - started) * 1000, rows
+def _quantiles(values: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(values, n=20)
+    return {"p50_ms": round(statistics.median(values), 2), "p95_ms": round(q[18], 2)}
 
 
-def run_case(db: Database, query: TaskQuery, floor: str, params: dict[str, Any], readers: int,
-             rounds: int) -> dict[str, Any]:  # fmt: skip
-    def ours() -> int:
+def _floor_round(db: Database, pool: ThreadPoolExecutor, sql: str, params: dict[str, Any],
+                 readers: int, into: list[float]) -> int:  # fmt: skip
+    def bare(_: int) -> tuple[float, int]:
+        started = time.perf_counter()
         with db.read() as s:
-            return len(task_list.page(s, query).rows)
+            n = len(s.execute(sa.text(sql), params).all())
+        return (time.perf_counter() - started) * 1000, n
 
-    def bare() -> int:
-        with db.read() as s:
-            return len(s.execute(sa.text(floor), params).all())
+    got = list(pool.map(bare, range(readers)))
+    into += [ms for ms, _ in got]
+    return got[-1][1]
 
-    times: dict[str, list[float]] = {"list": [], "floor": []}
-    rows: dict[str, int] = {}
-    with ThreadPoolExecutor(readers) as pool:
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (/proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_case(db: Database, conns: list[Connection], path: str, floor: tuple[str, dict[str, Any]],
+             rounds: int, loop: asyncio.AbstractEventLoop, pid: int, spread: float
+             ) -> dict[str, Any]:  # fmt: skip
+    times, bare, rows = Times(), list[float](), 0
+    loop.run_until_complete(one_round(conns, path, Times()))  # warm: templates, plans, pool
+    cpu = cpu_seconds(pid)
+    with ThreadPoolExecutor(len(conns)) as pool:
         for r in range(rounds):
-            order = [("list", ours), ("floor", bare)]
-            for name, fn in order if r % 2 == 0 else order[::-1]:
-                for ms, n in pool.map(lambda _, f=fn: _timed(f), range(readers)):
-                    times[name].append(ms)
-                    rows[name] = n
-    out: dict[str, Any] = {"rows": rows}
-    for name, values in times.items():
-        q = statistics.quantiles(values, n=20)
-        out[name] = {"p50_ms": round(statistics.median(values), 2), "p95_ms": round(q[18], 2)}
-    out["ratio_p50"] = round(out["list"]["p50_ms"] / max(out["floor"]["p50_ms"], 1e-6), 2)
-    out["ratio_p95"] = round(out["list"]["p95_ms"] / max(out["floor"]["p95_ms"], 1e-6), 2)
-    return out
+            steps: list[Callable[[], Any]] = [
+                lambda: loop.run_until_complete(one_round(conns, path, times, spread)),
+                lambda: _floor_round(db, pool, *floor, len(conns), bare),
+            ]
+            for step in steps if r % 2 == 0 else steps[::-1]:
+                got = step()
+                rows = got if isinstance(got, int) else rows
+    cpu = (cpu_seconds(pid) - cpu) * 1000 / len(times.server)
+    server, floor_q = _quantiles(times.server), _quantiles(bare)
+    return {
+        "server": server,
+        "server_cpu_ms_per_request": round(cpu, 1),  # the app's own work, whatever the queue
+        "client": _quantiles(times.client),
+        "floor": floor_q,
+        "ratio_p50": round(server["p50_ms"] / max(floor_q["p50_ms"], 1e-6), 2),
+        "ratio_p95": round(server["p95_ms"] / max(floor_q["p95_ms"], 1e-6), 2),
+        "errors": len(times.errors),
+        "floor_rows": rows,
+        "body_bytes": times.body_bytes,
+    }
+
+
+def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = os.environ | {"DONDOC_DATABASE_URL": url, "DONDOC_UPLOAD_DIR": "/tmp/dondoc-bench"}
+    env.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "bench.lists_app:create_app",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+               "--timeout-keep-alive", "600"]  # readers stay connected between rounds  # fmt: skip
+    server = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("server did not start") from None
+            time.sleep(0.1)  # bounded wait for the server process to listen
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Peak (VmHWM) and current (VmRSS) resident memory of a process, in MB."""
+    found: dict[str, float] = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in ("VmHWM", "VmRSS"):
+                found[name] = round(int(value.split()[0]) / 1024, 1)
+    return found
+
+
+def _credentials(db: Database, port: int) -> tuple[str, str]:
+    """(Authorization header, Cookie header) of an office account made for the bench."""
+    with db.write() as s:
+        if s.scalar(sa.select(UserRow.id).where(UserRow.username == USER)) is None:
+            add_user(s, USER, Role.SECRETARIAT, PASSWORD)
+        token = create_token(s, USER, "bench.lists")
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        assert login(client, USER).status_code == 303
+        cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    return f"Authorization: Bearer {token}\r\n", f"Cookie: {cookie}\r\n"
+
+
+def run_size(url: str, n_tasks: int, readers: int, rounds: int, kinds: list[str],
+             spread: float) -> dict[str, Any]:  # fmt: skip
+    db, info = prepare(url, n_tasks)
+    with db.read() as s:
+        info["agencies"] = s.scalar(sa.select(sa.func.count()).select_from(AgencyRow))
+    found, port = cases(db), free_port()
+    server = _start_server(db.url, port)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        info["server_memory_at_start_mb"] = memory_mb(server.pid)
+        auth, cookie = _credentials(db, port)
+        out: dict[str, Any] = {}
+        for kind in kinds:
+            base, header = ("/api/tasks", auth) if kind == "api" else ("/tasks", cookie)
+            conns = [Connection(port, header) for _ in range(readers)]
+            loop.run_until_complete(asyncio.gather(*(c.open() for c in conns)))
+            for name, (query, sql, params) in found.items():
+                out[f"{kind}_{name}"] = run_case(db, conns, f"{base}?{query}", (sql, params),
+                                                 rounds, loop, server.pid, spread)  # fmt: skip
+            loop.run_until_complete(asyncio.gather(*(c.close() for c in conns)))
+        info["server_memory_mb"] = memory_mb(server.pid)
+    finally:
+        loop.close()
+        server.terminate()
+        server.wait(timeout=30)
+        db.dispose()
+    return info | {"cases": out}
+
+
+def _verdict(sizes: list[dict[str, Any]]) -> dict[str, Any]:
+    big = sizes[-1]["cases"]
+    worst = max(c["server"]["p95_ms"] for c in big.values())
+    far = {k: round(big[f"{k}_page_500"]["server"]["p50_ms"]
+                    / max(big[f"{k}_first_page"]["server"]["p50_ms"], 1e-6), 2)
+           for k in ("api", "html") if f"{k}_page_500" in big}  # fmt: skip
+    peaks = [s["server_memory_mb"]["VmHWM"] for s in sizes]
+    return {"worst_server_p95_ms": worst, "p95_below_100_ms": worst < 100,
+            "page_500_over_first_p50": far,
+            "server_peak_mb_by_size": dict(zip([s["tasks"] for s in sizes], peaks, strict=True)),
+            "peak_largest_over_smallest": round(peaks[-1] / peaks[0], 2)}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--url", default=None, help="default: a bench database per size")
-    parser.add_argument("--tasks", type=int, default=20_000)
+    parser.add_argument("--tasks", type=int, nargs="+", default=[20_000])
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--kinds", nargs="+", choices=("api", "html"), default=["api", "html"])
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=0.0,
+        help="seconds over which a round's readers start (0: all at once)",
+    )
     args = parser.parse_args()
-    from bench.rollup import AS_OF
-
-    db, info = prepare(args.url or _url(args.db, args.tasks), args.tasks)
-    with db.read() as s:
-        info["agencies"] = s.scalar(sa.select(sa.func.count()).select_from(AgencyRow))
-    result: dict[str, Any] = {"dialect": db.dialect, "readers": args.readers,
-                              "rounds": args.rounds, **info, "cases": {}}  # fmt: skip
-    for name, (query, floor, params) in cases(db, AS_OF).items():
-        result["cases"][name] = run_case(db, query, floor, params, args.readers, args.rounds)
-    db.dispose()
+    load = [os.getloadavg()[0]]
+    sizes = [run_size(args.url or _url(args.db, n), n, args.readers, args.rounds, args.kinds,
+                      args.spread) for n in args.tasks]  # fmt: skip
+    load.append(os.getloadavg()[0])
+    result = {"dialect": args.db, "readers": args.readers, "rounds": args.rounds,
+              "spread_s": args.spread,
+              "server": "uvicorn, 1 worker (its own process)",
+              "machine": {"cores": os.cpu_count(), "load_1min": load},
+              "sizes": sizes, "verdict": _verdict(sizes)}  # fmt: skip
     print(json.dumps(result, indent=2, default=str))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from directives.collation import name_key
 from directives.models import ExtensionDecision
@@ -99,11 +99,15 @@ def pending_extensions(session: Session) -> list[tuple[ExtensionRow, TaskRow]]:
     return [(e, t) for e, t in session.execute(stmt).all()]
 
 
-def directives(session: Session, leader: str | None = None) -> list[DirectiveRow]:
+def directives(
+    session: Session, leader: str | None = None, limit: int | None = None
+) -> list[DirectiveRow]:
+    """The latest first (at most `limit`), without their notice texts."""
     stmt = sa.select(DirectiveRow).order_by(DirectiveRow.id.desc())
+    stmt = stmt.options(defer(DirectiveRow.source_text))
     if leader is not None:
         stmt = stmt.where(DirectiveRow.leader == leader)
-    return list(session.scalars(stmt))
+    return list(session.scalars(stmt.limit(limit)))
 
 
 def agencies(

@@ -16,12 +16,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from directives.models import Bucket, TaskState
-from storage import search
-from storage.models import AgencyRow, DirectiveRow, TaskRow
-from storage.queries import TaskFilter, bucket_expr, filtered, with_relations
+from storage import search, task_rows
+from storage.models import AgencyRow, TaskRow
+from storage.queries import TaskFilter, bucket_expr, filtered
+from storage.task_rows import TaskItem
 
 SortKey = Literal["deadline", "registered", "lead", "state", "id"]
 SORT_KEYS: tuple[str, ...] = ("deadline", "registered", "lead", "state", "id")
@@ -34,10 +35,9 @@ SORT_INDEXES = {  # made by migration 0010 (SQL the models do not describe)
     "ix_task_sort_created": "created_at, id",
 }
 MAX_LIMIT = 200
-
-
-# A list shows no notice text: the directives' source texts (whole notices) stay in the database.
-_LIGHT = selectinload(TaskRow.directive).defer(DirectiveRow.source_text)
+# A list counts its matches up to this: past it the page says "more than 10,000" and its tabs
+# show no counts, so a page costs what its rows cost, not a scan of a million (README, Lists).
+COUNT_CAP = 10_000
 
 
 class BadCursor(ValueError):
@@ -67,11 +67,17 @@ class TaskQuery:
 
 @dataclass
 class TaskPage:
-    rows: list[tuple[TaskRow, str | None]]
+    rows: list[tuple[TaskItem, str | None]]  # each task and its bucket at as_of
     total: int
     next_cursor: str | None = None
     prev_cursor: str | None = None
     counts: dict[str, int] = field(default_factory=dict)  # per bucket, the other filters kept
+    counted: bool = True  # False: more than COUNT_CAP matches, `counts` left empty
+
+    @property
+    def capped(self) -> bool:
+        """More tasks match than were counted: `total` is COUNT_CAP + 1, a lower bound."""
+        return self.total > COUNT_CAP
 
 
 def _sort_column(sort: str) -> sa.ColumnElement[Any]:
@@ -133,7 +139,7 @@ def _decode(cursor: str, sort: str) -> tuple[Any, int, bool]:
     return value, task_id, bool(back)
 
 
-def _key_of(row: TaskRow, sort: str) -> Any:
+def _key_of(row: TaskItem, sort: str) -> Any:
     if sort == "deadline":
         return row.deadline or NO_DEADLINE
     if sort == "registered":
@@ -144,7 +150,9 @@ def _key_of(row: TaskRow, sort: str) -> Any:
 
 
 def _base(query: TaskQuery, seen: TaskFilter, dialect: str) -> sa.Select:  # type: ignore[type-arg]
-    stmt = sa.select(TaskRow, bucket_expr(query.as_of).label("bucket"))
+    """The page's task columns (task_rows), its bucket and sort key `k`, filtered."""
+    key = _sort_column(query.sort).label("k")
+    stmt = sa.select(*task_rows.task_columns(), bucket_expr(query.as_of).label("bucket"), key)
     if query.sort == "lead":
         stmt = stmt.join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
     return _matching(stmt, query, seen, dialect)
@@ -163,12 +171,14 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) ->
         stmt = stmt.where(mark < bound if smaller else mark > bound)
     descending = query.desc != back
     order = (key.desc(), TaskRow.id.desc()) if descending else (key, TaskRow.id)
-    stmt = with_relations(stmt.order_by(*order).limit(limit + 1))
-    got = session.execute(stmt.options(_LIGHT)).all()
-    more, rows = len(got) > limit, [(t, b) for t, b in got[:limit]]
+    found = stmt.order_by(*order).limit(limit + 1).subquery("page")
+    got = session.execute(task_rows.outer(found, descending)).all()
+    more = len(got) > limit
+    rows = [(task_rows.item(r), r[-1]) for r in got[:limit]]
     if back:
         rows.reverse()
-    result = TaskPage(rows, total(session, query, seen))
+    task_rows.add_coordinators(session, [t for t, _ in rows])
+    result = TaskPage(rows, total(session, query, seen, COUNT_CAP))
     if rows:
         first, last = rows[0][0], rows[-1][0]
         if more or back:
@@ -178,20 +188,32 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) ->
     return result
 
 
-def total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> int:
+def total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
+          cap: int | None = COUNT_CAP) -> int:  # fmt: skip
+    """The matching tasks, counted up to `cap` + 1 (more than `cap`: the count stops there)."""
     dialect = session.get_bind().dialect.name
-    stmt = _matching(sa.select(sa.func.count(TaskRow.id)), query, seen, dialect)
-    return int(session.scalar(stmt) or 0)
+    if cap is None:
+        stmt = _matching(sa.select(sa.func.count(TaskRow.id)), query, seen, dialect)
+        return int(session.scalar(stmt) or 0)
+    ids = _matching(sa.select(TaskRow.id), query, seen, dialect).limit(cap + 1).subquery()
+    return int(session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0)
 
 
-def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()
-                  ) -> dict[str, int]:  # fmt: skip
-    """Tasks per bucket at as_of, every other filter kept (the tab bar)."""
+def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
+                  cap: int | None = None) -> dict[str, int] | None:  # fmt: skip
+    """Tasks per bucket at as_of, every other filter kept (the tab bar); None when more than
+    `cap` tasks match (the counting stops after `cap` + 1 rows)."""
     dialect = session.get_bind().dialect.name
     bucket = bucket_expr(query.as_of).label("bucket")
-    stmt = _matching(sa.select(bucket, sa.func.count(TaskRow.id)), query, seen, dialect,
-                     with_bucket=False).group_by(bucket)  # fmt: skip
-    return {b: int(n) for b, n in session.execute(stmt) if b is not None}
+    rows = _matching(sa.select(bucket), query, seen, dialect, with_bucket=False)
+    if cap is not None:
+        rows = rows.limit(cap + 1)
+    found = rows.subquery()
+    stmt = sa.select(found.c.bucket, sa.func.count()).group_by(found.c.bucket)
+    counts = {b: int(n) for b, n in session.execute(stmt)}
+    if cap is not None and sum(counts.values()) > cap:
+        return None
+    return {b: n for b, n in counts.items() if b is not None}
 
 
 def all_ids(session: Session, query: TaskQuery, seen: TaskFilter, at_most: int) -> list[int]:

@@ -25,8 +25,8 @@ def read_params(db: Database, items: Iterable[tuple[str, str]], today: date) -> 
         return parse(items, today, agency_id)
 
 
-def read_page(db: Database, user: CurrentUser, params: ListParams,
-              with_counts: bool = False) -> TaskPage:  # fmt: skip
+def read_page(db: Database, user: CurrentUser, params: ListParams, with_counts: bool = False,
+              count_cap: int | None = task_list.COUNT_CAP) -> TaskPage:  # fmt: skip
     seen = access.task_filter(user)
     with db.read() as session:
         try:
@@ -34,7 +34,8 @@ def read_page(db: Database, user: CurrentUser, params: ListParams,
         except task_list.BadCursor:
             raise ListParamsError("Liên kết trang không hợp lệ: hãy mở lại danh sách.") from None
         if with_counts:
-            found.counts = task_list.bucket_counts(session, params.query, seen)
+            counts = task_list.bucket_counts(session, params.query, seen, count_cap)
+            found.counts, found.counted = counts or {}, counts is not None
         return found
 
 

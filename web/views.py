@@ -4,37 +4,44 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from directives.buckets import TaskLike
 from directives.buckets import bucket as task_bucket
-from directives.buckets import days_overdue
 from directives.calendar import DEFAULT_CALENDAR
 from directives.labels import directive_label
 from directives.models import CLOSED_STATES, OPEN_STATES, STATE_LABELS_VI, TaskState
 from directives.vn_format import vn_date
 from storage.models import TaskRow
+from storage.task_rows import TaskItem
 from web import messages_vi
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SOON_WORKING_DAYS = 3  # ≤ 3 working days left shows orange, as Vietnamese trackers do
 
 
-def urgency(task: TaskRow, today: date) -> str:
+@lru_cache(maxsize=8)
+def _not_soon_from(today: date) -> date:
+    """The first deadline more than SOON_WORKING_DAYS working days after `today`: a walk of a
+    few days, not one over every day up to a deadline a year away (per row of a list)."""
+    return DEFAULT_CALENDAR.add_working_days(today, SOON_WORKING_DAYS + 1)
+
+
+def urgency(task: TaskLike, today: date) -> str:
     """ "overdue" (red), "soon" (orange) or "" for an open task's deadline."""
     if TaskState(task.state) not in OPEN_STATES or task.deadline is None:
         return ""
     if task.deadline < today:
         return "overdue"
-    if DEFAULT_CALENDAR.working_days_between(today, task.deadline) <= SOON_WORKING_DAYS:
-        return "soon"
-    return ""
+    return "soon" if task.deadline < _not_soon_from(today) else ""
 
 
-def deadline_note(task: TaskRow, today: date) -> str:
+def deadline_note(task: TaskLike, today: date) -> str:
     """ "quá hạn N ngày" or "còn N ngày làm việc" for an open task with a deadline."""
     kind = urgency(task, today)
-    if kind == "overdue":
-        return f"quá hạn {days_overdue(task, today)[0]} ngày"
+    if kind == "overdue" and task.deadline is not None:  # open: days_overdue's calendar days
+        return f"quá hạn {(today - task.deadline).days} ngày"
     if kind == "soon" and task.deadline is not None:  # "soon" has a deadline
         left = DEFAULT_CALENDAR.working_days_between(today, task.deadline)
         return "đến hạn hôm nay" if left <= 0 else f"còn {left} ngày làm việc"
@@ -42,7 +49,7 @@ def deadline_note(task: TaskRow, today: date) -> str:
 
 
 def task_json(
-    task: TaskRow,
+    task: TaskRow | TaskItem,
     bucket: str | None = None,
     periods: list[dict[str, Any]] | None = None,
     as_of: date | None = None,

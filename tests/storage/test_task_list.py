@@ -203,3 +203,15 @@ def test_search_key_after_restore(db: Database, world: World, blank_db: Database
     backup.restore(blank_db, tmp_path / "up2", archive)
     expected = ids(db, TaskQuery(as_of=AS_OF, sort="id", q="biên giới"))
     assert expected and ids(blank_db, TaskQuery(as_of=AS_OF, sort="id", q="bien gioi")) == expected
+
+
+def test_counts_stop_at_the_cap(db: Database, world: World) -> None:
+    every = TaskQuery(as_of=AS_OF)
+    with db.read() as s:
+        exact = task_list.total(s, every, cap=None)
+        assert exact > 20 and task_list.total(s, every) == exact  # under COUNT_CAP: exact
+        assert task_list.total(s, every, cap=20) == 21  # past the cap: cap + 1, a lower bound
+        assert task_list.bucket_counts(s, every, cap=20) is None
+        counts = task_list.bucket_counts(s, every, cap=exact)
+        assert counts == task_list.bucket_counts(s, every) and counts is not None
+        assert sum(counts.values()) <= exact  # cancelled tasks have no bucket

@@ -4,32 +4,36 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from directives.roles import Role
 from storage import page_reads
 from storage.models import AgencyRow
-from storage.queries import TaskFilter
-from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require
+from web import task_lists
+from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require, today
 from web.forms import add_page_actions
-from web.routes.tasks import checked_bucket, list_context, visible_tasks
+from web.list_params import ListParamsError
+from web.routes.tasks import paged_rows
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
 @router.get("/agency")
-def my_tasks(
-    request: Request, user: PageUser, db: Db, settings: AppSettings, bucket: str | None = None
-) -> Response:
+def my_tasks(request: Request, user: PageUser, db: Db, settings: AppSettings) -> Response:
+    """One page (SQL, by cursor) of the tasks the agency leads or coordinates, by bucket."""
     require(user, user.is_agency, "xem trang của cơ quan")
-    rows = visible_tasks(db, user, TaskFilter(agency_id=user.agency_id))
+    try:
+        params = task_lists.read_params(db, request.query_params.multi_items(), today())
+        found = task_lists.read_page(db, user, params, with_counts=True)
+    except ListParamsError as exc:
+        raise HTTPException(422, str(exc)) from None
     with db.read() as session:
         agency = session.get(AgencyRow, user.agency_id)
     assert agency is not None  # an agency account belongs to an agency
     ics_url = f"{settings.base_url}/ics/{agency.ics_token}.ics" if agency.ics_token else None
-    context = list_context(rows, checked_bucket(bucket)) | {
+    context = paged_rows(found, params, "/agency") | {
         "user": user,
         "agency": agency,
         "ics_url": ics_url,

@@ -57,11 +57,13 @@ def me(user: ApiUser) -> dict[str, Any]:
 
 
 class TaskPageOut(BaseModel):
-    """One page of tasks: `total` counts every match; pass `next_cursor` as `cursor` for the
-    next page (null on the last), `prev_cursor` for the one before."""
+    """One page of tasks: `total` counts the matches up to 10,000 (`total_capped` true: more
+    than that, `total` is 10,001, a lower bound); pass `next_cursor` as `cursor` for the next
+    page (null on the last), `prev_cursor` for the one before."""
 
     items: list[TaskOut]
     total: int
+    total_capped: bool = False
     next_cursor: str | None = None
     prev_cursor: str | None = None
 
@@ -102,6 +104,7 @@ def tasks(
     return {
         "items": [task_json(t, b) for t, b in found.rows],
         "total": found.total,
+        "total_capped": found.capped,
         "next_cursor": found.next_cursor,
         "prev_cursor": found.prev_cursor,
     }

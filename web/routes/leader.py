@@ -69,7 +69,7 @@ def dashboard(
     leader = user.leader_name if user.role == Role.LEADER else None
     ranked = evaluation_block(db, leader, formula, evaluation, as_of)
     overdue = ListParams(TaskQuery(as_of=as_of, bucket=Bucket.OPEN_OVERDUE), {})
-    found = task_lists.read_page(db, user, overdue, with_counts=True)
+    found = task_lists.read_page(db, user, overdue, with_counts=True, count_cap=None)
     soon = TaskQuery(as_of=as_of, bucket=Bucket.OPEN_ON_TIME, due_to=as_of + timedelta(days=7))
     coming = task_lists.read_page(db, user, ListParams(soon, {}))
     leader_decides = request.app.state.settings.extension_decider == "leader"

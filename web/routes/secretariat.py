@@ -15,7 +15,7 @@ from directives.labels import directive_label
 from directives.models import TaskState
 from directives.parsing import NoticeError
 from notifications.assignment import notify_registration
-from storage import page_reads, registry_edit
+from storage import page_reads, registry_edit, task_list
 from storage.agencies import registry_from_db
 from storage.db import utcnow
 from storage.models import DirectiveRow
@@ -26,10 +26,12 @@ from storage.registration import (
     find_duplicate,
     register_directive,
 )
-from web import notices
+from storage.task_list import TaskQuery
+from web import notices, task_lists
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require, today
 from web.forms import Form, add_page_actions, text_fields
+from web.list_params import ListParams
 from web.routes.tasks import readable_task, visible_tasks
 from web.schemas import RegisterIn, clean_form, form_errors
 from web.uploads import TaskOpError
@@ -41,16 +43,30 @@ def _office(user: CurrentUser) -> None:
     require(user, user.is_office, "truy cập trang của Văn phòng")
 
 
+QUEUE_SIZE = 20  # completions awaiting confirmation on the page; the rest on /tasks
+RECENT_DIRECTIVES = 50
+
+
 @router.get("/secretariat")
 def queue(request: Request, user: PageUser, db: Db) -> Response:
+    """The first page of the completions to confirm (paged on /tasks), extensions, directives."""
     _office(user)
-    rows = visible_tasks(db, user)
-    awaiting = [(t, b) for t, b in rows if t.state == TaskState.AWAITING_CONFIRMATION]
+    awaiting = ListParams(
+        TaskQuery(as_of=today(), state=TaskState.AWAITING_CONFIRMATION, limit=QUEUE_SIZE),
+        {"state": TaskState.AWAITING_CONFIRMATION.value, "limit": str(QUEUE_SIZE)},
+    )
+    found = task_lists.read_page(db, user, awaiting)
     with db.read() as session:
         extensions = page_reads.pending_extensions(session)
-        directives = page_reads.directives(session)
-    context = {"user": user, "awaiting": awaiting, "extensions": extensions}
-    context |= {"directives": directives, "title": "Văn phòng UBND tỉnh", "total": len(rows)}
+        directives = page_reads.directives(session, limit=RECENT_DIRECTIVES)
+        total = task_list.total(session, TaskQuery(as_of=today()))
+    more = awaiting.url("/tasks", cursor=found.next_cursor) if found.next_cursor else None
+    context = {"user": user, "awaiting": found.rows, "awaiting_total": found.total}
+    context |= {"awaiting_more": more, "awaiting_all": awaiting.url("/tasks")}
+    many = total > task_list.COUNT_CAP  # counted no further
+    context |= {"extensions": extensions, "directives": directives}
+    context |= {"total": f"hơn {task_list.COUNT_CAP:,}".replace(",", ".") if many else total}
+    context |= {"recent": RECENT_DIRECTIVES, "title": "Văn phòng UBND tỉnh"}
     return render(request, "secretariat.html", context)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,11 +15,12 @@ from directives.recurrence import RecurrenceError, describe_rule, parse_rule
 from storage import extension_flow, page_reads
 from storage.db import Database
 from storage.queries import TaskFilter, list_tasks
+from storage.task_list import COUNT_CAP, TaskPage
 from storage.task_ops import TaskNotFound
 from web import access, task_lists
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, render, require, today
-from web.list_params import ListParamsError
+from web.list_params import ListParams, ListParamsError
 from web.periods import fresh_periods
 from web.uploads import evidence_file
 from web.views import deadline_note, urgency
@@ -34,24 +34,21 @@ def visible_tasks(db: Database, user: CurrentUser, flt: TaskFilter | None = None
         return list_tasks(session, today(), flt)
 
 
-def list_context(rows: list, bucket: str | None) -> dict[str, Any]:
-    counts = Counter(b for _, b in rows)
-    shown = [(t, b) for t, b in rows if bucket is None or b == bucket]
+def paged_rows(found: TaskPage, params: ListParams, base: str) -> dict[str, Any]:
+    """A page of a short task table (task_table, bucket_tabs): rows, tab counts, pager links."""
     return {
-        "rows": shown,
-        "counts": counts,
-        "total": len(rows),
-        "bucket": bucket,
+        "rows": found.rows,
+        "counts": found.counts,
+        "total": sum(found.counts.values()),
+        "bucket": params.query.bucket.value if params.query.bucket else None,
         "buckets": list(Bucket),
         "urgency": urgency,
         "deadline_note": deadline_note,
+        "as_of": params.query.as_of,
+        "next_url": params.url(base, cursor=found.next_cursor) if found.next_cursor else None,
+        "prev_url": params.url(base, cursor=found.prev_cursor) if found.prev_cursor else None,
+        "counted": found.counted,
     }
-
-
-def checked_bucket(bucket: str | None) -> str | None:
-    if bucket and bucket not in {b.value for b in Bucket}:
-        raise HTTPException(404)
-    return bucket or None
 
 
 SORT_HEADERS = (("deadline", "Hạn xử lý"), ("registered", "Ngày vào sổ"),
@@ -85,6 +82,7 @@ def paged_context(db: Database, user: CurrentUser, request: Request, base: str) 
         ),  # fmt: skip
         "urgency": urgency,
         "deadline_note": deadline_note,
+        "count_cap": f"{COUNT_CAP:,}".replace(",", "."),
     }
 
 
