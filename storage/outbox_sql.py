@@ -25,6 +25,11 @@ _INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sql
 CHUNK = 500  # SQLite caps bound parameters per statement
 
 
+def key_taken(session: Session, key: str) -> bool:
+    """Whether a mail with this key is in the outbox (any status)."""
+    return session.scalar(sa.select(OutboxRow.id).where(OutboxRow.key == key)) is not None
+
+
 def _insert(session: Session) -> Callable[..., Any]:
     """The dialect's INSERT, which has `on_conflict_do_nothing`."""
     return _INSERTS[session.get_bind().dialect.name]

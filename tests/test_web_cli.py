@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 from web_testing import login
 
 from dondoc.cli import app
+from dondoc.demo import DB_NAME
 from dondoc.settings import Settings
 from storage.db import Database
 from web.app import create_app
-from web.demo import DB_NAME
 
 
 @pytest.fixture

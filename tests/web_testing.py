@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 from directives.calendar import DEFAULT_CALENDAR
 from directives.models import Agency
 from directives.parsing import parse_notice
+from dondoc.demo import seed_notice_text
 from storage.agencies import agency_ids_by_code
 from storage.db import Database
 from storage.models import UserRow
 from web.accounts import Role, create_token
-from web.demo import seed_notice_text
 from web.security import hash_password
 
 STARTUP_TIMEOUT = 20.0
