@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-import sqlalchemy as sa
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from storage import auth_state, users
@@ -167,5 +167,5 @@ def revoke_tokens(session: Session, username: str, name: str | None) -> int:
     return auth_state.revoke_tokens(session, _existing(session, username).id, name)
 
 
-def user_by_token(conn: Session | sa.Connection, token: str) -> CurrentUser | None:
+def user_by_token(conn: Session | Connection, token: str) -> CurrentUser | None:
     return _current(users.user_columns_by_token_hash(conn, token_hash(token)))
