@@ -7,7 +7,7 @@ what the rows mean.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from storage.db import Database
-from storage.models import OutboxMessageRow, OutboxRow
+from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
 
 _T = OutboxRow.__table__
 _M = OutboxMessageRow.__table__
@@ -307,3 +307,42 @@ async def _ready(loop: asyncio.AbstractEventLoop, fd: int, write: bool = False) 
 
 def _pg_error(message: bytes | None) -> str:
     return (message or b"").decode(errors="replace").strip()
+
+
+def keys_taken(session: Session, keys: Collection[str]) -> set[str]:
+    """Which of these keys are in the outbox already."""
+    return set(session.scalars(sa.select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
+
+
+def locked_status(session: Session, key: str) -> sa.Row[tuple[int, str]] | None:
+    """(id, status) of the mail with `key`, row locked (FOR UPDATE on PostgreSQL: it waits for
+    a delivery claim in progress; SQLite's writers are serialised already)."""
+    stmt = sa.select(OutboxRow.id, OutboxRow.status).where(OutboxRow.key == key)
+    return session.execute(stmt.with_for_update()).first()
+
+
+def link_reminders(session: Session, links: list[dict[str, int]]) -> None:
+    """Set each reminder's outbox_id: [{"rid": reminder id, "oid": outbox id}, …]."""
+    table = ReminderRow.__table__
+    session.execute(
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("rid"))
+        .values(outbox_id=sa.bindparam("oid")),
+        links,
+    )
+
+
+def rewrite_mail(session: Session, outbox_id: int, message: bytes, subject: str) -> None:
+    """A pending mail re-rendered: its MIME bytes and its subject."""
+    session.execute(
+        sa.update(OutboxMessageRow)
+        .where(OutboxMessageRow.outbox_id == outbox_id)
+        .values(message=message)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        sa.update(OutboxRow)
+        .where(OutboxRow.id == outbox_id)
+        .values(subject=subject)
+        .execution_options(synchronize_session=False)
+    )

@@ -5,10 +5,10 @@ processes) only directives; notifications, reports, flows and web use storage, i
 directives, and from the shell only its two leaf modules (dondoc.settings, dondoc.errors);
 flows and web also `dondoc.wiring`, where the one Settings becomes the database, SMTP, mail and
 policy objects (wiring itself imports nothing of the shell but those leaves).
-Only storage builds SQL: reports, flows, web, intake and the shell (dondoc) call no
-sa.select/update/insert/delete and import from sqlalchemy only the Session and Connection types
-and its exceptions (no expressions either). notifications still builds statements (the sweep's
-and the assignment mail's reads; issue 17.2 left them). Only storage holds SQL text: no other
+Only storage builds SQL: notifications, reports, flows, web, intake and the shell (dondoc) call
+no sa.select/update/insert/delete and import from sqlalchemy only the Session and Connection
+types and its exceptions (no expressions either); notifications/sweep_details.py (the digest
+lines' reads) is the one file not moved yet. Only storage holds SQL text: no other
 package calls `text()` or `exec_driver_sql`, executes a string or holds a string that reads as
 SQL. Only storage knows the dialect: no other package compares or looks up by a dialect name
 (printing it is fine). import-linter (`[tool.importlinter]` in pyproject.toml, `lint-imports`
@@ -40,7 +40,9 @@ FORBIDDEN = {
 IMPURE = frozenset({"subprocess", "shutil", "tempfile", "socket", "urllib.request", "http.client"})
 OUTER = ("notifications", "reports", "flows", "web")
 STATEMENTS = frozenset({"select", "insert", "update", "delete"})
-NO_SQL = ("reports", "flows", "web", "intake", "dondoc")  # notifications still builds some
+NO_SQL = ("notifications", "reports", "flows", "web", "intake", "dondoc")
+# Not moved yet: the digest lines' reads, composed with the sweep's anchors (issue 17.2).
+SQL_EXEMPT = frozenset({"notifications/sweep_details.py"})
 NO_SQL_TEXT = ("notifications", "reports", "flows", "web", "intake", "dondoc")
 NO_DIALECT = NO_SQL_TEXT
 # What those packages may take from sqlalchemy: types to pass a session on, errors to catch.
@@ -188,8 +190,9 @@ def _sqlalchemy_uses(path: Path) -> Iterator[str]:
 
 @pytest.mark.parametrize("package", NO_SQL)
 def test_only_storage_builds_sql_statements(package: str) -> None:
-    bad = [hit for path in _files(package) for hit in _sql_statements(path)]
-    bad += [hit for path in _files(package) for hit in _sqlalchemy_uses(path)]
+    files = [p for p in _files(package) if str(p.relative_to(ROOT)) not in SQL_EXEMPT]
+    bad = [hit for path in files for hit in _sql_statements(path)]
+    bad += [hit for path in files for hit in _sqlalchemy_uses(path)]
     assert not bad, f"{package}/ builds SQL; move it into storage/:\n" + "\n".join(bad)
 
 
