@@ -12,16 +12,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from storage.db import Database
 from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
+from storage.sql_dialect import upsert_insert
 
 _T = OutboxRow.__table__
 _M = OutboxMessageRow.__table__
-_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 CHUNK = 500  # SQLite caps bound parameters per statement
 
 
@@ -30,15 +29,10 @@ def key_taken(session: Session, key: str) -> bool:
     return session.scalar(sa.select(OutboxRow.id).where(OutboxRow.key == key)) is not None
 
 
-def _insert(session: Session) -> Callable[..., Any]:
-    """The dialect's INSERT, which has `on_conflict_do_nothing`."""
-    return _INSERTS[session.get_bind().dialect.name]
-
-
 def insert_mail(session: Session, row: dict[str, Any], message: bytes) -> int | None:
     """The ledger row and its message unless the key exists; the new id, or None."""
     stmt = (
-        _insert(session)(OutboxRow)
+        upsert_insert(session)(OutboxRow)
         .values(**row)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxRow.id)
@@ -56,7 +50,7 @@ def insert_mails(
     ids: dict[str, int] = {}
     for start in range(0, len(rows), CHUNK):
         stmt = (
-            _insert(session)(_T)
+            upsert_insert(session)(_T)
             .values(rows[start : start + CHUNK])
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(_T.c.key, _T.c.id)

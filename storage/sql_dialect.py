@@ -7,6 +7,7 @@ Arguments are SQL fragments (column names, bind parameters such as `:today`), ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -21,6 +23,15 @@ DIALECTS: dict[str, Dialect] = {
     "sqlite": sqlite.dialect(),
     "postgresql": postgresql.dialect(),  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
 }
+
+
+# The dialect's INSERT construct, which has on_conflict_do_nothing / _do_update.
+_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def upsert_insert(session: Session) -> Callable[..., Any]:
+    """`insert` of the session's dialect, with ON CONFLICT (both dialects spell it alike)."""
+    return _INSERTS[session.get_bind().dialect.name]
 
 
 # Session settings for the rollup's short scans (SET LOCAL: this transaction only). PostgreSQL:
