@@ -37,13 +37,13 @@ from sqlalchemy.orm import Session
 from reports.html import write_html
 from reports.model import Scope
 from reports.rollup import build_rollup
-from reports.succession import agency_counts, agency_counts_direct
 from storage import tally
 from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import AgencyRow, CalendarDay, TaskRow
+from storage.succession_reads import agency_counts, agency_counts_direct
 from storage.synth import synthesize
 from storage.task_ops import Actor, report_completion
 

@@ -52,10 +52,10 @@ TIME_LIMIT = 120.0  # seconds for each phase
 
 def _seed(url: str, clients: int) -> list[tuple[str, int]]:
     """One agency officer, one API token and one task per client."""
+    from dondoc.demo import seed_notice_text
     from storage.agencies import agency_ids_by_code, registry_from_db
     from storage.registration import register_directive
     from web.accounts import create_token
-    from web.demo import seed_notice_text
     from web.notices import parse
 
     db = Database(url)

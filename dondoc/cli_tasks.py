@@ -4,28 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from directives.collation import name_key
 from directives.labels import directive_label
 from directives.models import BUCKET_LABELS_VI, Bucket
 from directives.vn_format import vn_date
 from dondoc.cli_common import agency_id_of, parse_as_of, print_json
 from dondoc.wiring import database
-from storage.agencies import read_agency_file, shipped_agency_file
+from storage.agencies import agencies_sorted, agency_count, read_agency_file, shipped_agency_file
 from storage.db import Database
-from storage.models import AgencyRow, TaskRow
+from storage.models import TaskRow
 from storage.queries import TaskFilter, list_tasks
 
 
 def print_agencies(db: Database, json_out: bool) -> None:
     with db.read() as session:
-        rows = sorted(
-            session.scalars(sa.select(AgencyRow)), key=lambda a: (a.kind, name_key(a.name))
-        )
+        rows = agencies_sorted(session)
         data: list[dict[str, Any]] = [
             {
                 "code": r.code,
@@ -118,7 +114,7 @@ def synth(
 
     db = database()
     with db.write() as session:
-        if session.scalar(sa.select(sa.func.count()).select_from(AgencyRow)) == 0:
+        if agency_count(session) == 0:
             load_agencies(session, read_agency_file(shipped_agency_file()))
     with Progress() as progress:
         bar = progress.add_task("synth", total=tasks)

@@ -204,7 +204,7 @@ def demo(
     ] = False,
 ) -> None:
     """The whole loop on a fresh SQLite file: register, report, remind, rollup; then serve."""
-    from web.demo import run_demo
+    from dondoc.demo import run_demo
 
     base_url = f"http://127.0.0.1:{port}"
     result, settings = run_demo(folder, base_url)

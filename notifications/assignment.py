@@ -17,8 +17,7 @@ from datetime import date, datetime
 from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from directives.labels import directive_label
 from directives.roles import RecipientRole
@@ -28,7 +27,8 @@ from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
 from notifications.policy import send_moment
 from notifications.sweep import load_days
-from storage.models import AgencyMember, AgencyRow, HistoryRow, TaskRow
+from storage import notice_reads
+from storage.models import AgencyRow
 
 LEAD, COORDINATOR = RecipientRole.LEAD, RecipientRole.COORDINATOR
 ROLE_VI = {LEAD: "Chủ trì", COORDINATOR: "Phối hợp"}
@@ -64,18 +64,7 @@ def _members(session: Session, agency: AgencyRow, on: date | None) -> list[Agenc
     of its own is its members valid on the issue date; any other agency is itself."""
     if agency.kind != "group" or _address(agency.email):
         return [agency]
-    stmt = (
-        sa.select(AgencyRow)
-        .join(AgencyMember, AgencyMember.member_id == AgencyRow.id)
-        .where(AgencyMember.group_id == agency.id)
-        .order_by(AgencyRow.id)
-    )
-    if on is not None:
-        stmt = stmt.where(
-            sa.or_(AgencyRow.valid_from.is_(None), AgencyRow.valid_from <= on),
-            sa.or_(AgencyRow.valid_to.is_(None), AgencyRow.valid_to >= on),
-        )
-    return list(session.scalars(stmt))
+    return notice_reads.group_members(session, agency.id, on)
 
 
 def assignments(
@@ -88,20 +77,10 @@ def assignments(
     given ones after a reassignment); None tells everyone on the task."""
     if not task_ids:
         return {}
-    stmt = (
-        sa.select(TaskRow)
-        .where(TaskRow.id.in_(task_ids))
-        .options(
-            selectinload(TaskRow.coordinators),
-            selectinload(TaskRow.lead),
-            selectinload(TaskRow.directive),
-        )  # fmt: skip
-        .order_by(TaskRow.id)
-    )
     out: dict[str, tuple[str, list[AssignedLine]]] = {}
     names: dict[str, str] = {}
     lines: dict[str, list[AssignedLine]] = defaultdict(list)
-    for task in session.scalars(stmt):
+    for task in notice_reads.tasks_with_parties(session, task_ids):
         d = task.directive
         label = directive_label(d.number, d.issued_on, d.subject, d.kind)
         short = directive_label(d.number, d.issued_on, None, d.kind)
@@ -179,7 +158,7 @@ def notify_registration(
     session: Session, directive_id: int, settings: Settings, now: datetime
 ) -> list[int]:
     """The notices of a directive just registered: every task, every lead and coordinator."""
-    ids = list(session.scalars(sa.select(TaskRow.id).where(TaskRow.directive_id == directive_id)))
+    ids = notice_reads.directive_task_ids(session, directive_id)
     return enqueue_assignment_notices(session, ids, f"directive-{directive_id}", settings, now)
 
 
@@ -188,12 +167,7 @@ def notify_reassignment(
 ) -> list[int]:
     """After an edit of a task: the notices of the agencies it newly gives the task to (a new
     lead, added coordinators), read from the edit's history entry; nothing if none."""
-    entry = session.scalars(
-        sa.select(HistoryRow)
-        .where(HistoryRow.task_id == task_id, HistoryRow.action == "edit")
-        .order_by(HistoryRow.id.desc())
-        .limit(1)
-    ).first()
+    entry = notice_reads.last_edit(session, task_id)
     if entry is None:
         return []
     given: set[int] = set()

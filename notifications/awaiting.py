@@ -13,36 +13,15 @@ from datetime import date, datetime
 from email.utils import formataddr
 from html import escape
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from directives.roles import Role
 from directives.vn_format import vn_date
 from notifications.digest import MailConfig
 from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue
-from storage.models import AgencyRow, DirectiveRow, TaskRow, UserRow
+from storage.notice_reads import AwaitingTask, awaiting_tasks, secretariat_addresses
 
 KIND = "awaiting_deadline"
-OPEN = ("new", "in_progress", "awaiting_confirmation", "paused")
-
-
-# (id, ref, content, deadline_text, lead, number, issued_on) of a task awaiting its deadline
-AwaitingTask = sa.Row[tuple[int, str, str, str | None, str, str, date | None]]
-
-
-def awaiting_tasks(session: Session) -> list[AwaitingTask]:
-    """Open event-bound tasks with no date, oldest directive first."""
-    stmt = (
-        sa.select(TaskRow.id, TaskRow.ref, TaskRow.content, TaskRow.deadline_text,
-                  AgencyRow.name.label("lead"), DirectiveRow.number, DirectiveRow.issued_on)
-        .join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
-        .join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id)
-        .where(TaskRow.deadline_kind == "event", TaskRow.deadline.is_(None),
-               TaskRow.state.in_(OPEN))
-        .order_by(DirectiveRow.issued_on, TaskRow.id)
-    )  # fmt: skip
-    return list(session.execute(stmt))
 
 
 def enqueue_awaiting(session: Session, day: date, cfg: MailConfig, now: datetime) -> list[int]:
@@ -50,11 +29,7 @@ def enqueue_awaiting(session: Session, day: date, cfg: MailConfig, now: datetime
     tasks = awaiting_tasks(session)
     if not tasks:
         return []
-    users = session.execute(
-        sa.select(UserRow.full_name, UserRow.email).where(
-            UserRow.role == Role.SECRETARIAT, UserRow.active.is_(True), UserRow.email.is_not(None)
-        )
-    ).all()
+    users = secretariat_addresses(session)
     ids = []
     for name, address in sorted({(n or "", e.strip().lower()) for n, e in users if e.strip()}):
         key = f"{KIND}:{address}:{day.isoformat()}"

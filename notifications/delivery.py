@@ -19,6 +19,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -139,9 +140,9 @@ def deliver(
     sender = parseaddr(smtp.sender)[1]
 
     marks = Marks(db, worker)
-    # SQLite: one DB writer at a time here, as its busy wait sleeps; the marks run on the event
-    # loop itself (a few microseconds), claims in a thread. PostgreSQL needs no such lock.
-    lock = asyncio.Lock() if db.dialect == "sqlite" else _NoLock()
+    # One DB writer at a time where the database has one (SQLite: its busy wait sleeps); the
+    # marks run on the event loop itself (a few microseconds), claims in a thread.
+    lock: AbstractAsyncContextManager[object] = nullcontext()
 
     async def claims() -> list[Pending]:
         limit = min(batch_size, max_messages - stats.claimed)
@@ -163,7 +164,7 @@ def deliver(
 
     async def run() -> None:
         nonlocal lock
-        lock = asyncio.Lock() if marks.one_writer else _NoLock()
+        lock = db.writer_lock()  # made on the loop that uses it
         await marks.open()
         try:
             await send_all(smtp, sender, claims, write)
@@ -172,14 +173,6 @@ def deliver(
 
     asyncio.run(run())
     return stats
-
-
-class _NoLock:
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *_: object) -> None:
-        return None
 
 
 def _counter(o: Outcome) -> str:

@@ -13,7 +13,6 @@ from email.utils import formataddr, parseaddr
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from sqlalchemy.orm import Session
 
@@ -27,7 +26,7 @@ from notifications.mime import Mail, build, header_safe
 from notifications.outbox import enqueue, enqueue_new
 from notifications.sweep import Lines, NewReminder, PlanResult, without_cycle_collection
 from notifications.sweep_details import describe_digest
-from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
+from storage import outbox_sql
 
 TEMPLATES = Environment(  # every mail's templates (digest, assignment notice)
     loader=PackageLoader("notifications", "templates"),
@@ -77,13 +76,7 @@ def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime
             ids[recipient] = _enqueue_digest(session, recipient, reminders, result, cfg, now)
     links = [{"rid": r.id, "oid": ids[r.recipient]} for r in result.reminders]
     if links:
-        table = ReminderRow.__table__
-        session.execute(
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("rid"))
-            .values(outbox_id=sa.bindparam("oid")),
-            links,
-        )
+        outbox_sql.link_reminders(session, links)
     return [ids[r] for r in sorted(by_recipient)]
 
 
@@ -95,7 +88,7 @@ def _new_digests(
     in a few statements; their ids by recipient. A key a concurrent sweep took in between is
     left out, so the caller merges into that row."""
     keys = {digest_key(r, send_day): r for r in by_recipient}
-    taken = set(session.scalars(sa.select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
+    taken = outbox_sql.keys_taken(session, keys)
     mails = []
     for key, recipient in sorted(keys.items()):
         if key in taken:
@@ -125,12 +118,14 @@ def _enqueue_digest(
     tasks = result.tasks
     for n in range(1, 1000):
         key = digest_key(recipient, send_day, n)
-        found = _locked(session, key)
+        found = outbox_sql.locked_status(session, key)
         if found is None:
             outbox_id = _insert(session, key, recipient, reminders, tasks, send_day, cfg, now)
             if outbox_id is not None:
                 break
-            found = _locked(session, key)  # a concurrent sweep took the key: its row now
+            found = outbox_sql.locked_status(
+                session, key
+            )  # a concurrent sweep took the key: its row now
             assert found is not None
         if found.status == OutboxStatus.PENDING:
             outbox_id = found.id
@@ -139,13 +134,6 @@ def _enqueue_digest(
     else:
         raise RuntimeError(f"too many digests to {recipient} on {send_day}")
     return outbox_id
-
-
-def _locked(session: Session, key: str) -> sa.Row[tuple[int, OutboxStatus]] | None:
-    """(id, status) of the digest with `key`, row locked. PostgreSQL waits for a delivery claim
-    in progress and then reads its outcome; SQLite's writers are serialised already."""
-    stmt = sa.select(OutboxRow.id, OutboxRow.status).where(OutboxRow.key == key)
-    return session.execute(stmt.with_for_update()).first()
 
 
 def render(
@@ -196,18 +184,7 @@ def _merge(
     everything = old + reminders
     tasks = {**old_tasks, **result.tasks}
     message, _, subject = render(key, recipient, everything, tasks, send_day, cfg)
-    session.execute(
-        sa.update(OutboxMessageRow)
-        .where(OutboxMessageRow.outbox_id == outbox_id)
-        .values(message=message)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        sa.update(OutboxRow)
-        .where(OutboxRow.id == outbox_id)
-        .values(subject=subject)
-        .execution_options(synchronize_session=False)
-    )
+    outbox_sql.rewrite_mail(session, outbox_id, message, subject)
 
 
 def _greeting(reminders: list[NewReminder]) -> str:

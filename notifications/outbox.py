@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.models import OutboxStatus as Status
-from storage import outbox_sql
+from storage import notice_reads, outbox_sql
 from storage.models import OutboxRow
 
 
@@ -63,14 +62,9 @@ def enqueue_new(
 
 def status_counts(session: Session) -> dict[Status, int]:
     """Rows per status (pending, sending, sent, failed)."""
-    stmt = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)
-    return {status: n for status, n in session.execute(stmt)}
+    return notice_reads.outbox_status_counts(session)
 
 
 def problems(session: Session, include_sent: bool = False, limit: int = 500) -> list[OutboxRow]:
     """Mail not yet delivered (pending, sending) and failed mail with its reason, failed first."""
-    stmt = sa.select(OutboxRow)
-    if not include_sent:
-        stmt = stmt.where(OutboxRow.status != Status.SENT)
-    failed_first = sa.case((OutboxRow.status == Status.FAILED, 0), else_=1)
-    return list(session.scalars(stmt.order_by(failed_first, OutboxRow.id).limit(limit)))
+    return notice_reads.outbox_problems(session, include_sent, limit)

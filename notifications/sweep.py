@@ -20,14 +20,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.calendar import TIMEZONE
 from directives.roles import RecipientRole
 from notifications.policy import DayIndex, ReminderPolicy
 from storage import sweep_plan
-from storage.models import CalendarDay
+from storage.calendar import calendar_bounds, calendar_rows
 
 WINDOW_SLACK = timedelta(days=60)  # past the next period start: the longest run of days off
 
@@ -126,14 +125,12 @@ def without_cycle_collection() -> Iterator[None]:
 def load_days(session: Session, around: date | None = None) -> DayIndex:
     """The working-day calendar; with `around`, only the days from it to the next opening after
     the longest run of days off (what `send_moment` asks), not the whole table (7,670 rows)."""
-    cd = CalendarDay
-    stmt = sa.select(cd.day, cd.is_working, cd.work_index)
     if around is not None:
-        window = cd.day.between(around - timedelta(days=1), around + WINDOW_SLACK + timedelta(2))
-        rows = session.execute(stmt.where(window)).tuples().all()
+        start, end = around - timedelta(days=1), around + WINDOW_SLACK + timedelta(2)
+        rows = calendar_rows(session, start, end)
         if rows:
             return DayIndex(rows)
-    return DayIndex(session.execute(stmt).tuples().all())
+    return DayIndex(calendar_rows(session))
 
 
 @without_cycle_collection()
@@ -161,21 +158,14 @@ def plan(
 
 def _anchors(session: Session, today: date, policy: ReminderPolicy) -> Anchors | None:
     """The sweep day's working-day constants from `calendar_day`; None on a day off."""
-    cd = CalendarDay
-    working_index = sa.case((cd.is_working, cd.work_index))
-    first, last, lo, hi = session.execute(
-        sa.select(sa.func.min(cd.day), sa.func.max(cd.day), sa.func.min(working_index),
-                  sa.func.max(working_index))
-    ).one()  # fmt: skip
+    first, last, lo, hi = calendar_bounds(session)
     if first is None or not first <= today <= last:
         return None
     month = today.year * 12 + today.month - 1
     month -= month % policy.progress_every_months  # as policy._progress_track
     start, after = _month_start(month), _month_start(month + policy.progress_every_months)
-    window = sa.select(cd.day, cd.is_working, cd.work_index).where(
-        cd.day.between(max(start, first), after + WINDOW_SLACK)
-    )
-    days = DayIndex(session.execute(window).tuples().all())  # same answers as the whole table here
+    # same answers as the whole table here
+    days = DayIndex(calendar_rows(session, max(start, first), after + WINDOW_SLACK))
     if not days.is_working(today):
         return None
     return Anchors(

@@ -26,17 +26,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.collation import name_key
 from directives.models import Bucket
 from directives.vn_format import vn_date, vn_short
 from dondoc.settings import EvaluationFormula
-from reports.evaluation_sql import DueGroup, due_groups
 from reports.periods import Cutoff, Period, PeriodKind, period_containing
-from storage.models import AgencyRow
+from storage.agencies import agency_ids_by_code
+from storage.evaluation_reads import DueGroup, due_groups
 from storage.registry_version import cached_registry
+from storage.rollup_lookups import agency_names, ended_agency_ids
 
 EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
 GOOD = "Hoàn thành tốt nhiệm vụ"
@@ -234,23 +234,18 @@ def _with(row: AgencyScore, **changes: Any) -> AgencyScore:
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    stmt = sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids))
-    found = dict(session.execute(stmt).tuples().all())
+    found = agency_names(session, ids)
     return {i: found.get(i, str(i)) for i in ids}
 
 
 def _to_successors(session: Session, groups: list[DueGroup], day: date) -> list[DueGroup]:
     """A task of an agency that had ended by `day` (closed before its handover) counts under
-    its default successor then, as reports.succession does for the rollup."""
-    ended = set(
-        session.scalars(
-            sa.select(AgencyRow.id).where(AgencyRow.valid_to.is_not(None), AgencyRow.valid_to < day)
-        )
-    )
+    its default successor then, as storage.succession_reads does for the rollup."""
+    ended = ended_agency_ids(session, day)
     if not ended & {g.agency_id for g in groups}:
         return groups
     registry = cached_registry(session)
-    ids = dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
+    ids = agency_ids_by_code(session)
     code_of = {v: k for k, v in ids.items()}
     out = []
     for g in groups:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
-from directives.labels import cited
-from directives.models import Bucket
+from directives.rollup_model import Counts as Counts
+from directives.rollup_model import Scope as Scope
 from reports.periods import Period
-
-if TYPE_CHECKING:
-    from sqlalchemy import RowMapping
 
 RATE_FORMULA_VI = (
     "Tỷ lệ hoàn thành đúng hạn = Hoàn thành đúng hạn / (Hoàn thành đúng hạn + Hoàn thành quá hạn"
@@ -21,43 +16,6 @@ RATE_FORMULA_VI = (
     " Nhiệm vụ chờ xác nhận hoàn thành được tính là chưa hoàn thành; hạn xử lý là hạn hiện hành"
     " sau các lần gia hạn đã được đồng ý."
 )
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Số nhiệm vụ theo nhóm tình trạng at one as-of date (cancelled tasks are not counted)."""
-
-    open_on_time: int = 0
-    open_overdue: int = 0
-    done_on_time: int = 0
-    done_late: int = 0
-    ongoing: int = 0
-    awaiting_deadline: int = 0  # chờ xác định thời hạn (left out of on-time ratios too)
-
-    @classmethod
-    def of(cls, by_bucket: Mapping[str, int] | RowMapping) -> Counts:
-        return cls(**{b.value: int(by_bucket.get(b.value, 0) or 0) for b in Bucket})
-
-    def get(self, bucket: Bucket) -> int:
-        return int(getattr(self, bucket.value))
-
-    @property
-    def total(self) -> int:
-        return sum(self.get(b) for b in Bucket)
-
-    @property
-    def done(self) -> int:
-        return self.done_on_time + self.done_late
-
-    @property
-    def due(self) -> int:
-        """Tasks whose deadline has come: the denominator of the on-time rate."""
-        return self.done_on_time + self.done_late + self.open_overdue
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """done_on_time / (done_on_time + done_late + open_overdue); None when nothing is due."""
-        return self.done_on_time / self.due if self.due else None
 
 
 @dataclass(frozen=True)
@@ -121,31 +79,6 @@ class TrendPoint:
     period: Period
     as_of: date  # the period's end, or the report date for the running period
     counts: Counts  # open_overdue, done_on_time and done_late are filled
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the rollup covers; None means no filter. Labels are for titles."""
-
-    leader: str | None = None
-    agency_id: int | None = None
-    agency_name: str | None = None
-    directive_id: int | None = None
-    directive_number: str | None = None
-    agency_at: str = (
-        "asof"  # count a task under its lead at the as-of date, or "then" (see reports.succession)
-    )
-
-    @property
-    def title_vi(self) -> str:
-        parts = []
-        if self.directive_number:
-            parts.append(f"theo {cited(self.directive_number)}")
-        if self.leader:
-            parts.append(f"do đồng chí {self.leader} chỉ đạo")
-        if self.agency_name:
-            parts.append(f"của {self.agency_name} (chủ trì)")
-        return " ".join(parts)
 
 
 @dataclass(frozen=True)

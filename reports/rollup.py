@@ -11,14 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.collation import name_key
 from directives.labels import directive_label
 from directives.models import Bucket
 from directives.normalize import key as normal_key
-from reports import directive_rank, sql
 from reports.model import (
     Counts,
     ExtensionGranted,
@@ -30,9 +28,9 @@ from reports.model import (
     TrendPoint,
 )
 from reports.periods import Cutoff, Period, PeriodKind, period_containing, recent_periods
-from reports.succession import agency_counts
-from storage.models import AgencyRow, DirectiveRow, TaskRow
+from storage import directive_rank, rollup_lookups, rollup_reads
 from storage.queries import find_agency
+from storage.succession_reads import agency_counts
 
 NO_LEADER = "(Chưa xác định)"
 DONE_BUCKETS = (Bucket.DONE_ON_TIME.value, Bucket.DONE_LATE.value)
@@ -58,9 +56,7 @@ def resolve_scope(
             raise ScopeError(f"--agency {agency!r}: no such agency")
     directive_row = None
     if directive:
-        directive_row = session.scalar(
-            sa.select(DirectiveRow).where(DirectiveRow.number == directive.strip()).limit(1)
-        )
+        directive_row = rollup_lookups.directive_by_number(session, directive)
         if directive_row is None:
             raise ScopeError(f"--directive {directive!r}: no directive with this number")
     return Scope(
@@ -73,12 +69,9 @@ def resolve_scope(
 
 
 def _find_leader(session: Session, name: str) -> str:
-    leaders = session.scalars(
-        sa.select(DirectiveRow.leader).where(DirectiveRow.leader.is_not(None)).distinct()
-    ).all()
     wanted = normal_key(name)
-    for leader in leaders:
-        if leader is not None and normal_key(leader) == wanted:
+    for leader in rollup_lookups.leader_names(session):
+        if normal_key(leader) == wanted:
             return leader
     raise ScopeError(f"--leader {name!r}: no directive concluded by this leader")
 
@@ -99,16 +92,16 @@ def build_rollup(
     previous_as_of = period.previous().end
     periods = recent_periods(as_of, period_kind, cutoff, trend_periods)
     trend_dates = [min(p.end, as_of) for p in periods]
-    in_period = sql.extensions_between(session, period.start, as_of, scope)
-    sql.tune_session(session)
+    in_period = rollup_reads.extensions_between(session, period.start, as_of, scope)
+    rollup_reads.tune_session(session)
     agencies = by_agency(session, as_of, scope, previous_as_of)
     return Rollup(
         as_of=as_of,
         period=period,
         previous_as_of=previous_as_of,
         scope=scope,
-        totals=sql.totals_of([((), r.counts) for r in agencies]),
-        previous_totals=sql.totals_of([((), r.previous or Counts()) for r in agencies]),
+        totals=rollup_reads.totals_of([((), r.counts) for r in agencies]),
+        previous_totals=rollup_reads.totals_of([((), r.previous or Counts()) for r in agencies]),
         by_agency=agencies,
         by_directive=by_directive(session, as_of, scope, directive_limit),
         by_leader=by_leader(session, as_of, scope),
@@ -116,13 +109,16 @@ def build_rollup(
         trend=[
             TrendPoint(p, d, c)
             for p, d, c in zip(
-                periods, trend_dates, sql.trend_counts(session, scope, trend_dates), strict=True
+                periods,
+                trend_dates,
+                rollup_reads.trend_counts(session, scope, trend_dates),
+                strict=True,
             )
         ],
         overdue=overdue_tasks(session, as_of, scope, overdue_limit),
         extensions=extensions(session, as_of, scope),
         extensions_in_period=in_period,
-        directives_shown_of=_directive_count(session, as_of, scope),
+        directives_shown_of=rollup_lookups.directive_count(session, as_of, scope),
         periods_due=periods_due(session, period.start, period.end, as_of, scope),
     )
 
@@ -131,7 +127,7 @@ def periods_due(
     session: Session, start: date, end: date, as_of: date, scope: Scope
 ) -> list[PeriodLine]:
     """Các kỳ báo cáo đến hạn trong kỳ: each period of a recurring task due in [start, end]."""
-    return [PeriodLine(*row) for row in sql.period_rows(session, start, end, as_of, scope)]
+    return [PeriodLine(*row) for row in rollup_reads.period_rows(session, start, end, as_of, scope)]
 
 
 def _worst_first(rows: list[GroupRow]) -> list[GroupRow]:
@@ -144,15 +140,11 @@ def by_agency(
     """Per lead agency (cơ quan chủ trì), worst first, with the previous figures if asked.
 
     Over a reorganisation a task counts under its lead at the as-of date (default) or at the
-    time it was done or due (`scope.agency_at`, see reports.succession)."""
+    time it was done or due (`scope.agency_at`, see storage.succession_reads)."""
     now = dict(agency_counts(session, as_of, scope))
     before = dict(agency_counts(session, previous_as_of, scope)) if previous_as_of else {}
     ids = [k[0] for k in now]
-    names = dict(
-        session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids)))
-        .tuples()
-        .all()
-    )
+    names = rollup_lookups.agency_names(session, ids)
     rows = [
         GroupRow(
             str(k[0]),
@@ -170,21 +162,10 @@ def _label(row: Any) -> str:
 
 
 def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) -> list[GroupRow]:
-    """Per directive: the `limit` with the most overdue tasks (reports.directive_rank)."""
+    """Per directive: the `limit` with the most overdue tasks (storage.directive_rank)."""
     found = directive_rank.top_directives(session, as_of, scope, limit)
     ids = [k[0] for k, _ in found]
-    info = {
-        row.id: row
-        for row in session.execute(
-            sa.select(
-                DirectiveRow.id,
-                DirectiveRow.number,
-                DirectiveRow.subject,
-                DirectiveRow.issued_on,
-                DirectiveRow.kind,
-            ).where(DirectiveRow.id.in_(ids))
-        )
-    }
+    info = rollup_lookups.directive_infos(session, ids)
     rows = [
         GroupRow(str(k[0]), _label(info[k[0]]), c, detail=info[k[0]].subject or "")
         for k, c in found
@@ -194,25 +175,22 @@ def by_directive(session: Session, as_of: date, scope: Scope, limit: int = 200) 
 
 def by_leader(session: Session, as_of: date, scope: Scope) -> list[GroupRow]:
     """Per leader who concluded the directive (from the tally where it serves the scope)."""
-    if sql.tally_serves(scope):
-        found = sql.tally_counts(session, as_of, scope, "leader")
+    if rollup_reads.tally_serves(scope):
+        found = rollup_reads.tally_counts(session, as_of, scope, "leader")
     else:
         found = by_leader_direct(session, as_of, scope)
     return _worst_first([GroupRow(k[0] or "", k[0] or NO_LEADER, c) for k, c in found])
 
 
-def by_leader_direct(session: Session, as_of: date, scope: Scope) -> sql.KeyedCounts:
+def by_leader_direct(session: Session, as_of: date, scope: Scope) -> rollup_reads.KeyedCounts:
     """by_leader's counts from the tasks (the tally's reference)."""
-    return sql.grouped_counts(session, as_of, scope, [DirectiveRow.leader], with_directive=True)
+    return rollup_lookups.leader_counts_direct(session, as_of, scope)
 
 
 def by_period(session: Session, as_of: date, scope: Scope, periods: list[Period]) -> list[GroupRow]:
     """Tasks grouped by the period their current deadline falls in, bucketed at `as_of`."""
-    which = sa.case(
-        *((TaskRow.deadline.between(p.start, p.end), p.key) for p in periods), else_=sa.null()
-    )
-    in_range = TaskRow.deadline.between(periods[0].start, periods[-1].end)
-    found = dict(sql.grouped_counts(session, as_of, scope, [which], where=in_range))
+    spans = [(p.key, p.start, p.end) for p in periods]
+    found = dict(rollup_lookups.deadline_period_counts(session, as_of, scope, spans))
     return [GroupRow(p.key, p.label, found.get((p.key,), Counts())) for p in periods]
 
 
@@ -221,7 +199,9 @@ def overdue_tasks(
 ) -> list[TaskLine]:
     """Open overdue tasks, the longest overdue first."""
     return _lines(
-        session, as_of, sql.task_rows(session, as_of, scope, overdue_only=True, limit=limit)
+        session,
+        as_of,
+        rollup_reads.task_rows(session, as_of, scope, overdue_only=True, limit=limit),
     )
 
 
@@ -230,12 +210,14 @@ def all_tasks(
 ) -> list[TaskLine]:
     """Every counted task of the scope (for a directive's annex), in directive order."""
     return _lines(
-        session, as_of, sql.task_rows(session, as_of, scope, overdue_only=False, limit=limit)
+        session,
+        as_of,
+        rollup_reads.task_rows(session, as_of, scope, overdue_only=False, limit=limit),
     )
 
 
-def _lines(session: Session, as_of: date, rows: list[sa.Row]) -> list[TaskLine]:
-    coordinators = sql.coordinator_names(session, [r.id for r in rows])
+def _lines(session: Session, as_of: date, rows: list[Any]) -> list[TaskLine]:
+    coordinators = rollup_reads.coordinator_names(session, [r.id for r in rows])
     lines = []
     for r in rows:
         end = r.completed_on if r.bucket in DONE_BUCKETS else as_of
@@ -268,22 +250,7 @@ def extensions(session: Session, as_of: date, scope: Scope) -> list[ExtensionGra
             lead=r.name,
             old_deadline=r.old_deadline,
             new_deadline=r.new_deadline,
-            decided_on=sql.local_day(r.decided_at),
+            decided_on=rollup_reads.local_day(r.decided_at),
         )
-        for r in sql.extension_rows(session, as_of, scope)
+        for r in rollup_reads.extension_rows(session, as_of, scope)
     ]
-
-
-def _directive_count(session: Session, as_of: date, scope: Scope) -> int:
-    """Directives issued by `as_of` with a task in the scope (one probe of the task index per
-    directive, not a read of every task)."""
-    has_task = sa.exists().where(TaskRow.directive_id == DirectiveRow.id)
-    if scope.agency_id is not None:
-        has_task = has_task.where(TaskRow.lead_agency_id == scope.agency_id)
-    stmt = sa.select(sa.func.count()).select_from(DirectiveRow).where(has_task)
-    stmt = stmt.where(sa.or_(DirectiveRow.issued_on.is_(None), DirectiveRow.issued_on <= as_of))
-    if scope.leader is not None:
-        stmt = stmt.where(DirectiveRow.leader == scope.leader)
-    if scope.directive_id is not None:
-        stmt = stmt.where(DirectiveRow.id == scope.directive_id)
-    return int(session.scalar(stmt) or 0)

@@ -1,5 +1,5 @@
 """`dondoc report --verify`: the figures read from the rollup tally, and the directives found
-from the open overdue tasks (reports/directive_rank.py), recomputed from the tasks.
+from the open overdue tasks (storage/directive_rank.py), recomputed from the tasks.
 
 The tally (storage/tally.py) is kept by triggers; this recount is the check a province runs
 after a restore or a manual repair, or whenever a figure looks wrong.
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from reports import directive_rank, sql
 from reports.model import Scope
-from reports.rollup import by_leader_direct
-from reports.succession import agency_counts, agency_counts_direct
+from storage import directive_rank, rollup_lookups, rollup_reads
+from storage.succession_reads import agency_counts, agency_counts_direct
 
 DIRECTIVES = 200  # as many as a rollup lists (reports.rollup.build_rollup's directive_limit)
 
@@ -26,13 +24,13 @@ def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
         ("directive", directive_rank.top_directives(session, as_of, scope, DIRECTIVES),
          directive_rank.direct(session, as_of, scope, DIRECTIVES)),
     ]  # fmt: skip
-    if not sql.tally_serves(scope):  # the other figures of this scope are counted from the tasks
+    if not rollup_reads.tally_serves(scope):  # the scope's other figures: from the tasks
         return _compare(pairs)
     pairs += [
-        ("leader", sql.tally_counts(session, as_of, scope, "leader"),
-         by_leader_direct(session, as_of, scope)),
-        ("total", sql.tally_counts(session, as_of, scope, ""),
-         sql.grouped_counts(session, as_of, scope, [sa.literal("all")])),
+        ("leader", rollup_reads.tally_counts(session, as_of, scope, "leader"),
+         rollup_lookups.leader_counts_direct(session, as_of, scope)),
+        ("total", rollup_reads.tally_counts(session, as_of, scope, ""),
+         rollup_lookups.total_counts_direct(session, as_of, scope)),
     ]  # fmt: skip
     if scope.agency_at == "asof":
         pairs.insert(0, ("agency", agency_counts(session, as_of, scope),
@@ -40,7 +38,10 @@ def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
     return _compare(pairs)
 
 
-def _compare(pairs: list[tuple[str, sql.KeyedCounts, sql.KeyedCounts]]) -> list[str]:
+Pair = tuple[str, rollup_reads.KeyedCounts, rollup_reads.KeyedCounts]
+
+
+def _compare(pairs: list[Pair]) -> list[str]:
     found: list[str] = []
     for what, summary, direct in pairs:
         kept, counted = _keyed(summary), _keyed(direct)
@@ -50,7 +51,7 @@ def _compare(pairs: list[tuple[str, sql.KeyedCounts, sql.KeyedCounts]]) -> list[
     return found
 
 
-def _keyed(rows: sql.KeyedCounts) -> dict[str, object]:
+def _keyed(rows: rollup_reads.KeyedCounts) -> dict[str, object]:
     """Keys as text (no leader: ''; the one total: 'all'), empty groups left out."""
     out: dict[str, object] = {}
     for key, counts in rows:

@@ -9,10 +9,8 @@ from email.utils import formataddr, parseaddr
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from directives.roles import Role
 from directives.vn_format import vn_date, vn_int, vn_percent
 from notifications.mime import Attachment, Mail, build
 from notifications.outbox import enqueue
@@ -20,7 +18,9 @@ from reports.docx_report import build_docx
 from reports.html import environment
 from reports.model import RATE_FORMULA_VI, Rollup, Scope
 from reports.rollup import build_rollup
-from storage.models import OutboxRow, UserRow
+from storage.models import UserRow
+from storage.outbox_sql import key_taken
+from storage.users import leaders_with_mail
 
 KIND = "leader_weekly"
 DOCX_TYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,16 +43,10 @@ def enqueue_weekly_reports(session: Session, now: datetime, settings: MailSettin
     were new (a second call in the same week adds nothing)."""
     today = now.astimezone(ZoneInfo(settings.timezone)).date()
     monday = today - timedelta(days=today.weekday())
-    leaders = session.scalars(
-        sa.select(UserRow)
-        .where(UserRow.role == Role.LEADER, UserRow.active.is_(True))
-        .where(UserRow.email.is_not(None), UserRow.leader_name.is_not(None))
-        .order_by(UserRow.id)
-    ).all()
     added = 0
-    for user in leaders:
+    for user in leaders_with_mail(session):
         key = weekly_key(user.id, monday)
-        if session.scalar(sa.select(OutboxRow.id).where(OutboxRow.key == key)) is not None:
+        if key_taken(session, key):
             continue  # already queued this week: skip rendering
         rollup = build_rollup(session, today, Scope(leader=user.leader_name), overdue_limit=200)
         mail = leader_mail(rollup, user, monday, now, settings)

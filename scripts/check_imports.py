@@ -24,7 +24,7 @@ EXTRA_OF = {
     "flows/prefect_flows.py": "orchestrated",
     "flows/deployments.py": "orchestrated",
     "reports/chart_png.py": "charts",
-    "web/demo.py": "demo",
+    "dondoc/demo.py": "demo",
     "notifications/mail_sink.py": "demo",  # the demo's, tests' and benches' SMTP sink
 }
 # Imports done lazily, on one path only, inside a core module.

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from directives.agencies import AgencyList, AgencyRegistry, Succession, Successor, load_registry
+from directives.collation import name_key
 from directives.models import Agency
 from directives.normalize import key
 from storage.models import AgencyAlias, AgencyMember, AgencyRow, AgencySuccessionRow
@@ -151,3 +152,12 @@ def registry_from_db(session: Session) -> AgencyRegistry:
 
 def agency_ids_by_code(session: Session) -> dict[str, int]:
     return dict(session.execute(sa.select(AgencyRow.code, AgencyRow.id)).tuples().all())
+
+
+def agency_count(session: Session) -> int:
+    return int(session.scalar(sa.select(sa.func.count()).select_from(AgencyRow)) or 0)
+
+
+def agencies_sorted(session: Session) -> list[AgencyRow]:
+    """Every agency, by kind, then by name in Vietnamese order."""
+    return sorted(session.scalars(sa.select(AgencyRow)), key=lambda a: (a.kind, name_key(a.name)))

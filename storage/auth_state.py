@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.db import rowcount
 from storage.models import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
+from storage.sql_dialect import upsert_insert
 from storage.users import USER_COLUMNS
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is rewritten at most this often
@@ -101,10 +101,10 @@ def count_failure(
 ) -> int:
     """One more failure on a counter, atomically (ON CONFLICT on both dialects, so two workers
     failing at once both count); a counter quiet since `forget_before` starts again at 1."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = LoginAttemptRow.__table__
-    values = insert(table).values(scope=scope, key=key, failures=1, last_failure=now)
+    values = upsert_insert(session)(table).values(
+        scope=scope, key=key, failures=1, last_failure=now
+    )
     stmt = values.on_conflict_do_update(
         index_elements=["scope", "key"],
         set_={

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,3 +29,29 @@ def sync_calendar(
         rows.append({"day": day, "is_working": working, "work_index": index})
     session.execute(sa.insert(CalendarDay), rows)
     return len(rows)
+
+
+CalendarRow = tuple[date, bool, int]  # day, is working, work_index
+
+
+def calendar_rows(
+    session: Session, start: date | None = None, end: date | None = None
+) -> list[CalendarRow]:
+    """(day, is_working, work_index) of [start, end], or of the whole table."""
+    cd = CalendarDay
+    stmt = sa.select(cd.day, cd.is_working, cd.work_index)
+    if start is not None and end is not None:
+        stmt = stmt.where(cd.day.between(start, end))
+    return list(session.execute(stmt).tuples().all())
+
+
+def calendar_bounds(session: Session) -> tuple[Any, Any, Any, Any]:
+    """The first and last day of the table, and the lowest and highest working day's index
+    (dates and ints; all None on an empty table)."""
+    cd = CalendarDay
+    working_index = sa.case((cd.is_working, cd.work_index))
+    first, last, lo, hi = session.execute(
+        sa.select(sa.func.min(cd.day), sa.func.max(cd.day), sa.func.min(working_index),
+                  sa.func.max(working_index))
+    ).one()  # fmt: skip
+    return first, last, lo, hi

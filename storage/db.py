@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -134,6 +135,17 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def one_writer(self) -> bool:
+        """SQLite writes one transaction at a time (others wait, sleeping); PostgreSQL does not."""
+        return self.engine.dialect.name == "sqlite"
+
+    def writer_lock(self) -> AbstractAsyncContextManager[object]:
+        """What async code holds around each write so that its writes take turns where the
+        database has one writer (`one_writer`); nothing to hold elsewhere. Make it on the event
+        loop that uses it."""
+        return asyncio.Lock() if self.one_writer else nullcontext()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

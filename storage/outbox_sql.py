@@ -7,34 +7,33 @@ what the rows mean.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from directives.models import OutboxStatus as Status
 from storage.db import Database
-from storage.models import OutboxMessageRow, OutboxRow
+from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
+from storage.sql_dialect import upsert_insert
 
 _T = OutboxRow.__table__
 _M = OutboxMessageRow.__table__
-_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 CHUNK = 500  # SQLite caps bound parameters per statement
 
 
-def _insert(session: Session) -> Callable[..., Any]:
-    """The dialect's INSERT, which has `on_conflict_do_nothing`."""
-    return _INSERTS[session.get_bind().dialect.name]
+def key_taken(session: Session, key: str) -> bool:
+    """Whether a mail with this key is in the outbox (any status)."""
+    return session.scalar(sa.select(OutboxRow.id).where(OutboxRow.key == key)) is not None
 
 
 def insert_mail(session: Session, row: dict[str, Any], message: bytes) -> int | None:
     """The ledger row and its message unless the key exists; the new id, or None."""
     stmt = (
-        _insert(session)(OutboxRow)
+        upsert_insert(session)(OutboxRow)
         .values(**row)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxRow.id)
@@ -52,7 +51,7 @@ def insert_mails(
     ids: dict[str, int] = {}
     for start in range(0, len(rows), CHUNK):
         stmt = (
-            _insert(session)(_T)
+            upsert_insert(session)(_T)
             .values(rows[start : start + CHUNK])
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(_T.c.key, _T.c.id)
@@ -303,3 +302,42 @@ async def _ready(loop: asyncio.AbstractEventLoop, fd: int, write: bool = False) 
 
 def _pg_error(message: bytes | None) -> str:
     return (message or b"").decode(errors="replace").strip()
+
+
+def keys_taken(session: Session, keys: Collection[str]) -> set[str]:
+    """Which of these keys are in the outbox already."""
+    return set(session.scalars(sa.select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
+
+
+def locked_status(session: Session, key: str) -> sa.Row[tuple[int, Status]] | None:
+    """(id, status) of the mail with `key`, row locked (FOR UPDATE on PostgreSQL: it waits for
+    a delivery claim in progress; SQLite's writers are serialised already)."""
+    stmt = sa.select(OutboxRow.id, OutboxRow.status).where(OutboxRow.key == key)
+    return session.execute(stmt.with_for_update()).first()
+
+
+def link_reminders(session: Session, links: list[dict[str, int]]) -> None:
+    """Set each reminder's outbox_id: [{"rid": reminder id, "oid": outbox id}, …]."""
+    table = ReminderRow.__table__
+    session.execute(
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("rid"))
+        .values(outbox_id=sa.bindparam("oid")),
+        links,
+    )
+
+
+def rewrite_mail(session: Session, outbox_id: int, message: bytes, subject: str) -> None:
+    """A pending mail re-rendered: its MIME bytes and its subject."""
+    session.execute(
+        sa.update(OutboxMessageRow)
+        .where(OutboxMessageRow.outbox_id == outbox_id)
+        .values(message=message)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        sa.update(OutboxRow)
+        .where(OutboxRow.id == outbox_id)
+        .values(subject=subject)
+        .execution_options(synchronize_session=False)
+    )

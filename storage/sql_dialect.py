@@ -7,6 +7,7 @@ Arguments are SQL fragments (column names, bind parameters such as `:today`), ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -14,11 +15,30 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 DIALECTS: dict[str, Dialect] = {
     "sqlite": sqlite.dialect(),
     "postgresql": postgresql.dialect(),  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
+}
+
+
+# The dialect's INSERT construct, which has on_conflict_do_nothing / _do_update.
+_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def upsert_insert(session: Session) -> Callable[..., Any]:
+    """`insert` of the session's dialect, with ON CONFLICT (both dialects spell it alike)."""
+    return _INSERTS[session.get_bind().dialect.name]
+
+
+# Session settings for the rollup's short scans (SET LOCAL: this transaction only). PostgreSQL:
+# no JIT (compiling costs more than it saves) and room for hash aggregation; SQLite: none.
+ROLLUP_SETTINGS: dict[str, tuple[str, ...]] = {
+    "postgresql": ("SET LOCAL jit = off", "SET LOCAL work_mem = '32MB'"),
+    "sqlite": (),
 }
 
 
@@ -57,6 +77,27 @@ class trim_space(_Fragment):  # noqa: N801
     """The text without leading or trailing spaces, tabs and line ends."""
 
     name = "trim_space"
+
+
+class index_hint(sa.ClauseElement):  # noqa: N801
+    """` INDEXED BY name` after a table in FROM on SQLite (its planner has no statistics);
+    nothing on PostgreSQL, whose planner picks a partial index itself."""
+
+    inherit_cache = True
+    _traverse_internals = [("index", InternalTraversal.dp_string)]
+
+    def __init__(self, index: str) -> None:
+        self.index = index
+
+
+@compiles(index_hint)
+def _index_hint_pg(element: index_hint, compiler: Any, **kw: Any) -> str:
+    return ""
+
+
+@compiles(index_hint, "sqlite")
+def _index_hint_sqlite(element: index_hint, compiler: Any, **kw: Any) -> str:
+    return f" INDEXED BY {element.index}"
 
 
 def _args(element: _Fragment, compiler: Any, **kw: Any) -> list[str]:
@@ -160,6 +201,9 @@ class Spelling:
 
     def trim_space(self, text: str) -> str:
         return self._render(trim_space, text)
+
+    def index_hint(self, index: str) -> str:
+        return str(index_hint(index).compile(dialect=self._dialect))
 
 
 @lru_cache(maxsize=4)

@@ -1,7 +1,10 @@
 """Synthetic directives and tasks for benchmarks (`dondoc synth`), written by bulk inserts.
 
 SQLite gets DBAPI executemany of tuples, PostgreSQL gets COPY: the ORM would take minutes
-for a million rows.
+for a million rows. It lives in storage/ although it is benchmark data: the rows are generated
+in each table's column order and the driver's format (ISO text for SQLite, dates for COPY), from
+the next ids read here, around dropped indexes and paused tally triggers; the generator cannot
+be split from the SQL that writes it without a second copy of the columns and formats.
 """
 
 from __future__ import annotations

@@ -96,3 +96,14 @@ def set_password_hash(session: Session, user_id: int, password_hash: str) -> Non
     session.execute(
         sa.update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
     )
+
+
+def leaders_with_mail(session: Session) -> list[UserRow]:
+    """Active leader accounts with an address and a leader name (the weekly mail's readers)."""
+    stmt = (
+        sa.select(UserRow)
+        .where(UserRow.role == Role.LEADER, UserRow.active.is_(True))
+        .where(UserRow.email.is_not(None), UserRow.leader_name.is_not(None))
+        .order_by(UserRow.id)
+    )
+    return list(session.scalars(stmt).all())

@@ -21,11 +21,11 @@ from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from directives.models import Agency
 from directives.parsing import parse_notice
 from directives.roles import Role
+from dondoc.demo import seed_notice_text
 from storage.agencies import agency_ids_by_code, load_agencies
 from storage.db import Database
 from storage.models import AgencyRow, DirectiveRow, TaskPeriodRow, TaskRow, UserRow
 from web.accounts import create_token
-from web.demo import seed_notice_text
 from web.security import hash_password
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-import sqlalchemy as sa
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from directives.roles import AGENCY_ROLES, OFFICE_ROLES, ROLE_LABELS_VI, Role
@@ -148,5 +148,5 @@ def revoke_tokens(session: Session, username: str, name: str | None) -> int:
     return auth_state.revoke_tokens(session, _existing(session, username).id, name)
 
 
-def user_by_token(conn: Session | sa.Connection, token: str) -> CurrentUser | None:
+def user_by_token(conn: Session | Connection, token: str) -> CurrentUser | None:
     return _current(users.user_columns_by_token_hash(conn, token_hash(token)))

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
+from dondoc.demo import seed_notice_text
 from tests.browser.pagewalk import Site, log_in, seeded_site
 from tests.browser.site import fill_login
-from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from directives.calendar import DEFAULT_CALENDAR, TIMEZONE
 from directives.roles import Role
+from dondoc.demo import seed_notice_text
 from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from tests.browser.site import SHOTS, fill_login, new_db, served
 from tests.factories import PASSWORD, add_user
-from web.demo import seed_notice_text
 
 pytestmark = pytest.mark.browser
 

@@ -63,7 +63,7 @@ def test_init_writes_a_strong_key_into_env(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_demo_makes_its_own_key(tmp_path: Path) -> None:
-    from web.demo import demo_settings
+    from dondoc.demo import demo_settings
 
     settings = demo_settings(tmp_path, "sqlite:///x.db", "http://127.0.0.1:8000", 2525)
     check_secret_key(settings)

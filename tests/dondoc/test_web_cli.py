@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from dondoc.cli import app
+from dondoc.demo import DB_NAME
 from dondoc.settings import Settings
 from storage.db import Database
 from tests.web_testing import login
 from web.app import create_app
-from web.demo import DB_NAME
 
 
 @pytest.fixture

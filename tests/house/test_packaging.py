@@ -65,7 +65,8 @@ def test_the_wheel_leaves_out_tests_benchmarks_and_their_fixtures() -> None:
     """
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
     include = config["packages"]["find"]["include"]
-    folders = {p.name for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    # packages only: setuptools finds folders with an __init__.py (not dondoc.egg-info, build/)
+    folders = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
     assert {"tests", "bench"} <= folders
     shipped = {name for name in folders if any(fnmatch(name, pattern) for pattern in include)}
     assert shipped == set(check_imports.SHIPPED)

@@ -139,7 +139,7 @@ def test_sqlite_reads_only_the_window_from_the_deadline_indexes(tmp_path) -> Non
 
     from sqlalchemy import event
 
-    from reports.evaluation_sql import due_groups
+    from storage.evaluation_reads import due_groups
     from storage.migrate import upgrade
 
     db = Database(f"sqlite:///{tmp_path / 'plan.db'}")

@@ -5,7 +5,7 @@ The writes go through the storage functions a user's action runs (completion rep
 confirmed, extension requested and granted, edits, cancellation, the handover's change of lead,
 recurring periods planned and reported) and plain ORM writes (a directive's date or leader, a
 period's state, a task deleted); the triggers keep the tally in each write's transaction. The
-reference is the direct SQL over the tasks (reports.sql.grouped_counts and its callers).
+reference is the direct SQL over the tasks (storage.rollup_reads.grouped_counts and its callers).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reports import directive_rank, sql
 from reports.model import Counts, Scope
 from reports.rollup import by_leader_direct
-from reports.succession import agency_counts, agency_counts_direct, lead_at
-from storage import periods, tally
+from storage import directive_rank, periods, tally
+from storage import rollup_reads as sql
 from storage.db import Database
 from storage.handover import _pass_lead
 from storage.models import DirectiveRow, TallyRow, TaskPeriodRow, TaskRow
+from storage.succession_reads import agency_counts, agency_counts_direct, lead_at
 from storage.task_ops import (
     Actor,
     StaleTaskError,

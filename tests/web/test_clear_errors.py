@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from dondoc.demo import seed_notice_text
 from dondoc.settings import Settings
 from storage.db import Database, utcnow
 from storage.models import DirectiveRow, StatusUpdateRow, TaskRow
@@ -19,7 +20,6 @@ from tests.factories import build_world
 from tests.web_testing import every_route, login
 from web.app import create_app
 from web.db_errors import UNAVAILABLE_MESSAGE
-from web.demo import seed_notice_text
 
 HUGE = ["99999999999999999999", str(2**63), "-99999999999999999999"]
 

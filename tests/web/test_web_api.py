@@ -116,7 +116,7 @@ def test_stale_version_409(client, world) -> None:  # type: ignore[no-untyped-de
 
 
 def test_register_notice_by_api(client, world) -> None:  # type: ignore[no-untyped-def]
-    from web.demo import seed_notice_text
+    from dondoc.demo import seed_notice_text
 
     office = _as(world, "vanphong")
     draft = client.post("/api/notices/parse", headers=office, json={"text": seed_notice_text()})

@@ -14,12 +14,12 @@ import sqlalchemy as sa
 import time_machine
 from fastapi.testclient import TestClient
 
+from dondoc.demo import seed_notice_text
 from dondoc.settings import Settings
 from storage.models import DirectiveRow, StatusUpdateRow, TaskRow
 from tests.factories import PASSWORD, build_world
 from tests.web_testing import csrf_of, form_values, login
 from web.app import create_app
-from web.demo import seed_notice_text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

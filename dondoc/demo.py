@@ -50,12 +50,12 @@ ACCOUNTS = (  # username, password, role, agency code, full name
 )
 
 
-SEED_NOTICE = "tb-ubnd-2024-03-27-so-ngoai-vu.txt"  # package data: web/demo_data/
+SEED_NOTICE = "tb-ubnd-2024-03-27-so-ngoai-vu.txt"  # package data: dondoc/demo_data/
 
 
 def seed_notice_text() -> str:
     """The seed notice (TB kết luận of 27/3/2024) the demo registers; tests use it too."""
-    return (files("web") / "demo_data" / SEED_NOTICE).read_text(encoding="utf-8")
+    return (files("dondoc") / "demo_data" / SEED_NOTICE).read_text(encoding="utf-8")
 
 
 @dataclass

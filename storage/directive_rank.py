@@ -5,7 +5,8 @@ directives that can make the list.
 The open overdue subjects are found by two partial indexes (migration 0011): open tasks by
 deadline, and done tasks by completion day (done after the as-of date: overdue then), plus the
 periods by deadline. Their count per directive gives the N-th largest count; only directives
-at or above it are counted in full (`reports.sql.grouped_counts`, by the directive_id index).
+at or above it are counted in full (`storage.rollup_reads.grouped_counts`, by the directive_id
+index).
 Where fewer than `limit` directives have an overdue subject, every directive is ranked from
 the tasks (a small or healthy province). Equal to `by_directive_direct`
 (tests/storage/test_rollup_tally.py, `dondoc report --verify`).
@@ -18,9 +19,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from reports import sql
-from reports.model import Scope
+from directives.rollup_model import Scope
+from storage import rollup_reads as sql
 from storage.models import TaskRow
+from storage.sql_dialect import spelling
 
 OPEN = "t.state NOT IN ('done', 'cancelled')"  # literal: the partial index's predicate
 DONE = "t.state = 'done'"
@@ -44,12 +46,12 @@ def _scope_sql(scope: Scope) -> tuple[str, dict[str, object]]:
 
 def overdue_by_directive_sql(scope: Scope, dialect: str) -> tuple[str, dict[str, object]]:
     """SELECT directive_id, n: open overdue subjects at :as_of per directive (bucket rules of
-    reports.sql.subject_bucket). SQLite is told the partial indexes (its planner, with no
-    statistics, would walk the whole deadline index)."""
+    storage.rollup_reads.subject_bucket). SQLite is told the partial indexes (its planner, with
+    no statistics, would walk the whole deadline index: `sql_dialect.index_hint`)."""
     where, params = _scope_sql(scope)
 
     def task(index: str) -> str:
-        hint = f" INDEXED BY {index}" if dialect == "sqlite" else ""
+        hint = spelling(dialect).index_hint(index)
         joined = f"FROM task t{hint} JOIN directive d ON d.id = t.directive_id"
         return f"{joined} WHERE {where} AND {no_period}"
 
@@ -75,7 +77,7 @@ SELECT directive_id, count(*) AS n FROM (
 
 
 def top_directives(session: Session, as_of: date, scope: Scope, limit: int) -> sql.KeyedCounts:
-    """by_directive's groups, worst first (the order of reports.sql's worst-first limit)."""
+    """by_directive's groups, worst first (the order of rollup_reads' worst-first limit)."""
     text, params = overdue_by_directive_sql(scope, session.get_bind().dialect.name)
     binds = [
         sa.bindparam("as_of", as_of, type_=sa.Date),

@@ -1,4 +1,5 @@
-"""SQL for the agency evaluation (đánh giá, xếp loại cơ quan): what fell due in a window.
+"""SQL for the agency evaluation (đánh giá, xếp loại cơ quan, reports/evaluation.py): what fell
+due in a window.
 
 Two grouped reads, each starting from a deadline index (task.deadline, task_periods.deadline)
 restricted to the window, so the cost follows what fell due in it, not what exists:
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.models import Bucket, TaskState
-from reports.succession import lead_at
 from storage.models import CalendarDay, DirectiveRow, TaskPeriodRow, TaskRow
 from storage.queries import bucket_expr
+from storage.succession_reads import lead_at
 
 TP = sa.orm.aliased(TaskPeriodRow, name="ev_tp")
 
@@ -55,7 +57,7 @@ def _late_days(
     deadline: sa.SQLColumnExpression[date | None],
     completed: sa.SQLColumnExpression[date | None],
     as_of: date,
-) -> tuple[sa.ColumnElement, list[tuple]]:
+) -> tuple[sa.ColumnElement[Any], list[tuple[Any, ...]]]:
     """Working days late (0 unless done late or overdue) and the two calendar joins it needs."""
     due_day, end_day = sa.orm.aliased(CalendarDay), sa.orm.aliased(CalendarDay)
     end = sa.case((bucket == Bucket.DONE_LATE.value, completed), else_=sa.literal(as_of, sa.Date))
@@ -70,8 +72,8 @@ def _late_days(
 
 
 def _scoped(
-    stmt: sa.Select, as_of: date, leader: str | None, directive_id: int | None
-) -> sa.Select:
+    stmt: sa.Select[Any], as_of: date, leader: str | None, directive_id: int | None
+) -> sa.Select[Any]:
     """Directives issued by `as_of` (a figure at a past date ignores later ones), the scope."""
     stmt = stmt.join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id).where(
         sa.or_(DirectiveRow.issued_on.is_(None), DirectiveRow.issued_on <= as_of)
@@ -83,7 +85,7 @@ def _scoped(
     return stmt
 
 
-def _grouped(session: Session, inner: sa.Select, kind: str) -> list[DueGroup]:
+def _grouped(session: Session, inner: sa.Select[Any], kind: str) -> list[DueGroup]:
     sub = inner.subquery()
     stmt = (
         sa.select(sub.c.agency_id, sub.c.bucket, sa.func.count(), sa.func.sum(sub.c.late))

@@ -1,4 +1,5 @@
-"""Rollup aggregations in SQL (SQLite and PostgreSQL): only groups and short lists come back.
+"""Rollup aggregations in SQL (SQLite and PostgreSQL): only groups and short lists come back
+(reports/rollup.py shapes them into the leader's report).
 
 Every query starts from task JOIN directive, restricted to the scope and to directives issued
 by the as-of date, so a figure at a past date does not count tasks assigned later.
@@ -19,7 +20,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from directives.calendar import TIMEZONE
 from directives.collation import name_key
 from directives.models import Bucket, TaskState
-from reports.model import Counts, Scope
+from directives.rollup_model import Counts, Scope
 from storage import tally
 from storage.models import (
     AgencyRow,
@@ -31,6 +32,7 @@ from storage.models import (
     TaskRow,
 )
 from storage.queries import bucket_expr
+from storage.sql_dialect import ROLLUP_SETTINGS
 
 TP = sa.orm.aliased(TaskPeriodRow, name="tp")
 
@@ -56,16 +58,16 @@ def subject_bucket(as_of: date) -> sa.ColumnElement[str | None]:
     return sa.case((TP.id.is_not(None), period_bucket_expr(as_of)), else_=bucket_expr(as_of))
 
 
-def with_periods(stmt: sa.Select, as_of: date) -> sa.Select:
+def with_periods(stmt: sa.Select[Any], as_of: date) -> sa.Select[Any]:
     """One row per period begun by `as_of` for recurring tasks; other tasks stay one row."""
     on = sa.and_(TP.task_id == TaskRow.id, TP.starts <= as_of)
     return stmt.outerjoin(TP, on)
 
 
-KeyedCounts = list[tuple[tuple, Counts]]
+KeyedCounts = list[tuple[tuple[Any, ...], Counts]]
 
 
-def scoped(stmt: sa.Select, scope: Scope, as_of: date) -> sa.Select:
+def scoped(stmt: sa.Select[Any], scope: Scope, as_of: date) -> sa.Select[Any]:
     """Apply the scope and the "issued by as_of" rule to a statement over task JOIN directive."""
     stmt = stmt.where(sa.or_(DirectiveRow.issued_on.is_(None), DirectiveRow.issued_on <= as_of))
     if scope.leader is not None:
@@ -78,11 +80,10 @@ def scoped(stmt: sa.Select, scope: Scope, as_of: date) -> sa.Select:
 
 
 def tune_session(session: Session) -> None:
-    """PostgreSQL: no JIT for these short scans (compiling costs more than it saves) and room
-    for hash aggregation, for this transaction only."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SET LOCAL jit = off"))
-        session.execute(sa.text("SET LOCAL work_mem = '32MB'"))
+    """The dialect's settings for these short scans, for this transaction only
+    (`storage.sql_dialect.ROLLUP_SETTINGS`)."""
+    for setting in ROLLUP_SETTINGS[session.get_bind().dialect.name]:
+        session.execute(sa.text(setting))
 
 
 def latest_issued(session: Session) -> date | None:
@@ -90,17 +91,18 @@ def latest_issued(session: Session) -> date | None:
     if "latest_issued" not in session.info:
         found = session.scalar(sa.select(sa.func.max(DirectiveRow.issued_on)))
         session.info["latest_issued"] = found
-    return session.info["latest_issued"]
+    latest: date | None = session.info["latest_issued"]
+    return latest
 
 
 def tasks_in_scope(
     session: Session,
-    columns: Sequence[sa.ColumnElement],
+    columns: Sequence[sa.ColumnElement[Any]],
     scope: Scope,
     as_of: date,
     *,
     with_directive: bool = False,
-) -> sa.Select:
+) -> sa.Select[Any]:
     """SELECT columns FROM task, joined to directive only when a leader is asked for or some
     directive was issued after `as_of` (the join costs a third of an agency rollup)."""
     stmt = sa.select(*columns).select_from(TaskRow)
@@ -143,7 +145,7 @@ def grouped_counts(
     )
     n = len(keys)
     if worst_first_limit is None:
-        pivot: dict[tuple, dict[str, int]] = {}
+        pivot: dict[tuple[Any, ...], dict[str, int]] = {}
         for row in session.execute(counted):
             if row.bucket is not None:  # cancelled
                 pivot.setdefault(tuple(row[:n]), {})[row.bucket] = row.n
@@ -237,7 +239,7 @@ def trend_counts_direct(session: Session, scope: Scope, dates: Sequence[date]) -
 
 def task_rows(
     session: Session, as_of: date, scope: Scope, *, overdue_only: bool, limit: int | None
-) -> list[sa.Row]:
+) -> list[sa.Row[Any]]:
     """Tasks with their bucket and working days late (a join on calendar_day.work_index, at
     completion for done tasks, at `as_of` for open ones); longest overdue first."""
     bucket = bucket_expr(as_of)
@@ -280,7 +282,7 @@ def task_rows(
 
 def period_rows(
     session: Session, start: date, end: date, as_of: date, scope: Scope, limit: int = 500
-) -> list[sa.Row]:
+) -> list[sa.Row[Any]]:
     """Periods of recurring tasks whose deadline falls in [start, end], with their bucket."""
     bucket = period_bucket_expr(as_of)
     stmt = (
@@ -325,7 +327,9 @@ def end_of_day_utc(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), TIMEZONE)
 
 
-def extension_rows(session: Session, as_of: date, scope: Scope, limit: int = 200) -> list[sa.Row]:
+def extension_rows(
+    session: Session, as_of: date, scope: Scope, limit: int = 200
+) -> list[sa.Row[Any]]:
     """Approved extensions decided by `as_of`, the latest first."""
     stmt = (
         sa.select(
