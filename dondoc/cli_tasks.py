@@ -6,8 +6,6 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from directives.collation import name_key
 from directives.labels import directive_label
@@ -40,6 +38,9 @@ def print_agencies(db: Database, json_out: bool) -> None:
     if json_out:
         print_json(data)
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("Mã", "Tên cơ quan", "Loại", "E-mail", title=f"{len(data)} cơ quan, đơn vị")
     for d in data:
         table.add_row(d["code"], d["name"], d["kind"], d["email"] or "")
@@ -64,6 +65,9 @@ def tasks(
     if json_out:
         print_json(data)
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(
         "#",
         "Số hiệu",
