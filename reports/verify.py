@@ -1,5 +1,6 @@
-"""`dondoc report --verify`: the figures read from the rollup tally, and the directives found
-from the open overdue tasks (reports/directive_rank.py), recomputed from the tasks.
+"""`dondoc report --verify`: the figures read from the rollup tally and the deadline tally (by
+period, at each kind of period and cut-off), and the directives found from the open overdue
+tasks (reports/directive_rank.py), recomputed from the tasks.
 
 The tally (storage/tally.py) is kept by triggers; this recount is the check a province runs
 after a restore or a manual repair, or whenever a figure looks wrong.
@@ -13,8 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from reports import directive_rank, sql
-from reports.model import Scope
-from reports.rollup import by_leader_direct
+from reports.model import GroupRow, Scope
+from reports.periods import Cutoff, PeriodKind, recent_periods
+from reports.rollup import by_leader_direct, by_period, by_period_direct
 from reports.succession import agency_counts, agency_counts_direct
 
 DIRECTIVES = 200  # as many as a rollup lists (reports.rollup.build_rollup's directive_limit)
@@ -34,10 +36,20 @@ def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
         ("total", sql.tally_counts(session, as_of, scope, ""),
          sql.grouped_counts(session, as_of, scope, [sa.literal("all")])),
     ]  # fmt: skip
+    for kind in PeriodKind:
+        for cutoff in Cutoff:
+            periods = recent_periods(as_of, kind, cutoff, 6)
+            pairs.append((f"period ({kind.value}, {cutoff.value})",
+                          _rows(by_period(session, as_of, scope, periods)),
+                          _rows(by_period_direct(session, as_of, scope, periods))))  # fmt: skip
     if scope.agency_at == "asof":
         pairs.insert(0, ("agency", agency_counts(session, as_of, scope),
                          agency_counts_direct(session, as_of, scope)))  # fmt: skip
     return _compare(pairs)
+
+
+def _rows(rows: list[GroupRow]) -> sql.KeyedCounts:
+    return [((r.key,), r.counts) for r in rows]
 
 
 def _compare(pairs: list[tuple[str, sql.KeyedCounts, sql.KeyedCounts]]) -> list[str]:

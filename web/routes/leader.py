@@ -28,7 +28,7 @@ def dashboard_html(
 ) -> tuple[Markup, Markup] | None:  # fmt: skip
     """The rollup dashboard (styles, body) for this leader, from the reports package."""
     try:
-        from reports.html import render_dashboard_css, render_dashboard_html
+        from reports.html import OVERDUE_SHOWN, render_dashboard_css, render_dashboard_html
         from reports.model import Scope
         from reports.periods import PeriodKind
         from reports.rollup import build_rollup
@@ -37,7 +37,7 @@ def dashboard_html(
     leader = user.leader_name if user.role == Role.LEADER else None
     scope = Scope(leader=leader, agency_at="then" if agency_at == "then" else "asof")
     with db.read() as session:
-        rollup = build_rollup(session, as_of or today(), scope,
+        rollup = build_rollup(session, as_of or today(), scope, overdue_limit=OVERDUE_SHOWN,
                               period_kind=PeriodKind(period or "month"))  # fmt: skip
     # both come from the reports package's own autoescaping Jinja2 environment
     body = render_dashboard_html(rollup, standalone=False)
