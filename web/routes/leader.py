@@ -67,19 +67,20 @@ def dashboard(
     formula = request.app.state.settings.evaluation
     leader = user.leader_name if user.role == Role.LEADER else None
     ranked = evaluation_block(db, leader, formula, evaluation, as_of)
+    dashboard = dashboard_html(db, user, agency_at, as_of, period)
     overdue = ListParams(TaskQuery(as_of=as_of, bucket=Bucket.OPEN_OVERDUE), {})
-    found = task_lists.read_page(db, user, overdue, with_counts=True)
+    # the bucket tiles (a count of every task) stand in only for a missing dashboard
+    found = task_lists.read_page(db, user, overdue, with_counts=dashboard is None)
     soon = TaskQuery(as_of=as_of, bucket=Bucket.OPEN_ON_TIME, due_to=as_of + timedelta(days=7))
     coming = task_lists.read_page(db, user, ListParams(soon, {}))
     leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
-        directives = page_reads.directives(
+        directives = page_reads.directive_heads(
             session, user.leader_name if not user.is_office else None
         )
         extensions = []
         if leader_decides and user.role == Role.LEADER:  # his to decide; the office only sees
             extensions = extension_flow.pending_for_leader(session, user.leader_name or "\x00")
-    dashboard = dashboard_html(db, user, agency_at, as_of, period)
     context = {
         "user": user,
         "counts": found.counts,
