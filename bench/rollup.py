@@ -12,7 +12,8 @@ Every timed run opens a new engine and connection (no session cache, no warm-up 
 figures are run in alternating order. Reported first: the medians; then each figure ÷ the
 baseline (`SELECT lead_agency_id, state, count(*) FROM task GROUP BY 1, 2`, the shape of
 Redmine's `Issue.by_assigned_to`), the large size ÷ the small one, and the cost of a status
-update (completion reported) with the tally's triggers and without them. Prints one JSON object.
+update (completion reported) with the tally's triggers and without them; with --dashboard, the
+leader's page under 4 readers (bench.dashboard). Prints one JSON object.
 The web status update under load end to end: bench.web_load.
 """
 
@@ -222,7 +223,9 @@ def run_size(url: str, n_tasks: int, repeat: int) -> dict[str, Any]:
     }
 
 
-def run(url: str, n_tasks: int, repeat: int, compare: int | None, updates: int) -> dict:
+def run(
+    url: str, n_tasks: int, repeat: int, compare: int | None, updates: int, dashboard: bool = False
+) -> dict:
     big = run_size(url, n_tasks, repeat)
     result: dict[str, Any] = {"dialect": make_url(url).get_backend_name(), "as_of": str(AS_OF),
                               "medians_s": big.pop("medians_s"), **big}  # fmt: skip
@@ -241,6 +244,10 @@ def run(url: str, n_tasks: int, repeat: int, compare: int | None, updates: int) 
         db = Database(url)
         result["status_update_write"] = write_cost(db, updates)
         db.dispose()
+    if dashboard:
+        from bench.dashboard import measure as dashboard_pages
+
+        result["leader_page"] = dashboard_pages(url)
     return result
 
 
@@ -251,8 +258,11 @@ def main() -> None:
     parser.add_argument("--compare-tasks", type=int, default=None, help="e.g. 100000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--updates", type=int, default=200, help="status updates timed; 0: none")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="also the leader's page, 4 readers (bench.dashboard)")  # fmt: skip
     args = parser.parse_args()
-    result = run(args.url, args.tasks, args.repeat, args.compare_tasks, args.updates)
+    result = run(args.url, args.tasks, args.repeat, args.compare_tasks, args.updates,
+                 args.dashboard)  # fmt: skip
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -12,8 +12,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from directives.calendar_overrides import OVERRIDES
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -22,6 +20,8 @@ TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 @lru_cache(maxsize=64)
 def _vn_working_days(year: int) -> frozenset[date]:
     """Working days of a year per `holidays` (it knows make-up Saturdays of known swaps)."""
+    import holidays  # loads on use: a report or a page reads the stored calendar instead
+
     # Load neighbouring years too: swaps across a year boundary need both (holidays#2196).
     vn = holidays.country_holidays("VN", years=[year - 1, year, year + 1])
     return frozenset(d for d in _days(date(year, 1, 1), date(year, 12, 31)) if vn.is_working_day(d))

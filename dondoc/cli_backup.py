@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,9 @@ from dondoc.cli_common import print_json
 from dondoc.errors import UserError
 from dondoc.settings import get_settings
 from dondoc.wiring import database
-from storage.backup import BackupError, Summary
+
+if TYPE_CHECKING:  # storage.backup loads alembic: only for these two commands
+    from storage.backup import Summary
 
 
 def backup(
@@ -19,6 +21,7 @@ def backup(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Back up the database (every dondoc table) and the evidence files into one archive."""
+    from storage.backup import BackupError
     from storage.backup import backup as run
 
     settings = get_settings()
@@ -34,6 +37,7 @@ def restore(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Restore an archive into an EMPTY database (SQLite or PostgreSQL) and the upload folder."""
+    from storage.backup import BackupError
     from storage.backup import restore as run
 
     settings = get_settings()

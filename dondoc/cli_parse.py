@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from directives.agencies import AgencyFileError, AgencyRegistry
-from directives.calendar import DEFAULT_CALENDAR
-from directives.drafts import DirectiveDraft
-from directives.formats import Extracted
-from directives.parsing import NoticeError, parse_notice
+if TYPE_CHECKING:  # the parser and the readers load on use: other commands start quicker
+    from rich.console import Console
+
+    from directives.agencies import AgencyRegistry
+    from directives.drafts import DirectiveDraft
+    from directives.formats import Extracted
 
 FORMATS = ".txt, .md, .docx, .html, .pdf, or a scan (.pdf, .png, .jpg, .tif)"
 
@@ -26,6 +25,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _read(file: Path) -> Extracted:
+    from directives.parsing import NoticeError
     from dondoc.settings import get_settings
     from intake import limits_from, read_notice
 
@@ -41,6 +41,7 @@ def _read(file: Path) -> Extracted:
 
 
 def _file_registry(path: Path | None) -> AgencyRegistry:
+    from directives.agencies import AgencyFileError, AgencyRegistry
     from dondoc.settings import get_settings
     from storage.agencies import read_agency_file, shipped_agency_file
 
@@ -52,6 +53,9 @@ def _file_registry(path: Path | None) -> AgencyRegistry:
 
 
 def _parse(file: Path, registry: AgencyRegistry) -> DirectiveDraft:
+    from directives.calendar import DEFAULT_CALENDAR
+    from directives.parsing import NoticeError, parse_notice
+
     extracted = _read(file)
     try:
         return parse_notice(extracted.text, registry, DEFAULT_CALENDAR, extracted.source)
@@ -61,6 +65,8 @@ def _parse(file: Path, registry: AgencyRegistry) -> DirectiveDraft:
 
 def show_draft(draft: DirectiveDraft, console: Console) -> None:
     """A readable summary: the header, then one row per proposed task."""
+    from rich.table import Table
+
     console.print(
         f"[bold]{draft.doc_type or '?'} {draft.number or ''}[/bold]  issued {draft.issued or '?'}"
         f"  by {draft.issuer or '?'}\nleader: {draft.leader or '-'}   signer: {draft.signer or '-'}"
@@ -92,6 +98,8 @@ def parse(
     ] = None,
 ) -> None:
     """Propose tasks from a notice (TB, CT, KH, CV) without storing anything."""
+    from rich.console import Console
+
     draft = _parse(file, _file_registry(agencies))
     if json_out:
         sys.stdout.write(json.dumps(draft.to_json_dict(), ensure_ascii=False) + "\n")
@@ -113,6 +121,9 @@ def register(
     ] = False,
 ) -> None:
     """Parse a notice, confirm, and store the directive and its tasks (groups fanned out)."""
+    from rich.console import Console
+
+    from directives.calendar import DEFAULT_CALENDAR
     from dondoc.wiring import database
     from storage.agencies import registry_from_db
     from storage.registration import (

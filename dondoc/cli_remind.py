@@ -9,8 +9,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from dondoc.cli_common import print_json
 from dondoc.errors import UserError
@@ -83,6 +81,9 @@ def outbox(
         print_json({"counts": counts, "rows": rows})
         return
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("#", "Trạng thái", "Người nhận", "Loại", "Ngày", "Lần gửi", "Lỗi",
                   title=f"Hộp thư đi: {summary}")  # fmt: skip
     for r in rows:

@@ -88,7 +88,10 @@ def report(
         except ScopeError as exc:
             raise UserError(str(exc)) from None
         scope = replace(scope, agency_at=agency_at.value)
-        rollup = build_rollup(session, day, scope, period_kind=period, cutoff=cutoff)
+        shown = _overdue_shown(fmt)
+        rollup = build_rollup(
+            session, day, scope, period_kind=period, cutoff=cutoff, overdue_limit=shown
+        )
         annex = all_tasks(session, day, scope) if scope.directive_id is not None else []
         if verify:
             _verify(session, day, scope)
@@ -106,6 +109,15 @@ def report(
         f"{rollup.totals.open_overdue} quá hạn"
         + (f"; đánh giá {ranked.period.label}: {len(ranked.rows)} cơ quan" if ranked else "")
     )
+
+
+def _overdue_shown(fmt: ReportFormat) -> int:
+    """The overdue tasks the format lists: the page its first 100, DOCX and XLSX 1000."""
+    if fmt == ReportFormat.HTML:
+        from reports.html import OVERDUE_SHOWN
+
+        return OVERDUE_SHOWN
+    return 1000
 
 
 def _verify(session: Session, day: date, scope: Scope) -> None:

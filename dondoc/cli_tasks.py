@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from directives.labels import directive_label
 from directives.models import BUCKET_LABELS_VI, Bucket
@@ -36,6 +34,9 @@ def print_agencies(db: Database, json_out: bool) -> None:
     if json_out:
         print_json(data)
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("Mã", "Tên cơ quan", "Loại", "E-mail", title=f"{len(data)} cơ quan, đơn vị")
     for d in data:
         table.add_row(d["code"], d["name"], d["kind"], d["email"] or "")
@@ -60,6 +61,9 @@ def tasks(
     if json_out:
         print_json(data)
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(
         "#",
         "Số hiệu",

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dondoc.settings import Settings, get_settings
-from notifications.digest import MailConfig
 from notifications.policy import ReminderPolicy
-from notifications.smtp import SmtpConfig
 from storage.db import Database, shared_database
+
+if TYPE_CHECKING:  # the mail modules load on use: `dondoc report` needs none of them
+    from notifications.digest import MailConfig
+    from notifications.smtp import SmtpConfig
 
 
 def database(settings: Settings | None = None) -> Database:
@@ -32,6 +35,8 @@ def timezone(settings: Settings) -> ZoneInfo:
 
 
 def smtp_config(settings: Settings) -> SmtpConfig:
+    from notifications.smtp import SmtpConfig
+
     domain = parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "dondoc.local"
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     return SmtpConfig(
@@ -49,6 +54,8 @@ def smtp_config(settings: Settings) -> SmtpConfig:
 
 def mail_config(settings: Settings, send_at: datetime) -> MailConfig:
     """How the digests planned now are written: sender, links, policy, and when they may go."""
+    from notifications.digest import MailConfig
+
     return MailConfig(
         settings.smtp_from,
         settings.smtp_reply_to,

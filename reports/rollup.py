@@ -28,7 +28,7 @@ from reports.model import (
     TrendPoint,
 )
 from reports.periods import Cutoff, Period, PeriodKind, period_containing, recent_periods
-from storage import directive_rank, rollup_lookups, rollup_reads
+from storage import directive_rank, rollup_lookups, rollup_reads, tally
 from storage.queries import find_agency
 from storage.succession_reads import agency_counts
 
@@ -188,7 +188,28 @@ def by_leader_direct(session: Session, as_of: date, scope: Scope) -> rollup_read
 
 
 def by_period(session: Session, as_of: date, scope: Scope, periods: list[Period]) -> list[GroupRow]:
-    """Tasks grouped by the period their current deadline falls in, bucketed at `as_of`."""
+    """Tasks grouped by the period their current deadline falls in, bucketed at `as_of`: from
+    the deadline tally (per half month; every period starts on a 1st or a 15th) where it serves
+    the scope."""
+    if not rollup_reads.tally_serves(scope):
+        return by_period_direct(session, as_of, scope, periods)
+    found = tally.sums(session, as_of, "dhalf", scope.leader, (periods[0].start, periods[-1].end))
+    halves = {date.fromisoformat(str(k)): kinds for k, kinds in found.items()}
+    rows = []
+    for p in periods:
+        kinds: dict[str, int] = {}
+        for half, sums in halves.items():
+            if p.start <= half <= p.end:
+                for kind, n in sums.items():
+                    kinds[kind] = kinds.get(kind, 0) + n
+        rows.append(GroupRow(p.key, p.label, Counts.of(tally.buckets(kinds))))
+    return rows
+
+
+def by_period_direct(
+    session: Session, as_of: date, scope: Scope, periods: list[Period]
+) -> list[GroupRow]:
+    """by_period from the tasks (any scope; the deadline tally's reference)."""
     spans = [(p.key, p.start, p.end) for p in periods]
     found = dict(rollup_lookups.deadline_period_counts(session, as_of, scope, spans))
     return [GroupRow(p.key, p.label, found.get((p.key,), Counts())) for p in periods]

@@ -1,5 +1,6 @@
-"""`dondoc report --verify`: the figures read from the rollup tally, and the directives found
-from the open overdue tasks (storage/directive_rank.py), recomputed from the tasks.
+"""`dondoc report --verify`: the figures read from the rollup tally and the deadline tally (by
+period, at each kind of period and cut-off), and the directives found from the open overdue
+tasks (storage/directive_rank.py), recomputed from the tasks.
 
 The tally (storage/tally.py) is kept by triggers; this recount is the check a province runs
 after a restore or a manual repair, or whenever a figure looks wrong.
@@ -11,7 +12,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from reports.model import Scope
+from reports.model import GroupRow, Scope
+from reports.periods import Cutoff, PeriodKind, recent_periods
+from reports.rollup import by_period, by_period_direct
 from storage import directive_rank, rollup_lookups, rollup_reads
 from storage.succession_reads import agency_counts, agency_counts_direct
 
@@ -32,6 +35,12 @@ def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
         ("total", rollup_reads.tally_counts(session, as_of, scope, ""),
          rollup_lookups.total_counts_direct(session, as_of, scope)),
     ]  # fmt: skip
+    for kind in PeriodKind:
+        for cutoff in Cutoff:
+            periods = recent_periods(as_of, kind, cutoff, 6)
+            pairs.append((f"period ({kind.value}, {cutoff.value})",
+                          _rows(by_period(session, as_of, scope, periods)),
+                          _rows(by_period_direct(session, as_of, scope, periods))))  # fmt: skip
     if scope.agency_at == "asof":
         pairs.insert(0, ("agency", agency_counts(session, as_of, scope),
                          agency_counts_direct(session, as_of, scope)))  # fmt: skip
@@ -39,6 +48,10 @@ def differences(session: Session, as_of: date, scope: Scope) -> list[str]:
 
 
 Pair = tuple[str, rollup_reads.KeyedCounts, rollup_reads.KeyedCounts]
+
+
+def _rows(rows: list[GroupRow]) -> rollup_reads.KeyedCounts:
+    return [((r.key,), r.counts) for r in rows]
 
 
 def _compare(pairs: list[Pair]) -> list[str]:

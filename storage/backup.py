@@ -50,7 +50,13 @@ MANIFEST = "manifest.json"
 # Rebuilt by `dondoc init` (the calendar), from the tasks (the rollup tally) or the registry
 # (its stamp), by triggers:
 # may be present in an "empty" database.
-DERIVED = {"calendar_day", "rollup_tally", "rollup_task_event", "registry_version"}
+DERIVED = {
+    "calendar_day",
+    "rollup_tally",
+    "rollup_deadline_tally",
+    "rollup_task_event",
+    "registry_version",
+}
 BATCH = 1000
 
 

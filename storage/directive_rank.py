@@ -27,6 +27,7 @@ from storage.sql_dialect import spelling
 OPEN = "t.state NOT IN ('done', 'cancelled')"  # literal: the partial index's predicate
 DONE = "t.state = 'done'"
 OPEN_INDEX, DONE_INDEX = "ix_task__open_deadline", "ix_task__done_completed_on"
+MAX_LISTED = 2000  # candidate directives passed as a list of ids; more: found again in SQL
 
 
 def _scope_sql(scope: Scope) -> tuple[str, dict[str, object]]:
@@ -87,11 +88,14 @@ def top_directives(session: Session, as_of: date, scope: Scope, limit: int) -> s
     if len(overdue) < limit:
         return direct(session, as_of, scope, limit)
     cutoff = sorted(overdue.values(), reverse=True)[limit - 1]
-    candidates = (
-        sa.text(f"SELECT directive_id FROM ({text}) o WHERE n >= :cutoff")
-        .bindparams(*binds, sa.bindparam("cutoff", cutoff))
-        .columns(sa.column("directive_id", sa.Integer))
-    )
+    found = sorted(k for k, n in overdue.items() if n >= cutoff)
+    candidates: sa.TextualSelect | list[int] = found  # the ids read once, sent back if few
+    if len(found) > MAX_LISTED:
+        candidates = (
+            sa.text(f"SELECT directive_id FROM ({text}) o WHERE n >= :cutoff")
+            .bindparams(*binds, sa.bindparam("cutoff", cutoff))
+            .columns(sa.column("directive_id", sa.Integer))
+        )
     return sql.grouped_counts(
         session, as_of, scope, [TaskRow.directive_id],
         where=TaskRow.directive_id.in_(candidates), worst_first_limit=limit,

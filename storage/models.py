@@ -88,7 +88,7 @@ class DirectiveRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))
     number: Mapped[str] = mapped_column(sa.String(80), index=True)
-    issued_on: Mapped[date | None]
+    issued_on: Mapped[date | None] = mapped_column(index=True)  # the latest: rollups' join
     issuer: Mapped[str | None] = mapped_column(sa.String(300))
     leader: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     leader_title: Mapped[str | None] = mapped_column(sa.String(300))
@@ -421,6 +421,20 @@ class TaskEventRow(Base):
     agency_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     leader: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    dhalf: Mapped[date] = mapped_column(primary_key=True)  # half month of the task's deadline
+    n: Mapped[int]
+
+
+class DeadlineTallyRow(Base):
+    """Sổ tổng hợp theo hạn: the tally's events per half month (1st–14th, 15th–end) of the
+    task's deadline instead of per agency, for the rollup by period (storage/tally.py)."""
+
+    __tablename__ = "rollup_deadline_tally"
+    grain: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    dhalf: Mapped[date] = mapped_column(primary_key=True)
+    leader: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     n: Mapped[int]
 

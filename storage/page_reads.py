@@ -110,6 +110,16 @@ def directives(
     return list(session.scalars(stmt.limit(limit)))
 
 
+def directive_heads(session: Session, leader: str | None = None) -> list[sa.Row[Any]]:
+    """`directives`' header columns only (id, number, issued_on, subject, kind, leader), the
+    latest first: a page that lists thousands of directives reads no source text."""
+    d = DirectiveRow
+    stmt = sa.select(d.id, d.number, d.issued_on, d.subject, d.kind, d.leader)
+    if leader is not None:
+        stmt = stmt.where(d.leader == leader)
+    return list(session.execute(stmt.order_by(d.id.desc())))
+
+
 def agencies(
     session: Session, include_groups: bool = True, on: date | None = None
 ) -> list[AgencyRow]:

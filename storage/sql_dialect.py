@@ -209,3 +209,13 @@ class Spelling:
 @lru_cache(maxsize=4)
 def spelling(dialect: str) -> Spelling:
     return Spelling(dialect)
+
+
+def _sqlite_table_hint(self: Any, table: Any, text: str | None) -> str | None:
+    return text
+
+
+# `select.with_hint(table, "INDEXED BY ix_…", "sqlite")` spells SQLite's index hint after the
+# table's name (SQLAlchemy renders table hints for MySQL and MSSQL only): with no statistics,
+# SQLite's planner may walk a whole index where a partial one holds the few rows asked for.
+sqlite.base.SQLiteCompiler.get_from_hint_text = _sqlite_table_hint  # type: ignore[method-assign]

@@ -38,6 +38,7 @@ TASK_COLUMNS = ("directive_id", "lead_agency_id", "state", "deadline", "deadline
 PERIOD_COLUMNS = ("task_id", "starts", "deadline", "state", "completed_on")
 LEAD_COLUMNS = ("task_id", "agency_id", "valid_from", "valid_to")
 DIRECTIVE_COLUMNS = ("issued_on", "leader")
+EVENT_COLUMNS = "task_id, agency_id, leader, day, kind, dhalf, n"
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,27 @@ class _Dialect:
             return f"CAST(date_trunc('{unit}', {x}) AS date)"
         return f"date({x}, 'start of {unit}')"
 
+    def half_of(self, x: str) -> str:
+        """The 1st or the 15th on or before `x` (every period starts on one; reports.periods),
+        `lo` for no date."""
+        if self.pg:
+            late = f"CASE WHEN extract(day FROM {x}) >= 15 THEN 14 ELSE 0 END"
+            return f"coalesce({self.start_of('month', x)} + {late}, {self.lo})"
+        day = f"CAST(strftime('%d', {x}) AS INTEGER)"
+        late = f"CASE WHEN {day} >= 15 THEN '+14 days' ELSE '+0 days' END"
+        return f"coalesce(date({x}, 'start of month', {late}), {self.lo})"
+
 
 def _subjects(d: _Dialect, pred: Pred) -> str:
     return f"""
 SELECT t.id AS task_id, coalesce(dr.leader, '') AS leader, t.deadline AS deadline,
-       t.deadline_kind AS dkind, t.state AS state, t.completed_on AS completed_on,
+       t.deadline AS tdl, t.deadline_kind AS dkind, t.state AS state,
+       t.completed_on AS completed_on,
        coalesce(dr.issued_on, {d.lo}) AS w0,
        coalesce((SELECT min(p.starts) FROM task_periods p WHERE p.task_id = t.id), {d.hi}) AS w1
 FROM task t JOIN directive dr ON dr.id = t.directive_id WHERE {pred("t.id")}
 UNION ALL
-SELECT t.id, coalesce(dr.leader, ''), p.deadline, 'fixed', p.state, p.completed_on,
+SELECT t.id, coalesce(dr.leader, ''), p.deadline, t.deadline, 'fixed', p.state, p.completed_on,
        {d.greatest}(coalesce(dr.issued_on, {d.lo}), p.starts), {d.hi}
 FROM task_periods p JOIN task t ON t.id = p.task_id JOIN directive dr ON dr.id = t.directive_id
 WHERE {pred("t.id")}"""
@@ -84,7 +96,7 @@ def _events(d: _Dialect, pred: Pred) -> str:
     done = "s.deadline IS NOT NULL AND s.state = 'done' AND s.completed_on IS NOT NULL"
     after = d.plus1("s.deadline")
     return f"""
-SELECT s.task_id, s.leader, s.w0, s.w1,
+SELECT s.task_id, s.leader, s.w0, s.w1, {d.half_of("s.tdl")} AS dhalf,
   CASE e.k
     WHEN 1 THEN (CASE WHEN s.deadline IS NOT NULL THEN 'entered'
                       WHEN s.dkind = 'event' THEN 'awaiting' ELSE 'ongoing' END)
@@ -116,44 +128,50 @@ WHERE {pred("t.id")}"""
 
 
 def task_events(dialect: str, pred: Pred) -> str:
-    """SELECT task_id, agency_id, leader, day, kind, n: what the tasks matching `pred` add."""
+    """SELECT task_id, agency_id, leader, day, kind, dhalf, n: what the tasks matching `pred`
+    add; `dhalf` is the half month of the task's deadline (the key of by_period's tally)."""
     d = _Dialect.of(dialect)
     a, b = f"{d.greatest}(ev.w0, w.f)", f"{d.least}(ev.w1, w.u)"
     return f"""
-SELECT c.task_id, c.agency_id, c.leader, c.day, c.kind, SUM(c.n) AS n FROM (
-  SELECT ev.task_id, w.agency_id, ev.leader, ev.kind,
+SELECT c.task_id, c.agency_id, c.leader, c.day, c.kind, c.dhalf, SUM(c.n) AS n FROM (
+  SELECT ev.task_id, w.agency_id, ev.leader, ev.kind, ev.dhalf,
          CASE x.k WHEN 1 THEN {d.greatest}(ev.day, {a}) ELSE {b} END AS day,
          CASE x.k WHEN 1 THEN w.sign ELSE -w.sign END AS n
   FROM ({_events(d, pred)}) ev
   JOIN ({_windows(d, pred)}) w ON w.task_id = ev.task_id
   CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2) x
   WHERE ev.kind IS NOT NULL AND {a} < {b} AND ev.day < {b} AND (x.k = 1 OR {b} < {d.hi})
-) c GROUP BY c.task_id, c.agency_id, c.leader, c.day, c.kind HAVING SUM(c.n) <> 0"""
+) c GROUP BY c.task_id, c.agency_id, c.leader, c.day, c.kind, c.dhalf HAVING SUM(c.n) <> 0"""
 
 
-def _upsert(d: _Dialect, source: str) -> str:
-    """Add (agency_id, leader, day, kind, n) rows to the three grains of the tally."""
+def _upsert(d: _Dialect, source: str, table: str = "rollup_tally") -> str:
+    """Add (agency_id, leader, day, kind, n) rows to the three grains of the tally, or
+    (dhalf, leader, day, kind, n) rows, those with a deadline, to `rollup_deadline_tally`."""
+    key = "agency_id" if table == "rollup_tally" else "dhalf"
+    where = "" if key == "agency_id" else f" WHERE z.dhalf <> {d.lo}"
     return f"""
-INSERT INTO rollup_tally (grain, day, agency_id, leader, kind, n)
+INSERT INTO {table} (grain, day, {key}, leader, kind, n)
 SELECT g.grain, CASE g.grain WHEN 'd' THEN z.day WHEN 'm' THEN {d.start_of("month", "z.day")}
                   ELSE {d.start_of("year", "z.day")} END AS day,
-       z.agency_id, z.leader, z.kind, SUM(z.n)
+       z.{key}, z.leader, z.kind, SUM(z.n)
 FROM ({source}) z CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm' UNION ALL SELECT 'y') g
+{where}
 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(z.n) <> 0 ORDER BY 1, 2, 3, 4, 5
-ON CONFLICT (grain, day, agency_id, leader, kind) DO UPDATE SET n = rollup_tally.n + excluded.n"""
+ON CONFLICT (grain, day, {key}, leader, kind) DO UPDATE SET n = {table}.n + excluded.n"""
 
 
 def recompute_statements(dialect: str, pred: Pred) -> list[str]:
     """Make the tally true again for the tasks matching `pred`, whatever they added before."""
     d = _Dialect.of(dialect)
     delta = f"""
-SELECT agency_id, leader, day, kind, n FROM ({task_events(dialect, pred)}) a
+SELECT agency_id, leader, day, kind, dhalf, n FROM ({task_events(dialect, pred)}) a
 UNION ALL
-SELECT agency_id, leader, day, kind, -n FROM rollup_task_event WHERE {pred("task_id")}"""
+SELECT agency_id, leader, day, kind, dhalf, -n FROM rollup_task_event WHERE {pred("task_id")}"""
     return [
         _upsert(d, delta),
+        _upsert(d, delta, "rollup_deadline_tally"),
         f"DELETE FROM rollup_task_event WHERE {pred('task_id')}",
-        "INSERT INTO rollup_task_event (task_id, agency_id, leader, day, kind, n) "
+        f"INSERT INTO rollup_task_event ({EVENT_COLUMNS}) "
         f"SELECT * FROM ({task_events(dialect, pred)}) a",
     ]
 
@@ -161,7 +179,7 @@ SELECT agency_id, leader, day, kind, -n FROM rollup_task_event WHERE {pred("task
 def pg_recompute(pred: Pred) -> str:
     """PostgreSQL: the same in one pass over the events, the delta applied to both tables."""
     d = _Dialect.of("postgresql")
-    key = "agency_id, leader, day, kind"
+    key = "agency_id, leader, day, kind, dhalf"
     return f"""
 WITH delta AS MATERIALIZED (
   SELECT {key}, SUM(n) AS n FROM (
@@ -172,6 +190,7 @@ WITH delta AS MATERIALIZED (
   INSERT INTO rollup_task_event (task_id, {key}, n)
   SELECT p_task, {key}, n FROM delta ORDER BY {key}
   ON CONFLICT (task_id, {key}) DO UPDATE SET n = rollup_task_event.n + excluded.n
+), by_deadline AS ({_upsert(d, f"SELECT {key}, n FROM delta", "rollup_deadline_tally")}
 )
 {_upsert(d, f"SELECT {key}, n FROM delta")};
 DELETE FROM rollup_task_event WHERE {pred("task_id")} AND n = 0"""
@@ -180,13 +199,14 @@ DELETE FROM rollup_task_event WHERE {pred("task_id")} AND n = 0"""
 def rebuild(conn: sa.Connection) -> None:
     """Recompute the whole tally from the tasks (migration, bulk loads, restore, --verify)."""
     d = _Dialect.of(conn.dialect.name)
-    conn.exec_driver_sql("DELETE FROM rollup_tally")
-    conn.exec_driver_sql("DELETE FROM rollup_task_event")
+    for table in ("rollup_tally", "rollup_deadline_tally", "rollup_task_event"):
+        conn.exec_driver_sql(f"DELETE FROM {table}")
     conn.exec_driver_sql(
-        "INSERT INTO rollup_task_event (task_id, agency_id, leader, day, kind, n) "
+        f"INSERT INTO rollup_task_event ({EVENT_COLUMNS}) "
         f"SELECT * FROM ({task_events(conn.dialect.name, lambda _: '1 = 1')}) a"
     )
-    conn.exec_driver_sql(_upsert(d, "SELECT * FROM rollup_task_event"))
+    for table in ("rollup_tally", "rollup_deadline_tally"):
+        conn.exec_driver_sql(_upsert(d, "SELECT * FROM rollup_task_event", table))
 
 
 # ---------------------------------------------------------------- triggers
@@ -324,16 +344,25 @@ def _ranges(as_of: date) -> list[tuple[int, str, date, date]]:
 
 
 def sums(
-    conn: sa.Connection | sa.orm.Session, as_of: date, key: str, leader: str | None = None
+    conn: sa.Connection | sa.orm.Session,
+    as_of: date,
+    key: str,
+    leader: str | None = None,
+    deadlines: tuple[date, date] | None = None,
 ) -> dict[object, dict[str, int]]:
     """Σn per kind for each value of `key` ('agency_id', 'leader' or '' for one total) of the
-    events that happened by `as_of`."""
+    events that happened by `as_of`; with `deadlines` (first, last), key 'dhalf': per half
+    month of the tasks' deadlines in [first, last] (`rollup_deadline_tally`)."""
     where = "" if leader is None else " AND leader = :leader"
     params: dict[str, object] = {} if leader is None else {"leader": leader}
+    table = "rollup_tally"
+    if deadlines is not None:
+        table, where = "rollup_deadline_tally", where + " AND dhalf >= :d0 AND dhalf <= :d1"
+        params |= {"d0": deadlines[0], "d1": deadlines[1]}
     parts = []
     for i, (sign, grain, lo, hi) in enumerate(_ranges(as_of)):
         parts.append(
-            f"SELECT {key or repr('all')} AS k, kind, {sign} * n AS n FROM rollup_tally "
+            f"SELECT {key or repr('all')} AS k, kind, {sign} * n AS n FROM {table} "
             f"WHERE grain = '{grain}' AND day >= :lo{i} AND day < :hi{i}{where}"
         )
         params |= {f"lo{i}": lo, f"hi{i}": hi}

@@ -100,3 +100,14 @@ def test_verify_recounts_from_the_tasks_and_fails_on_a_wrong_summary(
         conn.exec_driver_sql("UPDATE rollup_tally SET n = n + 1 WHERE kind = 'done_late'")
     wrong = run([*args, "--verify"], db.url, tmp_path)
     assert wrong.returncode == 2 and "differs from the tasks" in wrong.stderr
+
+
+def test_verify_fails_on_a_wrong_deadline_tally(db: Database, tmp_path: Path) -> None:
+    """The by-period figures come from their own summary: --verify recounts them too."""
+    seed(db)
+    args = ["--as-of", "2025-03-10", "--format", "html", "--out", str(tmp_path / "r.html")]
+    with db.engine.begin() as conn:  # its rows lost (e.g. a partial restore by hand)
+        assert conn.exec_driver_sql("DELETE FROM rollup_deadline_tally").rowcount
+    wrong = run([*args, "--verify"], db.url, tmp_path)
+    assert wrong.returncode == 2 and "differs from the tasks" in wrong.stderr
+    assert "period (" in wrong.stderr

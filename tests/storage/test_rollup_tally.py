@@ -18,12 +18,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from reports.model import Counts, Scope
-from reports.rollup import by_leader_direct
+from reports.periods import Cutoff, PeriodKind, recent_periods
+from reports.rollup import by_leader_direct, by_period, by_period_direct
 from storage import directive_rank, periods, tally
 from storage import rollup_reads as sql
 from storage.db import Database
 from storage.handover import _pass_lead
-from storage.models import DirectiveRow, TallyRow, TaskPeriodRow, TaskRow
+from storage.models import DeadlineTallyRow, DirectiveRow, TallyRow, TaskPeriodRow, TaskRow
 from storage.succession_reads import agency_counts, agency_counts_direct, lead_at
 from storage.task_ops import (
     Actor,
@@ -164,6 +165,11 @@ def assert_same(db: Database, as_of: date) -> None:
             assert sql.total_counts(s, as_of, scope) == (whole[0][1] if whole else Counts())
             dates = [as_of - timedelta(days=k * 45) for k in range(3)][::-1]
             assert sql.trend_counts(s, scope, dates) == sql.trend_counts_direct(s, scope, dates)
+            for kind, cutoff in ((PeriodKind.MONTH, Cutoff.CALENDAR), (PeriodKind.QUARTER,
+                                 Cutoff.ND09), (PeriodKind.MONTH, Cutoff.ND09)):  # fmt: skip
+                periods = recent_periods(as_of, kind, cutoff, 6)
+                tallied = by_period(s, as_of, scope, periods)
+                assert tallied == by_period_direct(s, as_of, scope, periods), (kind, cutoff)
         assert_same_directives(s, as_of)
 
 
@@ -187,8 +193,10 @@ def assert_same_directives(s, as_of: date) -> None:  # type: ignore[no-untyped-d
 
 
 def tally_rows(conn: sa.Connection) -> set[tuple]:
-    t = TallyRow.__table__
-    return {tuple(r) for r in conn.execute(sa.select(t).where(t.c.n != 0))}
+    found = set()
+    for t in (TallyRow.__table__, DeadlineTallyRow.__table__):
+        found |= {(t.name, *r) for r in conn.execute(sa.select(t).where(t.c.n != 0))}
+    return found
 
 
 def assert_rebuild_changes_nothing(db: Database) -> None:

@@ -29,7 +29,7 @@ def dashboard_html(
 ) -> tuple[Markup, Markup] | None:  # fmt: skip
     """The rollup dashboard (styles, body) for this leader, from the reports package."""
     try:
-        from reports.html import render_dashboard_css, render_dashboard_html
+        from reports.html import OVERDUE_SHOWN, render_dashboard_css, render_dashboard_html
         from reports.model import Scope
         from reports.periods import PeriodKind
         from reports.rollup import build_rollup
@@ -38,7 +38,7 @@ def dashboard_html(
     leader = user.leader_name if user.role == Role.LEADER else None
     scope = Scope(leader=leader, agency_at="then" if agency_at == "then" else "asof")
     with db.read() as session:
-        rollup = build_rollup(session, as_of or today(), scope,
+        rollup = build_rollup(session, as_of or today(), scope, overdue_limit=OVERDUE_SHOWN,
                               period_kind=PeriodKind(period or "month"))  # fmt: skip
     # both come from the reports package's own autoescaping Jinja2 environment
     body = render_dashboard_html(rollup, standalone=False)
@@ -68,19 +68,20 @@ def dashboard(
     formula = request.app.state.settings.evaluation
     leader = user.leader_name if user.role == Role.LEADER else None
     ranked = evaluation_block(db, leader, formula, evaluation, as_of)
+    dashboard = dashboard_html(db, user, agency_at, as_of, period)
     overdue = ListParams(TaskQuery(as_of=as_of, bucket=Bucket.OPEN_OVERDUE), {})
-    found = task_lists.read_page(db, user, overdue, with_counts=True, count_cap=None)
+    # the bucket tiles (a count of every task) stand in only for a missing dashboard
+    found = task_lists.read_page(db, user, overdue, with_counts=dashboard is None, count_cap=None)
     soon = TaskQuery(as_of=as_of, bucket=Bucket.OPEN_ON_TIME, due_to=as_of + timedelta(days=7))
     coming = task_lists.read_page(db, user, ListParams(soon, {}))
     leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
-        directives = page_reads.directives(
+        directives = page_reads.directive_heads(
             session, user.leader_name if not user.is_office else None
         )
         extensions = []
         if leader_decides and user.role == Role.LEADER:  # his to decide; the office only sees
             extensions = extension_flow.pending_for_leader(session, user.leader_name or "\x00")
-    dashboard = dashboard_html(db, user, agency_at, as_of, period)
     context = {
         "user": user,
         "counts": found.counts,

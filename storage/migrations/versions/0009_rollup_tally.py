@@ -2,7 +2,7 @@
 
 The leader's rollups read `rollup_tally` instead of scanning every task; triggers on task,
 task_periods, task_leads and directive keep it in the transaction of every write
-(storage/tally.py). The upgrade fills it from the existing tasks.
+(storage/tally.py). 0013 creates the triggers and fills it from the existing tasks.
 
 Revision ID: 0009
 Revises: 0008
@@ -40,9 +40,8 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("task_id", "agency_id", "leader", "day", "kind"),
     )
-    conn = op.get_bind()
-    tally.create_triggers(conn)
-    tally.rebuild(conn)
+    # the triggers and the rebuild are storage/tally.py's of the head, for the head's tables:
+    # 0013 (which gives rollup_task_event its last shape) creates and runs them
 
 
 def downgrade() -> None:
