@@ -22,10 +22,10 @@ from directives.vn_format import vn_date
 from notifications import policy as p
 from notifications.digest_lines import body
 from notifications.mime import Mail, build, header_safe
-from notifications.outbox import enqueue, enqueue_new
+from notifications.outbox import enqueue, enqueue_new, link_reminders
 from notifications.sweep import Lines, NewReminder, PlanResult, without_cycle_collection
 from notifications.sweep_details import describe_digest
-from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
+from storage.models import OutboxMessageRow, OutboxRow
 
 TEMPLATES = Environment(  # every mail's templates (digest, assignment notice)
     loader=PackageLoader("notifications", "templates"),
@@ -73,15 +73,7 @@ def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime
     for recipient, reminders in sorted(by_recipient.items()):
         if recipient not in ids:  # a digest of the day exists already: merge, or the next one
             ids[recipient] = _enqueue_digest(session, recipient, reminders, result, cfg, now)
-    links = [{"rid": r.id, "oid": ids[r.recipient]} for r in result.reminders]
-    if links:
-        table = ReminderRow.__table__
-        session.execute(
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("rid"))
-            .values(outbox_id=sa.bindparam("oid")),
-            links,
-        )
+    link_reminders(session, [(ids[r.recipient], r.id) for r in result.reminders])
     return [ids[r] for r in sorted(by_recipient)]
 
 
@@ -152,8 +144,9 @@ def render(
 ) -> tuple[bytes, str, str]:  # fmt: skip
     """(MIME bytes, Message-ID, subject) of the digest; the Message-ID follows from `key`."""
     lines = body(reminders, tasks, cfg.base_url, cfg.policy, cfg.max_lines)
+    greeting = _greeting(reminders)
     context = {
-        "name": _greeting(reminders), "slot": send_day, "sections": lines.sections,
+        "name": greeting, "slot": send_day, "sections": lines.sections,
         "count": lines.total, "body": lines, "audience": _audience(reminders),
         "base_url": cfg.base_url,
     }  # fmt: skip
@@ -161,7 +154,7 @@ def render(
     message, message_id = build(
         Mail(
             sender=cfg.sender,
-            to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
+            to=formataddr((header_safe(greeting), header_safe(recipient))),
             subject=subject,
             text=_template("digest.txt.j2").render(context),
             html=_template("digest.html.j2").render(context),
@@ -208,9 +201,15 @@ def _merge(
     )
 
 
+_GREETING_ORDER = {"leader": 0, "head": 1, "lead": 2, "coordinator": 3}
+
+
 def _greeting(reminders: list[NewReminder]) -> str:
-    order = {"leader": 0, "head": 1, "lead": 2, "coordinator": 3}
-    return min(reminders, key=lambda r: order.get(r.role, 9)).name
+    """The name of the first reminder of the highest role (leader, head, lead, coordinator)."""
+    best: dict[str, str] = {}
+    for r in reminders:
+        best.setdefault(r.role, r.name)
+    return best[min(best, key=lambda role: _GREETING_ORDER.get(role, 9))]
 
 
 def _audience(reminders: list[NewReminder]) -> str:

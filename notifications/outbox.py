@@ -60,6 +60,11 @@ def enqueue_new(
     return outbox_sql.insert_mails(session, ledger, {m["key"]: m["message"] for m in mails})
 
 
+def link_reminders(session: Session, links: list[tuple[int, int]]) -> None:
+    """Point each reminder at the digest that carries it: (outbox id, reminder id) pairs."""
+    outbox_sql.link_reminders(session, links)
+
+
 def status_counts(session: Session) -> dict[str, int]:
     """Rows per status (pending, sending, sent, failed)."""
     stmt = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)

@@ -63,6 +63,27 @@ def insert_mails(
     return ids
 
 
+# The reminders a digest stands for point at it: one driver-level statement per database, not
+# SQLAlchemy's executemany, whose per-row parameter processing cost more than the updates.
+_LINKS = {
+    "sqlite": "UPDATE reminder SET outbox_id = ? WHERE id = ?",
+    "postgresql": "UPDATE reminder SET outbox_id = v.oid"
+    " FROM unnest(%s::integer[], %s::integer[]) AS v(oid, rid) WHERE reminder.id = v.rid",
+}
+
+
+def link_reminders(session: Session, links: list[tuple[int, int]]) -> None:
+    """Set each reminder's digest: (outbox id, reminder id) pairs."""
+    if not links:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        oids, rids = (list(column) for column in zip(*links, strict=True))
+        conn.exec_driver_sql(_LINKS["postgresql"], (oids, rids))
+    else:
+        conn.exec_driver_sql(_LINKS["sqlite"], links)
+
+
 def reap(db: Database, now: datetime, lease: timedelta) -> int:
     """Rows stuck in `sending` longer than the lease back to pending; how many."""
     with db.write() as session:
