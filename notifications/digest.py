@@ -74,9 +74,7 @@ def compose(session: Session, result: PlanResult, cfg: MailConfig, now: datetime
     for recipient, reminders in sorted(by_recipient.items()):
         if recipient not in ids:  # a digest of the day exists already: merge, or the next one
             ids[recipient] = _enqueue_digest(session, recipient, reminders, result, cfg, now)
-    links = [{"rid": r.id, "oid": ids[r.recipient]} for r in result.reminders]
-    if links:
-        outbox_sql.link_reminders(session, links)
+    outbox_sql.link_reminders(session, [(ids[r.recipient], r.id) for r in result.reminders])
     return [ids[r] for r in sorted(by_recipient)]
 
 
@@ -142,8 +140,9 @@ def render(
 ) -> tuple[bytes, str, str]:  # fmt: skip
     """(MIME bytes, Message-ID, subject) of the digest; the Message-ID follows from `key`."""
     lines = body(reminders, tasks, cfg.base_url, cfg.policy, cfg.max_lines)
+    greeting = _greeting(reminders)
     context = {
-        "name": _greeting(reminders), "slot": send_day, "sections": lines.sections,
+        "name": greeting, "slot": send_day, "sections": lines.sections,
         "count": lines.total, "body": lines, "audience": _audience(reminders),
         "base_url": cfg.base_url,
     }  # fmt: skip
@@ -151,7 +150,7 @@ def render(
     message, message_id = build(
         Mail(
             sender=cfg.sender,
-            to=formataddr((header_safe(_greeting(reminders)), header_safe(recipient))),
+            to=formataddr((header_safe(greeting), header_safe(recipient))),
             subject=subject,
             text=_template("digest.txt.j2").render(context),
             html=_template("digest.html.j2").render(context),
@@ -187,10 +186,20 @@ def _merge(
     outbox_sql.rewrite_mail(session, outbox_id, message, subject)
 
 
+_GREETING_ORDER: dict[str, int] = {
+    RecipientRole.LEADER: 0,
+    RecipientRole.HEAD: 1,
+    RecipientRole.LEAD: 2,
+    RecipientRole.COORDINATOR: 3,
+}
+
+
 def _greeting(reminders: list[NewReminder]) -> str:
-    order = {RecipientRole.LEADER: 0, RecipientRole.HEAD: 1, RecipientRole.LEAD: 2,
-             RecipientRole.COORDINATOR: 3}  # fmt: skip
-    return min(reminders, key=lambda r: order.get(r.role, 9)).name
+    """The name of the first reminder of the highest role (leader, head, lead, coordinator)."""
+    best: dict[str, str] = {}
+    for r in reminders:
+        best.setdefault(r.role, r.name)
+    return best[min(best, key=lambda role: _GREETING_ORDER.get(role, 9))]
 
 
 def _audience(reminders: list[NewReminder]) -> p.Audience:

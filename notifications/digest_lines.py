@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from directives.roles import RecipientRole
@@ -120,18 +121,24 @@ def body(
 
 Subject = tuple[Urgency, TaskInfo, list[NewReminder], str]  # urgency, task, reminders, section
 _ORDER = {name: i for i, name in enumerate(SECTIONS)}
+_NAMES = list(SECTIONS)
 
 
 def _subjects(reminders: list[NewReminder], tasks: Lines) -> list[Subject]:
     """One entry per digest line (task, period), keyed by urgency (unique: it ends with the
     line's task id and period)."""
     per_task: dict[tuple[int, int], list[NewReminder]] = defaultdict(list)
+    rank: dict[tuple[int, int], int] = {}  # the line's first section, by its SECTIONS order
     for reminder in reminders:
-        per_task[reminder.subject].append(reminder)
+        key = reminder.task_id, reminder.period_seq
+        per_task[key].append(reminder)
+        order = _rank(reminder.role, reminder.kind)
+        if rank.get(key, order) >= order:
+            rank[key] = order
     out = []
     for key, items in per_task.items():
         task = tasks[key]
-        section = min((_section(r) for r in items), key=_ORDER.__getitem__)
+        section = _NAMES[rank[key]]
         out.append((urgency(section, task), task, items, section))
     return out
 
@@ -171,14 +178,20 @@ def _more(left: list[TaskInfo], agency: str | None, base_url: str) -> list[More]
     return out
 
 
-def _section(reminder: NewReminder) -> str:
-    if reminder.role in ESCALATED:
-        return reminder.role
-    if reminder.role == RecipientRole.COORDINATOR:
+@lru_cache(maxsize=256)
+def _rank(role: str, kind: str) -> int:
+    """The SECTIONS index of a reminder's section (few roles and kinds: computed once each)."""
+    return _ORDER[_section(role, kind)]
+
+
+def _section(role: str, kind: str) -> str:
+    if role in ESCALATED:
+        return role
+    if role == RecipientRole.COORDINATOR:
         return "coordinate"
-    if reminder.kind in (p.PROGRESS_REQUEST, p.STALE):
+    if kind in (p.PROGRESS_REQUEST, p.STALE):
         return "progress"
-    return "overdue" if reminder.kind == p.OVERDUE else "due"
+    return "overdue" if kind == p.OVERDUE else "due"
 
 
 def _status(task: TaskInfo) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -56,9 +56,9 @@ class Anchors:
         }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class TaskInfo:
-    """What a digest line shows about a task."""
+class TaskInfo(NamedTuple):
+    """What a digest line shows about a task (nhiệm vụ). Tuples, not frozen dataclasses: a
+    sweep builds one per due subject, and a frozen dataclass's __init__ costs several times more."""
 
     id: int
     ref: str
@@ -76,8 +76,9 @@ class TaskInfo:
 Lines = dict[tuple[int, int], "TaskInfo"]  # digest lines by (task id, period seq)
 
 
-@dataclass(frozen=True)
-class NewReminder:
+class NewReminder(NamedTuple):
+    """Lời nhắc mới: a reminder this sweep created, as its digest addresses it."""
+
     id: int
     task_id: int
     recipient: str
@@ -99,8 +100,8 @@ class PlanResult:
     today: date
     tasks_read: int = 0
     reminder_ids: list[int] = field(default_factory=list)  # created by this plan
-    # their rows as inserted (sweep_plan.NEW_COLUMNS), so `describe` need not read them back
-    inserted: list[Any] = field(default_factory=list)
+    # their rows as inserted (tuples of sweep_plan.NEW_COLUMNS): `describe` reads none back
+    inserted: list[tuple[Any, ...]] = field(default_factory=list)
     no_address: int = 0  # events with nobody to send to (no e-mail on file)
     anchors: Anchors | None = None  # the day's working-day constants (None: a day off)
     reminders: list[NewReminder] = field(default_factory=list)  # filled by `describe`
@@ -152,7 +153,7 @@ def plan(
     params = {**anchors.params(policy), **run.zone(tz), "now": now}
     result.tasks_read, result.no_address, rows = run.run(session, policy, params)
     result.inserted = rows
-    result.reminder_ids = [r.id for r in rows]
+    result.reminder_ids = [r[0] for r in rows]
     return result
 
 

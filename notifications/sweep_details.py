@@ -6,7 +6,6 @@ only for the tasks that got a new reminder.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -46,7 +45,7 @@ def describe(session: Session, result: PlanResult, tz: ZoneInfo = TIMEZONE) -> P
         return result
     r = ReminderRow
     # One statement's ids: a range (PostgreSQL sequences may interleave: extra tasks unused).
-    ids = [row.id for row in result.inserted]
+    ids = [row[0] for row in result.inserted]
     mine = r.id.between(min(ids), max(ids))
     reminders, tasks = _described(session, mine, result, tz, rows=result.inserted)
     result.reminders.extend(reminders)
@@ -69,48 +68,52 @@ def _described(
     where: sa.ColumnElement[bool],
     result: PlanResult,
     tz: ZoneInfo,
-    rows: list[Any] | None = None,
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> tuple[list[NewReminder], Lines]:
     """The reminders (`rows`, or those `where` selects) with names, and their task lines."""
     r = ReminderRow
     if rows is None:
         rows = list(
-            session.execute(
-                sa.select(r.id, r.task_id, r.recipient, r.kind, r.slot, r.role, r.agency_id,
-                          r.period_seq).where(where).order_by(r.id)
-            )
+            _core(session).execute(
+                sa.select(r.id, r.task_id, r.period_seq, r.recipient, r.kind, r.slot, r.role,
+                          r.agency_id).where(where).order_by(r.id)
+            ).tuples()
         )  # fmt: skip
     if not rows:
         return [], {}
     tasks, leaders = _tasks(session, sa.select(r.task_id).where(where), result, tz)
     agencies = {
         a.id: a
-        for a in session.execute(
+        for a in _core(session).execute(
             sa.select(AgencyRow.id, AgencyRow.name, AgencyRow.code).where(
-                AgencyRow.id.in_({row.agency_id for row in rows if row.agency_id is not None})
+                AgencyRow.id.in_({row[7] for row in rows if row[7] is not None})
             )
         )
     }
     people = _leader_names(session, set(leaders.values()))
+    names: dict[tuple[str, int | None], tuple[str, str | None]] = {}  # (role, agency) → shown
+    for agency_id, agency in agencies.items():
+        names[RecipientRole.HEAD, agency_id] = f"Thủ trưởng {agency.name}", agency.code
+        names[RecipientRole.LEAD, agency_id] = names[RecipientRole.COORDINATOR, agency_id] = (
+            agency.name,
+            agency.code,
+        )
     reminders = []
-    for row in rows:
-        if row.role == RecipientRole.LEADER:
-            leader = leaders[row.task_id]
-            name = f"Đồng chí {people.get((leader, row.recipient)) or leader}"
-        elif row.role == RecipientRole.HEAD:
-            name = f"Thủ trưởng {agencies[row.agency_id].name}"
+    for rid, task_id, period_seq, recipient, kind, slot, role, agency_id in rows:
+        if role == RecipientRole.LEADER:
+            leader = leaders[task_id]
+            name, code = f"Đồng chí {people.get((leader or '', recipient)) or leader}", None
         else:
-            name = agencies[row.agency_id].name
-        code = agencies[row.agency_id].code if row.agency_id is not None else None
-        reminders.append(NewReminder(row.id, row.task_id, row.recipient, name, row.kind,
-                                     row.slot, row.role, row.period_seq, code))  # fmt: skip
-    subjects = {(row.task_id, row.period_seq) for row in rows}
+            name, code = names[role, agency_id]
+        reminders.append(NewReminder(rid, task_id, recipient, name, kind, slot, role,
+                                     period_seq, code))  # fmt: skip
+    subjects = {(row[1], row[2]) for row in rows}
     return reminders, _with_periods(session, tasks, subjects, result)
 
 
 def _tasks(
     session: Session, task_ids: sa.Select[tuple[int]], result: PlanResult, tz: ZoneInfo
-) -> tuple[dict[int, TaskInfo], dict[int, str]]:
+) -> tuple[dict[int, TaskInfo], dict[int, str | None]]:
     anchors = result.anchors
     assert anchors is not None
     dl = aliased(CalendarDay)
@@ -119,37 +122,34 @@ def _tasks(
         (TaskRow.deadline > anchors.last, anchors.last),
         else_=TaskRow.deadline,
     )
+    delta = anchors.t - (dl.work_index + sa.case((dl.is_working, 0), else_=1))
     stmt = (
-        sa.select(
-            TaskRow.id,
-            TaskRow.ref,
-            TaskRow.content,
-            TaskRow.deadline,
-            TaskRow.last_progress_at,
-            AgencyRow.name,
-            DirectiveRow.number,
-            DirectiveRow.issued_on,
-            DirectiveRow.subject,
-            DirectiveRow.kind,
-            DirectiveRow.leader,
-            dl.work_index,
-            dl.is_working,
-        )  # fmt: skip
-        .join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
-        .join(DirectiveRow, DirectiveRow.id == TaskRow.directive_id)
+        sa.select(TaskRow.id, TaskRow.ref, TaskRow.content, TaskRow.deadline, delta,
+                  TaskRow.last_progress_at, TaskRow.lead_agency_id, TaskRow.directive_id)
         .outerjoin(dl, dl.day == clamped)
         .where(TaskRow.id.in_(task_ids))
-    )
-    tasks, leaders = {}, {}
-    for row in session.execute(stmt):
-        d = None if row.work_index is None else row.work_index + (not row.is_working)
-        progress = row.last_progress_at.astimezone(tz).date() if row.last_progress_at else None
-        tasks[row.id] = TaskInfo(
-            row.id, row.ref, row.content, row.deadline, None if d is None else anchors.t - d,
-            progress, row.name, _label(row.number, row.issued_on, row.subject, row.kind),
-            row.issued_on,
-        )  # fmt: skip
-        leaders[row.id] = row.leader
+    )  # fmt: skip
+    # Agencies and directives are few: read once each, not joined onto every task row.
+    d = DirectiveRow
+    directives = {
+        i: (_label(number, issued_on, subject, kind), issued_on, leader)
+        for i, number, issued_on, subject, kind, leader in _core(session)
+        .execute(
+            sa.select(d.id, d.number, d.issued_on, d.subject, d.kind, d.leader).where(
+                d.id.in_(sa.select(TaskRow.directive_id).where(TaskRow.id.in_(task_ids)))
+            )
+        )
+        .tuples()
+    }
+    agencies = dict(_core(session).execute(sa.select(AgencyRow.id, AgencyRow.name)).tuples().all())
+    tasks: dict[int, TaskInfo] = {}
+    leaders: dict[int, str | None] = {}
+    rows = _core(session).execute(stmt).tuples()
+    for task_id, ref, content, deadline, late, progress_at, agency_id, directive_id in rows:
+        label, issued_on, leaders[task_id] = directives[directive_id]
+        progress = progress_at.astimezone(tz).date() if progress_at else None
+        tasks[task_id] = TaskInfo(task_id, ref, content, deadline, late, progress,
+                                  agencies[agency_id], label, issued_on)  # fmt: skip
     return tasks, leaders
 
 
@@ -177,16 +177,22 @@ def _with_periods(
         .outerjoin(dl, dl.day == clamped)
         .where(tp.task_id.in_({i for i, _ in wanted}))
     )
-    for row in session.execute(stmt):
+    for row in _core(session).execute(stmt):
         if (row.task_id, row.seq) not in wanted:
             continue
         d = None if row.work_index is None else row.work_index + (not row.is_working)
-        lines[row.task_id, row.seq] = replace(
-            tasks[row.task_id], deadline=row.deadline,
+        lines[row.task_id, row.seq] = tasks[row.task_id]._replace(
+            deadline=row.deadline,
             delta=None if d is None else anchors.t - d,
             period_seq=row.seq, period=period_label(row.seq, row.deadline),
         )  # fmt: skip
     return lines
+
+
+def _core(session: Session) -> sa.Connection:
+    """The session's connection: these reads are of columns, and the ORM's result layer
+    (entity loading machinery around every row) cost more than the rows themselves."""
+    return session.connection()
 
 
 def period_label(seq: int, deadline: date) -> str:
@@ -202,4 +208,7 @@ def _leader_names(session: Session, leaders: set[str | None]) -> dict[tuple[str,
     stmt = sa.select(u.leader_name, u.email, u.full_name).where(
         u.role == Role.LEADER, u.active.is_(True), u.email.is_not(None), u.leader_name.in_(names)
     )
-    return {(leader, email.strip().lower()): full for leader, email, full in session.execute(stmt)}
+    return {
+        (leader, email.strip().lower()): full
+        for leader, email, full in _core(session).execute(stmt)
+    }

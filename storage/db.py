@@ -103,6 +103,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+# cache_size: up to 32 MiB of pages per connection (the default is 2 MiB). A sweep's one
+# transaction dirties more than 2 MiB (reminders, next dates, the digests' messages), and past
+# the cache SQLite spills pages to the WAL mid-transaction: linking 12,600 reminders to their
+# digests took 0.13 s of CPU with the default, 0.05 s with this (bench.sweep, 100k tasks).
+SQLITE_PRAGMAS = (
+    "foreign_keys=ON",
+    "busy_timeout=30000",
+    "synchronous=NORMAL",
+    "cache_size=-32768",
+)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -112,7 +124,7 @@ def _configure_sqlite(engine: Engine) -> None:
             dbapi_conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.OperationalError:
             pass  # a read-only file or folder: still readable, writes fail (answered 503)
-        for pragma in ("foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL"):
+        for pragma in SQLITE_PRAGMAS:
             dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from directives.models import OutboxStatus as Status
 from storage.db import Database
-from storage.models import OutboxMessageRow, OutboxRow, ReminderRow
+from storage.models import OutboxMessageRow, OutboxRow
 from storage.sql_dialect import upsert_insert
 
 _T = OutboxRow.__table__
@@ -61,6 +61,27 @@ def insert_mails(
     if bodies:
         session.execute(sa.insert(_M), bodies)
     return ids
+
+
+# The reminders a digest stands for point at it: one driver-level statement per database, not
+# SQLAlchemy's executemany, whose per-row parameter processing cost more than the updates.
+_LINKS = {
+    "sqlite": "UPDATE reminder SET outbox_id = ? WHERE id = ?",
+    "postgresql": "UPDATE reminder SET outbox_id = v.oid"
+    " FROM unnest(%s::integer[], %s::integer[]) AS v(oid, rid) WHERE reminder.id = v.rid",
+}
+
+
+def link_reminders(session: Session, links: list[tuple[int, int]]) -> None:
+    """Set each reminder's digest: (outbox id, reminder id) pairs."""
+    if not links:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        oids, rids = (list(column) for column in zip(*links, strict=True))
+        conn.exec_driver_sql(_LINKS["postgresql"], (oids, rids))
+    else:
+        conn.exec_driver_sql(_LINKS["sqlite"], links)
 
 
 def reap(db: Database, now: datetime, lease: timedelta) -> int:
@@ -314,17 +335,6 @@ def locked_status(session: Session, key: str) -> sa.Row[tuple[int, Status]] | No
     a delivery claim in progress; SQLite's writers are serialised already)."""
     stmt = sa.select(OutboxRow.id, OutboxRow.status).where(OutboxRow.key == key)
     return session.execute(stmt.with_for_update()).first()
-
-
-def link_reminders(session: Session, links: list[dict[str, int]]) -> None:
-    """Set each reminder's outbox_id: [{"rid": reminder id, "oid": outbox id}, …]."""
-    table = ReminderRow.__table__
-    session.execute(
-        sa.update(table)
-        .where(table.c.id == sa.bindparam("rid"))
-        .values(outbox_id=sa.bindparam("oid")),
-        links,
-    )
 
 
 def rewrite_mail(session: Session, outbox_id: int, message: bytes, subject: str) -> None:

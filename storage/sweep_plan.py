@@ -25,10 +25,10 @@ _TYPES: list[sa.BindParameter[Any]] = [
     sa.bindparam("now", type_=UTCDateTime()),
 ]
 
-# A reminder inserted: id, task_id, period_seq, recipient, kind, slot, role, agency_id
+# A reminder inserted, as a tuple: id, task_id, period_seq, recipient, kind, slot, role, agency_id
 NEW_COLUMNS = "id, task_id, period_seq, recipient, kind, slot, role, agency_id"
 # (tasks read, events nobody can receive, the reminders inserted, by id)
-Planned = tuple[int, int, list[sa.Row[Any]]]
+Planned = tuple[int, int, list[tuple[Any, ...]]]
 
 
 def _text(sql: str, names: set[str]) -> sa.TextClause:
@@ -86,7 +86,11 @@ class PostgresPlanner:
         session.execute(sa.text("SET LOCAL jit = off"))
         rows = session.execute(self.statement(policy), params).all()
         # One row per reminder inserted, the counts on each; one row of counts when none.
-        return rows[0].tasks_read, rows[0].no_address, [r for r in rows if r.id is not None]
+        return (
+            rows[0].tasks_read,
+            rows[0].no_address,
+            [tuple(r)[2:] for r in rows if r.id is not None],
+        )
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ class SqlitePlanner:
         st = self.statements(policy)
         session.execute(sa.text("DROP TABLE IF EXISTS temp.sweep_due"))
         session.execute(st.create, params)
-        rows = sorted(session.execute(st.insert, params).all(), key=lambda r: r.id)
+        rows = sorted(session.execute(st.insert, params).tuples().all())  # by id
         tasks_read, no_address = session.execute(st.count, params).one()
         session.execute(st.advance)
         session.execute(st.advance_periods)
