@@ -110,14 +110,27 @@ def directives(
     return list(session.scalars(stmt.limit(limit)))
 
 
-def directive_heads(session: Session, leader: str | None = None) -> list[sa.Row[Any]]:
+def directive_heads(
+    session: Session, leader: str | None = None, limit: int = 50, before: int | None = None
+) -> list[sa.Row[Any]]:
     """`directives`' header columns only (id, number, issued_on, subject, kind, leader), the
-    latest first: a page that lists thousands of directives reads no source text."""
+    latest first, at most `limit` of them older than id `before`: a page that lists directives
+    reads neither their source text nor all of them."""
     d = DirectiveRow
     stmt = sa.select(d.id, d.number, d.issued_on, d.subject, d.kind, d.leader)
     if leader is not None:
         stmt = stmt.where(d.leader == leader)
-    return list(session.execute(stmt.order_by(d.id.desc())))
+    if before is not None:
+        stmt = stmt.where(d.id < before)
+    return list(session.execute(stmt.order_by(d.id.desc()).limit(limit)))
+
+
+def directive_total(session: Session, leader: str | None = None) -> int:
+    """How many directives (of `leader`, or all)."""
+    stmt = sa.select(sa.func.count()).select_from(DirectiveRow)
+    if leader is not None:
+        stmt = stmt.where(DirectiveRow.leader == leader)
+    return int(session.scalar(stmt) or 0)
 
 
 def agencies(

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from directives.calendar import TIMEZONE
 from directives.labels import directive_label
 from directives.models import BUCKET_LABELS_VI, STATE_LABELS_VI, Bucket, TaskState
-from directives.vn_format import vn_date, vn_datetime
+from directives.vn_format import vn_date, vn_datetime, vn_int
 from dondoc.settings import Settings
 from storage.db import Database
 from web import accounts, sessions, views
@@ -38,6 +38,7 @@ TEMPLATES.env.filters["dlabel"] = lambda d: directive_label(
 TEMPLATES.env.globals["history_lines"] = views.history_lines
 TEMPLATES.env.filters["vndate"] = lambda d: vn_date(d, empty="—")
 TEMPLATES.env.filters["vntime"] = lambda t: vn_datetime(t, TIMEZONE)
+TEMPLATES.env.filters["vnint"] = vn_int
 
 CSRF_MESSAGE = (
     "Yêu cầu bị từ chối: thiếu hoặc sai mã bảo mật biểu mẫu (CSRF). "

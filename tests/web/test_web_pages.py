@@ -316,3 +316,28 @@ def test_edit_task_keeps_what_was_not_changed(app, world, db) -> None:  # type: 
     assert set(edit.changes) == {"deadline"}
     page = client.get(f"/tasks/{task_id}").text
     assert "31/12/2024 → 31/10/2024" in page and "Hạn ban đầu: 31/12/2024" in page
+
+
+def test_the_leader_page_lists_his_directives_a_page_at_a_time(app, world, db) -> None:  # type: ignore[no-untyped-def]
+    """Fifty directives a page, the latest first, the total in the heading, and a link to the
+    older ones that keeps the page's date; another leader's directives are not among them."""
+    with db.write() as s:
+        for n in range(1, 61):
+            s.add(DirectiveRow(kind="TB", number=f"{n}/TB-UBND", issued_on=date(2024, 5, 1),
+                               leader="Dương Xuân Huyền", subject=f"Kết luận số {n}",
+                               registered_by="test"))  # fmt: skip
+        s.add(DirectiveRow(kind="TB", number="999/TB-UBND", leader="Người khác",
+                           registered_by="test"))  # fmt: skip
+    client = _client(app, "lanhdao")
+    page = client.get("/leader?as_of=2024-06-28")
+    assert page.status_code == 200
+    shown = re.findall(r'<a href="/directives/\d+">([^<]+)</a>', page.text)
+    assert len(shown) == 50 and shown[0] == "60/TB-UBND" and shown[-1] == "11/TB-UBND"
+    assert "Văn bản chỉ đạo (61)" in page.text  # the seed notice and the sixty
+    assert "999/TB-UBND" not in page.text
+    older = re.search(r'<a href="([^"]+)" rel="next">Văn bản cũ hơn', page.text)
+    assert older is not None and "as_of=2024-06-28" in older.group(1)
+    rest = client.get(older.group(1).replace("&amp;", "&"))
+    shown = re.findall(r'<a href="/directives/\d+">([^<]+)</a>', rest.text)
+    assert shown[:10] == [f"{n}/TB-UBND" for n in range(10, 0, -1)] and len(shown) == 11
+    assert "Văn bản cũ hơn" not in rest.text

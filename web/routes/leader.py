@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from markupsafe import Markup
@@ -21,6 +22,7 @@ from web.list_params import PERIODS, ListParams, ListParamsError, collect, parse
 from web.views import deadline_note, urgency
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+DIRECTIVES_SHOWN = 50  # a page of the leader's directives, the latest first; older ones by link
 
 
 def dashboard_html(
@@ -61,7 +63,12 @@ def picker(request: Request) -> tuple[date, str | None, dict[str, str]]:
 
 @router.get("/leader")
 def dashboard(
-    request: Request, user: PageUser, db: Db, agency_at: str = "asof", evaluation: str | None = None
+    request: Request,
+    user: PageUser,
+    db: Db,
+    agency_at: str = "asof",
+    evaluation: str | None = None,
+    before: int | None = None,
 ) -> Response:
     require(user, user.role == Role.LEADER or user.is_office, "xem trang của lãnh đạo")
     as_of, period, values = picker(request)
@@ -76,9 +83,9 @@ def dashboard(
     coming = task_lists.read_page(db, user, ListParams(soon, {}))
     leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
-        directives = page_reads.directive_heads(
-            session, user.leader_name if not user.is_office else None
-        )
+        whose = user.leader_name if not user.is_office else None
+        directives = page_reads.directive_heads(session, whose, DIRECTIVES_SHOWN + 1, before)
+        directive_total = page_reads.directive_total(session, whose)
         extensions = []
         if leader_decides and user.role == Role.LEADER:  # his to decide; the office only sees
             extensions = extension_flow.pending_for_leader(session, user.leader_name or "\x00")
@@ -91,7 +98,11 @@ def dashboard(
         "dashboard": dashboard,
         "agency_at": agency_at,
         "evaluation": ranked,
-        "directives": directives,
+        "directives": directives[:DIRECTIVES_SHOWN],
+        "directive_total": directive_total,
+        "older_directives": _older_link(values, directives[DIRECTIVES_SHOWN - 1].id)
+        if len(directives) > DIRECTIVES_SHOWN
+        else None,
         "extensions": extensions,
         "leader_decides": leader_decides and user.role == Role.LEADER,
         # the first page of the overdue and of those due within a week, in SQL; all on /tasks
@@ -105,3 +116,8 @@ def dashboard(
     if dashboard:  # its <style> and style attributes, allowed by their hashes
         with_style_hashes(response, *map(str, dashboard))
     return response
+
+
+def _older_link(values: dict[str, str], last_id: int) -> str:
+    """The leader page again with the next page of directives (the other parameters kept)."""
+    return "/leader?" + urlencode({**values, "before": str(last_id)}) + "#directives"
