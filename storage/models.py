@@ -145,7 +145,7 @@ class TaskRow(Base):
     lead: Mapped[AgencyRow] = relationship(foreign_keys=[lead_agency_id])
     coordinators: Mapped[list[AgencyRow]] = relationship(secondary="task_coordinator")
     __mapper_args__: dict[str, Any] = {"version_id_col": version}
-    __table_args__ = (  # the open overdue subjects of a rollup (reports/directive_rank.py)
+    __table_args__ = (  # the open overdue subjects of a rollup (storage/directive_rank.py)
         sa.Index("ix_task__open_deadline", "deadline", "directive_id",
                  sqlite_where=sa.text(OPEN_TASK), postgresql_where=sa.text(OPEN_TASK)),
         sa.Index("ix_task__done_completed_on", "completed_on", "deadline", "directive_id",

@@ -1,6 +1,6 @@
 """The rollup tally (sổ tổng hợp): signed counts of events by day, kept by database triggers.
 
-Each counted subject (a task, or each period of a recurring task; reports/sql.py) enters the
+Each counted subject (a task, or each period of a recurring task; rollup_reads.py) enters the
 count on `enter` (its directive's issue date, a period's start if later) and then meets, at
 most once each, these events, dated so that "the event has happened by as-of" is `day <= as_of`:
 
