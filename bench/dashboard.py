@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from bench.web_load import _start_server
+from bench.web_load import start_server
 from directives.roles import Role
 from notifications.mail_sink import free_port
 from storage.db import Database
@@ -73,7 +73,7 @@ def _reader(base: str, path: str, requests: int) -> list[float]:
 def measure(url: str, readers: int = 4, requests: int = 10, as_of: date = AS_OF) -> dict[str, Any]:
     leader = ensure_leader(url)
     port = free_port()
-    server = _start_server(url, port, workers=1, keep_alive=30)
+    server = start_server(url, port, workers=1, keep_alive=30)
     base, path = f"http://127.0.0.1:{port}", f"/leader?as_of={as_of.isoformat()}"
     try:
         _reader(base, path, 1)  # the server's first page, not counted

@@ -32,10 +32,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +45,7 @@ import sqlalchemy as sa
 
 from bench.lists_client import Connection, Times, one_round
 from bench.rollup import AS_OF, prepare
+from bench.web_load import start_server
 from directives.roles import Role
 from notifications.mail_sink import free_port
 from storage import task_list
@@ -55,7 +53,7 @@ from storage.db import Database
 from storage.models import AgencyRow, TaskRow, UserRow
 from storage.task_list import TaskQuery
 from tests.factories import PASSWORD, add_user
-from tests.web_testing import TEST_SECRET_KEY, login
+from tests.web_testing import login
 from web.accounts import create_token
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -177,25 +175,6 @@ def run_case(db: Database, conns: list[Connection], path: str, floor: tuple[str,
     }
 
 
-def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {"DONDOC_DATABASE_URL": url, "DONDOC_UPLOAD_DIR": "/tmp/dondoc-bench"}
-    env.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "bench.lists_app:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-               "--timeout-keep-alive", "600"]  # readers stay connected between rounds  # fmt: skip
-    server = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("server did not start") from None
-            time.sleep(0.1)  # bounded wait for the server process to listen
-
-
 def memory_mb(pid: int) -> dict[str, float]:
     """Peak (VmHWM) and current (VmRSS) resident memory of a process, in MB."""
     found: dict[str, float] = {}
@@ -225,7 +204,8 @@ def run_size(url: str, n_tasks: int, readers: int, rounds: int, kinds: list[str]
     with db.read() as s:
         info["agencies"] = s.scalar(sa.select(sa.func.count()).select_from(AgencyRow))
     found, port = cases(db), free_port()
-    server = _start_server(db.url, port)
+    # readers stay connected between rounds
+    server = start_server(db.url, port, 1, 600, factory="bench.lists_app:create_app")
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:

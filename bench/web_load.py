@@ -250,14 +250,18 @@ async def _load(
     return paced, closed
 
 
-def _start_server(url: str, port: int, workers: int, keep_alive: int) -> subprocess.Popen:
+def start_server(
+    url: str, port: int, workers: int, keep_alive: int, factory: str = "web.app:create_app"
+) -> subprocess.Popen[bytes]:
+    """The app (`factory`, for uvicorn --factory) in uvicorn processes of its own on `port`,
+    returned once it listens."""
     env = os.environ | {"DONDOC_DATABASE_URL": url, "DONDOC_UPLOAD_DIR": "/tmp/dondoc-bench"}
     env.setdefault("DONDOC_SECRET_KEY", TEST_SECRET_KEY)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "web.app:create_app"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", factory]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     command += ["--workers", str(workers), "--timeout-keep-alive", str(keep_alive)]
     server = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -288,7 +292,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     try:
         pairs = _seed(url, args.clients)
         port = free_port()
-        server = _start_server(url, port, args.workers, keep_alive=int(args.pace * 2) + 5)
+        server = start_server(url, port, args.workers, keep_alive=int(args.pace * 2) + 5)
         database = make_url(url).database or ""
         paced, closed = asyncio.run(_load(port, pairs, args, (server.pid, database)))
     finally:

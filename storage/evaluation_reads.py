@@ -18,9 +18,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from directives.models import Bucket, TaskState
+from directives.models import Bucket
 from storage.models import CalendarDay, DirectiveRow, TaskPeriodRow, TaskRow
 from storage.queries import bucket_expr
+from storage.rollup_reads import period_bucket_expr
 from storage.succession_reads import lead_at
 
 TP = sa.orm.aliased(TaskPeriodRow, name="ev_tp")
@@ -35,21 +36,6 @@ class DueGroup:
     kind: str  # "task" or "period"
     count: int
     late_days: int
-
-
-def _period_bucket(as_of: date) -> sa.ColumnElement[str | None]:
-    """The bucket of a period (alias ev_tp) at `as_of`: directives.buckets.bucket's rules."""
-    done = sa.and_(
-        TP.state == TaskState.DONE, TP.completed_on.is_not(None), TP.completed_on <= as_of
-    )
-    return sa.case(
-        (TP.starts > as_of, sa.null()),
-        (TP.state == TaskState.CANCELLED, sa.null()),
-        (sa.and_(done, TP.completed_on <= TP.deadline), Bucket.DONE_ON_TIME.value),
-        (done, Bucket.DONE_LATE.value),
-        (TP.deadline < as_of, Bucket.OPEN_OVERDUE.value),
-        else_=Bucket.OPEN_ON_TIME.value,
-    )
 
 
 def _late_days(
@@ -120,7 +106,7 @@ def due_groups(
     tasks = tasks.where(TaskRow.deadline.between(start, end), ~has_periods)
     tasks = _scoped(tasks, as_of, leader, directive_id)
 
-    p_bucket = _period_bucket(as_of)
+    p_bucket = period_bucket_expr(as_of, TP)
     p_late, p_joins = _late_days(p_bucket, TP.deadline, TP.completed_on, as_of)
     periods = sa.select(agency, p_bucket.label("bucket"), p_late.label("late")).select_from(TP)
     periods = periods.join(TaskRow, TaskRow.id == TP.task_id)

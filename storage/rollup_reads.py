@@ -38,18 +38,18 @@ from storage.sql_dialect import ROLLUP_SETTINGS
 TP = sa.orm.aliased(TaskPeriodRow, name="tp")
 
 
-def period_bucket_expr(as_of: date) -> sa.ColumnElement[str | None]:
-    """The bucket of a joined period (alias `tp`) at `as_of`: directives.buckets.bucket's rules;
-    a period not begun by `as_of` has none."""
+def period_bucket_expr(as_of: date, tp: Any = TP) -> sa.ColumnElement[str | None]:
+    """The bucket of a joined period (alias `tp`, or the alias given) at `as_of`:
+    directives.buckets.bucket's rules; a period not begun by `as_of` has none."""
     done = sa.and_(
-        TP.state == TaskState.DONE, TP.completed_on.is_not(None), TP.completed_on <= as_of
+        tp.state == TaskState.DONE, tp.completed_on.is_not(None), tp.completed_on <= as_of
     )
     return sa.case(
-        (TP.starts > as_of, sa.null()),
-        (TP.state == TaskState.CANCELLED, sa.null()),
-        (sa.and_(done, TP.completed_on <= TP.deadline), Bucket.DONE_ON_TIME.value),
+        (tp.starts > as_of, sa.null()),
+        (tp.state == TaskState.CANCELLED, sa.null()),
+        (sa.and_(done, tp.completed_on <= tp.deadline), Bucket.DONE_ON_TIME.value),
         (done, Bucket.DONE_LATE.value),
-        (TP.deadline < as_of, Bucket.OPEN_OVERDUE.value),
+        (tp.deadline < as_of, Bucket.OPEN_OVERDUE.value),
         else_=Bucket.OPEN_ON_TIME.value,
     )
 
