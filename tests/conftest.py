@@ -14,6 +14,7 @@ import pytest
 
 from bench.pgdb import create_pg_database, drop_pg_database
 from dondoc.settings import get_settings
+from notifications.mail_sink import MailSink, running_sink
 from storage.calendar import sync_calendar
 from storage.db import Database
 from storage.migrate import upgrade
@@ -105,3 +106,13 @@ def small_agencies():  # type: ignore[no-untyped-def]
     from directives.agencies import load_registry
 
     return load_registry((FIXTURES / "agencies_small.yaml").read_text(encoding="utf-8"), "yaml")
+
+
+@pytest.fixture
+def cli_mail(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
+    """The CLI's settings for `db`: its URL and a mail sink on loopback (two connections)."""
+    with running_sink() as sink:
+        for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
+                            ("SMTP_PORT", str(sink.port)), ("SMTP_CONNECTIONS", "2")):  # fmt: skip
+            monkeypatch.setenv(f"DONDOC_{name}", value)
+        yield sink

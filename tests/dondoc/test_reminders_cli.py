@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from typer.testing import CliRunner
@@ -19,46 +16,32 @@ from typer.testing import CliRunner
 from dondoc.cli import app
 from dondoc.settings import Settings
 from flows.scheduler import MISFIRE_GRACE, build_scheduler
-from notifications.mail_sink import MailSink, running_sink
+from notifications.mail_sink import MailSink
 from storage.db import Database
+from tests.cli_testing import run_json
 from tests.factories import add_task, at, setup
 
 ROOT = Path(__file__).resolve().parents[2]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-@pytest.fixture
-def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
-    with running_sink() as sink:
-        for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
-                            ("SMTP_PORT", str(sink.port)), ("SMTP_CONNECTIONS", "2")):  # fmt: skip
-            monkeypatch.setenv(f"DONDOC_{name}", value)
-        yield sink
-
-
-def run(*args: str) -> dict:
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
 def test_sweep_deliver_and_outbox_commands_show_what_a_clerk_needs(
-    db: Database, env: MailSink, small_agencies
+    db: Database, cli_mail: MailSink, small_agencies
 ) -> None:
     ids = setup(db, small_agencies)
     add_task(db, ids, date(2026, 1, 12), coordinators=("so-noi-vu",))
-    env.refuse["snv@langson.example.org"] = "550 5.1.1 Mailbox unavailable"
-    planned = run("sweep", "--at", "2026-01-09T07:30", "--json")
+    cli_mail.refuse["snv@langson.example.org"] = "550 5.1.1 Mailbox unavailable"
+    planned = run_json("sweep", "--at", "2026-01-09T07:30", "--json")
     assert (planned["slot"], planned["reminders"], planned["digests"]) == ("2026-01-09", 2, 2)
-    assert run("sweep", "--at", "2026-01-09T09:00+07:00", "--json")["reminders"] == 0
-    sent = run("deliver", "--json")
+    assert run_json("sweep", "--at", "2026-01-09T09:00+07:00", "--json")["reminders"] == 0
+    sent = run_json("deliver", "--json")
     assert (sent["sent"], sent["failed"], sent["retried"]) == (1, 1, 0)
-    shown = run("outbox", "--json")
+    shown = run_json("outbox", "--json")
     assert shown["counts"] == {"sent": 1, "failed": 1}
     (failed,) = shown["rows"]
     assert failed["recipient"] == "snv@langson.example.org"
     assert "550 5.1.1 Mailbox unavailable" in failed["last_error"]
-    assert len(run("outbox", "--json", "--all")["rows"]) == 2
+    assert len(run_json("outbox", "--json", "--all")["rows"]) == 2
     text = CliRunner().invoke(app, ["outbox"]).stdout
     assert "failed 1, sent 1" in text and "550" in text
 
@@ -96,7 +79,7 @@ def test_scheduler_jobs_have_ids_zone_and_misfire_policy() -> None:
 
 
 def test_scheduler_runs_the_same_jobs_end_to_end(
-    db: Database, env: MailSink, small_agencies
+    db: Database, cli_mail: MailSink, small_agencies
 ) -> None:
     ids = setup(db, small_agencies)
     add_task(db, ids, date(2026, 1, 12))
@@ -120,4 +103,4 @@ def test_scheduler_runs_the_same_jobs_end_to_end(
             assert done["deliver"].wait(60) and not errors, errors
         finally:
             scheduler.shutdown(wait=True)
-    assert [rcpts for _, rcpts, _ in env.messages] == [["sngv@langson.example.org"]]
+    assert [rcpts for _, rcpts, _ in cli_mail.messages] == [["sngv@langson.example.org"]]

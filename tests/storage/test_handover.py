@@ -7,8 +7,6 @@ successor, the next sweep mails successors only, the history shows each handover
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -18,31 +16,17 @@ from typer.testing import CliRunner
 
 from directives.parsing import parse_notice
 from dondoc.cli import app
-from notifications.mail_sink import MailSink, running_sink
+from notifications.mail_sink import MailSink
 from storage.agencies import load_agencies, read_agency_file, registry_from_db, shipped_agency_file
 from storage.db import Database
 from storage.handover import REASON, WITHDRAWN, HandoverError, apply_handover, plan_handover
 from storage.models import AgencyRow, HistoryRow, TaskLeadRow, TaskRow
 from storage.registration import register_directive
+from tests.cli_testing import run_json
 
 HERE = Path(__file__).parents[1]
 NOTICE = HERE / "fixtures" / "succession" / "tb-2024-05-10.txt"
 SEED = HERE / "fixtures" / "notices" / "tb-ubnd-2024-03-27-so-ngoai-vu.txt"
-
-
-@pytest.fixture
-def env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSink]:
-    with running_sink() as sink:
-        for name, value in (("DATABASE_URL", db.url), ("SMTP_HOST", "127.0.0.1"),
-                            ("SMTP_PORT", str(sink.port)), ("SMTP_CONNECTIONS", "2")):  # fmt: skip
-            monkeypatch.setenv(f"DONDOC_{name}", value)
-        yield sink
-
-
-def run(*args: str) -> dict:
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def seeded(db: Database) -> None:
@@ -70,15 +54,15 @@ def leads(db: Database) -> dict[str, list[str]]:
 
 
 def test_handover_moves_every_open_task_and_the_sweep_mails_successors_only(
-    db: Database, env: MailSink
+    db: Database, cli_mail: MailSink
 ) -> None:
     seeded(db)
-    early = run("sweep", "--at", "2025-06-02T07:30", "--json")  # planned for the old agencies
+    early = run_json("sweep", "--at", "2025-06-02T07:30", "--json")  # planned for the old agencies
     assert early["digests"] > 0  # ... and not yet sent when the handover runs
     before = leads(db)
-    dry = run("agencies", "handover", "--at", "2025-07-01", "--dry-run", "--json")
+    dry = run_json("agencies", "handover", "--at", "2025-07-01", "--dry-run", "--json")
     assert dry["dry_run"] and leads(db) == before  # a dry run changes nothing
-    moved = run("agencies", "handover", "--at", "2025-07-01", "--json")["moves"]
+    moved = run_json("agencies", "handover", "--at", "2025-07-01", "--json")["moves"]
     assert [(m["task_id"], m["role"], m["to"]) for m in moved] == [
         (m["task_id"], m["role"], m["to"]) for m in dry["moves"]
     ]
@@ -92,7 +76,7 @@ def test_handover_moves_every_open_task_and_the_sweep_mails_successors_only(
     border = {m["from"]: m["to"] for m in moved if m["ref"] == "4"}  # fanned out to 5 districts
     assert border["ubnd-huyen-trang-dinh"] == "ubnd-xa-that-khe"  # the district seat
     assert border["ubnd-huyen-van-lang"] == "ubnd-xa-na-sam"
-    assert run("agencies", "handover", "--at", "2025-07-01", "--json")["moves"] == []
+    assert run_json("agencies", "handover", "--at", "2025-07-01", "--json")["moves"] == []
 
     with db.read() as s:
         registry = registry_from_db(s)
@@ -124,12 +108,12 @@ def test_handover_moves_every_open_task_and_the_sweep_mails_successors_only(
     draft = parse_notice(later, registry)  # the registry as stored, successions and all
     assert [t.lead_code for t in draft.tasks] == ["so-nn-mt", "so-tai-chinh", "ubnd-phuong-ky-lua"]
 
-    planned = run("sweep", "--at", "2025-07-02T07:30", "--json")
+    planned = run_json("sweep", "--at", "2025-07-02T07:30", "--json")
     assert planned["digests"] > 0
-    run("deliver", "--json")
-    withdrawn = run("outbox", "--json")["rows"]
+    run_json("deliver", "--json")
+    withdrawn = run_json("outbox", "--json")["rows"]
     assert withdrawn and {r["last_error"] for r in withdrawn} == {WITHDRAWN}
-    recipients = {r for _, rcpts, _ in env.messages for r in rcpts}
+    recipients = {r for _, rcpts, _ in cli_mail.messages for r in rcpts}
     ended = {
         a.email for a in registry.agencies.values() if a.valid_to and a.valid_to < date(2025, 7, 1)
     }
