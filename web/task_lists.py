@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from fastapi import HTTPException
+
 from storage import page_reads, task_list
 from storage.db import Database
 from storage.task_list import TaskPage
@@ -37,6 +39,18 @@ def read_page(db: Database, user: CurrentUser, params: ListParams, with_counts: 
             counts = task_list.bucket_counts(session, params.query, seen, count_cap)
             found.counts, found.counted = counts or {}, counts is not None
         return found
+
+
+def counted_page_or_422(
+    db: Database, user: CurrentUser, items: Iterable[tuple[str, str]], today: date
+) -> tuple[ListParams, TaskPage]:
+    """A page's query string read, and its page with the bucket counts; a bad one: HTTP 422 with
+    its Vietnamese message."""
+    try:
+        params = read_params(db, items, today)
+        return params, read_page(db, user, params, with_counts=True)
+    except ListParamsError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def matching_ids(db: Database, user: CurrentUser, params: ListParams, at_most: int) -> list[int]:

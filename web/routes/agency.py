@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -14,7 +14,6 @@ from storage.models import AgencyRow
 from web import task_lists
 from web.deps import AppSettings, Db, PageUser, csrf_protect, flash, render, require, today
 from web.forms import add_page_actions
-from web.list_params import ListParamsError
 from web.routes.tasks import paged_rows
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -24,11 +23,8 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 def my_tasks(request: Request, user: PageUser, db: Db, settings: AppSettings) -> Response:
     """One page (SQL, by cursor) of the tasks the agency leads or coordinates, by bucket."""
     require(user, user.is_agency, "xem trang của cơ quan")
-    try:
-        params = task_lists.read_params(db, request.query_params.multi_items(), today())
-        found = task_lists.read_page(db, user, params, with_counts=True)
-    except ListParamsError as exc:
-        raise HTTPException(422, str(exc)) from None
+    items = request.query_params.multi_items()
+    params, found = task_lists.counted_page_or_422(db, user, items, today())
     with db.read() as session:
         agency = session.get(AgencyRow, user.agency_id)
     assert agency is not None  # an agency account belongs to an agency

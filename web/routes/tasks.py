@@ -20,7 +20,7 @@ from storage.task_ops import TaskNotFound
 from web import access, task_lists
 from web.accounts import CurrentUser
 from web.deps import AppSettings, Db, PageUser, csrf_protect, render, require, today
-from web.list_params import ListParams, ListParamsError
+from web.list_params import ListParams
 from web.periods import fresh_periods
 from web.uploads import evidence_file
 from web.views import deadline_note, urgency
@@ -57,11 +57,8 @@ SORT_HEADERS = (("deadline", "Hạn xử lý"), ("registered", "Ngày vào sổ"
 
 def paged_context(db: Database, user: CurrentUser, request: Request, base: str) -> dict[str, Any]:
     """The paged list of `base` (/tasks) for the query string; 422 for a bad one."""
-    try:
-        params = task_lists.read_params(db, request.query_params.multi_items(), today())
-        found = task_lists.read_page(db, user, params, with_counts=True)
-    except ListParamsError as exc:
-        raise HTTPException(422, str(exc)) from None
+    items = request.query_params.multi_items()
+    params, found = task_lists.counted_page_or_422(db, user, items, today())
     with db.read() as session:
         agencies = [a for a in page_reads.agencies(session) if a.kind != "group"]
     return {
