@@ -189,6 +189,8 @@ class TaskCoordinator(Base):
         sa.ForeignKey("task.id", ondelete="CASCADE"), primary_key=True
     )
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), primary_key=True, index=True)
+    # the task's coalesce(deadline, '9999-12-31'), copied by triggers (storage/coordinator_sort)
+    deadline_key: Mapped[date] = mapped_column(server_default=sa.text("'9999-12-31'"))
 
 
 class StatusUpdateRow(Base):

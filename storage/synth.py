@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from directives.calendar import DEFAULT_CALENDAR
-from storage import tally
+from storage import coordinator_sort, tally
 from storage.db import Database
 from storage.models import AgencyRow, DirectiveRow, TaskCoordinator, TaskRow
 
@@ -94,7 +94,12 @@ def synthesize(
     started = time.perf_counter()
     gen = _Generator(db, seed, today or datetime.now(UTC).date())
     stats: dict[str, float] = {"directives": 0, "tasks": 0, "coordinators": 0}
-    with db.engine.begin() as conn, tally.triggers_off(conn), _indexes_dropped(conn):
+    with (
+        db.engine.begin() as conn,
+        tally.triggers_off(conn),
+        coordinator_sort.triggers_off(conn),
+        _indexes_dropped(conn),
+    ):
         for directives, tasks, coords in gen.chunks(n_tasks):
             _bulk(conn, DirectiveRow.__tablename__, DIRECTIVE_COLS, directives)
             _bulk(conn, TaskRow.__tablename__, TASK_COLS, tasks)

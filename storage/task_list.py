@@ -3,7 +3,9 @@
 A page is read by a cursor on (sort key, id): the next page starts strictly after the last row
 of this one, so the 500th page costs what the first does and no row is lost or repeated while
 tasks are added. Filters and visibility are storage.queries.TaskFilter (reused); the text search
-is storage.search. Nothing is filtered in Python.
+is storage.search. Nothing is filtered in Python. One agency's tasks (those it leads or
+coordinates, its officer's own list) are read as two halves, each in the order of its index
+(storage/coordinator_sort), and merged: a page costs about a page of rows from each.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from directives.models import Bucket, TaskState
 from storage import search, task_rows
-from storage.models import AgencyRow, TaskRow
+from storage.models import AgencyRow, TaskCoordinator, TaskRow
 from storage.queries import TaskFilter, bucket_expr, filtered
 from storage.task_rows import TaskItem
 
@@ -149,29 +151,78 @@ def _key_of(row: TaskItem, sort: str) -> Any:
     return row.state if sort == "state" else row.id
 
 
-def _base(query: TaskQuery, seen: TaskFilter, dialect: str) -> sa.Select:  # type: ignore[type-arg]
+def _base(query: TaskQuery, seen: TaskFilter, dialect: str,
+          key: sa.ColumnElement[Any] | None = None) -> sa.Select:  # type: ignore[type-arg]  # fmt: skip
     """The page's task columns (task_rows), its bucket and sort key `k`, filtered."""
-    key = _sort_column(query.sort).label("k")
-    stmt = sa.select(*task_rows.task_columns(), bucket_expr(query.as_of).label("bucket"), key)
+    k = (_sort_column(query.sort) if key is None else key).label("k")
+    stmt = sa.select(*task_rows.task_columns(), bucket_expr(query.as_of).label("bucket"), k)
     if query.sort == "lead":
         stmt = stmt.join(AgencyRow, AgencyRow.id == TaskRow.lead_agency_id)
     return _matching(stmt, query, seen, dialect)
 
 
+After = tuple[Any, int] | None  # the (key, id) a page starts after
+
+
+def _ordered(stmt: sa.Select[Any], key: sa.ColumnElement[Any], task_id: sa.ColumnElement[int],
+             descending: bool, after: After, limit: int) -> sa.Select[Any]:  # fmt: skip
+    """`stmt` past the (key, id) `after`, in (key, id) order, `limit` + 1 rows (to tell more)."""
+    if after is not None:
+        mark = sa.tuple_(key, task_id)
+        bound = sa.tuple_(sa.literal(after[0], key.type), sa.literal(after[1]))
+        stmt = stmt.where(mark < bound if descending else mark > bound)
+    order = (key.desc(), task_id.desc()) if descending else (key, task_id)
+    return stmt.order_by(*order).limit(limit + 1)
+
+
+def _involvement(query: TaskQuery, seen: TaskFilter) -> int | None:
+    """The one agency whose tasks (led or coordinated) are read as two halves, each from its
+    index (storage/coordinator_sort), else None (one statement, `queries.involving`)."""
+    if query.lead_only or seen.lead_only:
+        return None
+    agencies = {a for a in (query.agency_id, seen.agency_id) if a is not None}
+    return agencies.pop() if len(agencies) == 1 else None
+
+
+def _involved(query: TaskQuery, seen: TaskFilter) -> int | None:
+    """The same for a page by deadline, the order both halves' indexes hold."""
+    return _involvement(query, seen) if query.sort == "deadline" else None
+
+
+def _halves(query: TaskQuery, seen: TaskFilter, dialect: str, agency: int, descending: bool,
+            after: After, limit: int) -> sa.Subquery:  # fmt: skip
+    """A page of the agency's tasks: a page from each half, merged (a task in both, once)."""
+    mine, others = replace(query, agency_id=None), replace(seen, agency_id=None)
+    led = _base(replace(mine, agency_id=agency, lead_only=True), others, dialect)
+    led = _ordered(led, _sort_column("deadline"), TaskRow.id.expression, descending, after, limit)
+    key = TaskCoordinator.deadline_key.expression
+    coordinated = _base(mine, others, dialect, key).join(
+        TaskCoordinator, TaskCoordinator.task_id == TaskRow.id
+    )
+    coordinated = coordinated.where(TaskCoordinator.agency_id == agency)
+    coordinated = _ordered(coordinated, key, TaskCoordinator.task_id.expression, descending,
+                           after, limit)  # fmt: skip
+    both = sa.union(sa.select(led.subquery()), sa.select(coordinated.subquery())).subquery()
+    merged = sa.select(*both.c)
+    return _ordered(merged, both.c.k, both.c.id, descending, None, limit).subquery("page")
+
+
 def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> TaskPage:
     """One page of the tasks `seen` lets the user see and `query` asks for, with the total."""
     dialect = session.get_bind().dialect.name
-    key, limit = _sort_column(query.sort), max(1, min(query.limit, MAX_LIMIT))
-    back, stmt = False, _base(query, seen, dialect)
+    limit = max(1, min(query.limit, MAX_LIMIT))
+    after, back = None, False
     if query.cursor:
         value, after_id, back = _decode(query.cursor, query.sort)
-        mark = sa.tuple_(key, TaskRow.id)
-        bound = sa.tuple_(sa.literal(value, key.type), sa.literal(after_id))
-        smaller = query.desc != back  # reading towards smaller keys
-        stmt = stmt.where(mark < bound if smaller else mark > bound)
-    descending = query.desc != back
-    order = (key.desc(), TaskRow.id.desc()) if descending else (key, TaskRow.id)
-    found = stmt.order_by(*order).limit(limit + 1).subquery("page")
+        after = (value, after_id)
+    descending = query.desc != back  # reading towards smaller keys
+    agency = _involved(query, seen)
+    if agency is not None:
+        found = _halves(query, seen, dialect, agency, descending, after, limit)
+    else:
+        stmt, key = _base(query, seen, dialect), _sort_column(query.sort)
+        stmt = _ordered(stmt, key, TaskRow.id.expression, descending, after, limit)
+        found = stmt.subquery("page")
     got = session.execute(task_rows.outer(found, descending)).all()
     more = len(got) > limit
     rows = [(task_rows.item(r), r[-1]) for r in got[:limit]]
@@ -188,15 +239,38 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) ->
     return result
 
 
+def _unfiltered(query: TaskQuery, seen: TaskFilter) -> bool:
+    """No filter but the agency's (taken out of both): its coordinations need no task row."""
+    paging = replace(query, sort="deadline", desc=False, limit=50, cursor=None)
+    return seen == TaskFilter() and paging == TaskQuery(as_of=query.as_of)
+
+
+def _matching_ids(query: TaskQuery, seen: TaskFilter, dialect: str, *columns: Any,
+                  with_bucket: bool = True) -> sa.Select[Any] | sa.CompoundSelect[Any]:  # fmt: skip
+    """The matching tasks' ids (and `columns`), unordered: for one agency's involvement the
+    union of its two halves, each read from its own index (`_involvement`)."""
+    agency = _involvement(query, seen)
+    if agency is None:
+        return _matching(sa.select(TaskRow.id, *columns), query, seen, dialect, with_bucket)
+    mine, others = replace(query, agency_id=None), replace(seen, agency_id=None)
+    lead = replace(mine, agency_id=agency, lead_only=True)
+    led = _matching(sa.select(TaskRow.id, *columns), lead, others, dialect, with_bucket)
+    if not columns and _unfiltered(mine, others):
+        coordinated = sa.select(TaskCoordinator.task_id)
+    else:
+        coordinated = sa.select(TaskRow.id, *columns).join(
+            TaskCoordinator, TaskCoordinator.task_id == TaskRow.id
+        )
+        coordinated = _matching(coordinated, mine, others, dialect, with_bucket)
+    return sa.union(led, coordinated.where(TaskCoordinator.agency_id == agency))
+
+
 def total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
           cap: int | None = COUNT_CAP) -> int:  # fmt: skip
     """The matching tasks, counted up to `cap` + 1 (more than `cap`: the count stops there)."""
-    dialect = session.get_bind().dialect.name
-    if cap is None:
-        stmt = _matching(sa.select(sa.func.count(TaskRow.id)), query, seen, dialect)
-        return int(session.scalar(stmt) or 0)
-    ids = _matching(sa.select(TaskRow.id), query, seen, dialect).limit(cap + 1).subquery()
-    return int(session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0)
+    ids = _matching_ids(query, seen, session.get_bind().dialect.name)
+    found = (ids if cap is None else ids.limit(cap + 1)).subquery()
+    return int(session.scalar(sa.select(sa.func.count()).select_from(found)) or 0)
 
 
 def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
@@ -205,10 +279,8 @@ def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFil
     `cap` tasks match (the counting stops after `cap` + 1 rows)."""
     dialect = session.get_bind().dialect.name
     bucket = bucket_expr(query.as_of).label("bucket")
-    rows = _matching(sa.select(bucket), query, seen, dialect, with_bucket=False)
-    if cap is not None:
-        rows = rows.limit(cap + 1)
-    found = rows.subquery()
+    rows = _matching_ids(query, seen, dialect, bucket, with_bucket=False)
+    found = (rows if cap is None else rows.limit(cap + 1)).subquery()
     stmt = sa.select(found.c.bucket, sa.func.count()).group_by(found.c.bucket)
     counts = {b: int(n) for b, n in session.execute(stmt)}
     if cap is not None and sum(counts.values()) > cap:

@@ -10,15 +10,17 @@ from alembic import context
 from sqlalchemy import Connection, text
 
 import storage.models  # noqa: F401  (the tables, on Base.metadata)
+from storage.coordinator_sort import INDEXES as COORDINATOR_SORT
 from storage.db import Base, make_engine
 from storage.migrate import sqlite_foreign_keys_off
 from storage.search import FTS_SHADOWS, FTS_TABLE, TRGM_INDEX
 from storage.task_list import SORT_INDEXES
 
 # APScheduler's job store manages its own table; the search index (storage/search.py, 0010) is
-# SQL the models do not describe: SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN.
+# SQL the models do not describe: SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN;
+# so are the list's sort indexes (0010, 0014).
 IGNORED_TABLES = {"apscheduler_jobs", FTS_TABLE, *FTS_SHADOWS}
-IGNORED_INDEXES = {TRGM_INDEX, *SORT_INDEXES}
+IGNORED_INDEXES = {TRGM_INDEX, *SORT_INDEXES, *COORDINATOR_SORT}
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

@@ -215,3 +215,58 @@ def test_counts_stop_at_the_cap(db: Database, world: World) -> None:
         counts = task_list.bucket_counts(s, every, cap=exact)
         assert counts == task_list.bucket_counts(s, every) and counts is not None
         assert sum(counts.values()) <= exact  # cancelled tasks have no bucket
+
+
+def _keys_agree(db: Database) -> None:
+    """Every coordination's copied key is its task's deadline (or the no-deadline date)."""
+    with db.read() as s:
+        wrong = s.execute(sa.text(
+            "SELECT c.task_id FROM task_coordinator c JOIN task t ON t.id = c.task_id "
+            "WHERE c.deadline_key <> coalesce(t.deadline, '9999-12-31')")).all()  # fmt: skip
+    assert wrong == []
+
+
+def _agency_pages(db: Database, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> list[int]:
+    """The list read page by page forward, checked against reading it back by prev_cursor."""
+    with db.read() as s:
+        got = task_list.page(s, query, seen)
+        pages = [[t.id for t, _ in got.rows]]
+        while got.next_cursor:
+            got = task_list.page(s, replace(query, cursor=got.next_cursor), seen)
+            pages.append([t.id for t, _ in got.rows])
+        back = [[t.id for t, _ in got.rows]]
+        while got.prev_cursor:
+            got = task_list.page(s, replace(query, cursor=got.prev_cursor), seen)
+            back.insert(0, [t.id for t, _ in got.rows])
+    assert back == pages
+    return [i for p in pages for i in p]
+
+
+def test_one_agency_by_deadline_in_both_halves(db: Database, world: World) -> None:
+    """An agency's list by deadline (read from the lead and the coordination sort indexes) is
+    the sorted rule, page by page both ways, after deadlines move and coordinations are added,
+    with a task it both leads and coordinates listed once; the same for its officer's view."""
+    _keys_agree(db)  # synth's bulk load filled the copies
+    agency = world.agency_ids["so-ngoai-vu"]
+    with db.write() as s:
+        coordinated = s.scalars(sa.select(TaskRow).where(TaskRow.coordinators.any(id=agency))
+                                .order_by(TaskRow.id).limit(3)).all()  # fmt: skip
+        coordinated[0].deadline = date(2030, 1, 1)  # moves to the end of the coordinated half
+        coordinated[1].deadline = None
+        led = s.scalars(sa.select(TaskRow).where(TaskRow.lead_agency_id == agency)
+                        .order_by(TaskRow.id).limit(1)).one()  # fmt: skip
+        led.deadline = date(2019, 1, 1)
+        s.execute(sa.text("INSERT INTO task_coordinator (task_id, agency_id) VALUES (:t, :a)"),
+                  {"t": led.id, "a": agency})  # fmt: skip
+    _keys_agree(db)
+    rows = [t for t in everything(db) if involves(t, agency)]
+    for desc in (False, True):
+        for limit in (1, 7, 50):
+            query = TaskQuery(as_of=AS_OF, agency_id=agency, desc=desc, limit=limit)
+            assert _agency_pages(db, query) == _sorted(rows, "deadline", desc), (desc, limit)
+    mine = TaskFilter(agency_id=agency)
+    assert _agency_pages(db, TaskQuery(as_of=AS_OF, limit=9), mine) == _sorted(rows, "deadline",
+                                                                               False)  # fmt: skip
+    overdue = TaskQuery(as_of=AS_OF, agency_id=agency, bucket=Bucket.OPEN_OVERDUE, limit=5)
+    late = [t for t in rows if bucket(t, AS_OF) == Bucket.OPEN_OVERDUE]
+    assert late and _agency_pages(db, overdue) == _sorted(late, "deadline", False)
