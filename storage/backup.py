@@ -40,7 +40,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from storage import tally
+from storage import data_stamp, tally
 from storage.db import Base, Database
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 
@@ -56,6 +56,7 @@ DERIVED = {
     "rollup_deadline_tally",
     "rollup_task_event",
     "registry_version",
+    "data_version",
 }
 BATCH = 1000
 
@@ -385,6 +386,8 @@ def _load(db: Database, tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
             _reset_sequences(conn, target.values())
         if "rollup_tally" in target:  # rows loaded in any order: the tally made true again
             tally.rebuild(conn)
+        if "data_version" in target:  # never the archived stamp: a process may have kept it
+            data_stamp.renew(conn)
 
 
 def _target_tables(db: Database, revision: str) -> dict[str, sa.Table]:

@@ -448,3 +448,12 @@ class RegistryVersionRow(Base):
     __tablename__ = "registry_version"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     stamp: Mapped[str] = mapped_column(sa.String(32))
+
+
+class DataVersionRow(Base):
+    """Dấu phiên bản dữ liệu: a random stamp changed by triggers in every transaction that writes
+    what a report reads (storage/data_stamp.py), so a built dashboard is kept until it moves."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[str] = mapped_column(sa.String(32))

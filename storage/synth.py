@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from directives.calendar import DEFAULT_CALENDAR
-from storage import coordinator_sort, tally
+from storage import coordinator_sort, data_stamp, tally
 from storage.db import Database
 from storage.models import AgencyRow, DirectiveRow, TaskCoordinator, TaskRow
 
@@ -98,6 +98,7 @@ def synthesize(
         db.engine.begin() as conn,
         tally.triggers_off(conn),
         coordinator_sort.triggers_off(conn),
+        data_stamp.triggers_off(conn),
         _indexes_dropped(conn),
     ):
         for directives, tasks, coords in gen.chunks(n_tasks):

@@ -107,12 +107,30 @@ def _matching(stmt: sa.Select[Any], query: TaskQuery, seen: TaskFilter, dialect:
         stmt = stmt.where(TaskRow.deadline >= query.due_from)
     if query.due_to is not None:
         stmt = stmt.where(TaskRow.deadline <= query.due_to)
+    stmt = stmt.where(*deadline_bounds(query, _sort_column("deadline"), with_bucket))
     if query.kind == "recurring":
         stmt = stmt.where(TaskRow.recurrence.is_not(None))
     elif query.kind == "event":
         stmt = stmt.where(TaskRow.deadline_kind == "event")
     found = search.matches(query.q, dialect) if query.q else None
     return stmt if found is None else stmt.where(found)
+
+
+def deadline_bounds(query: TaskQuery, key: sa.ColumnElement[Any],
+                    with_bucket: bool = True) -> list[sa.ColumnElement[bool]]:  # fmt: skip
+    """What the deadline range and the bucket imply for the sort key `key` (the task's
+    coalesce(deadline, no-deadline date)): the same rows, now a range of the sort indexes, so
+    "on time, due within a week" reads that week, not every task due before it."""
+    bounds = []
+    if query.due_from is not None:
+        bounds.append(key >= query.due_from)
+    if query.due_to is not None:
+        bounds.append(key <= query.due_to)
+    if with_bucket and query.bucket == Bucket.OPEN_ON_TIME:  # not yet due: deadline >= as-of
+        bounds.append(key >= query.as_of)
+    elif with_bucket and query.bucket == Bucket.OPEN_OVERDUE:
+        bounds.append(key < query.as_of)
+    return bounds
 
 
 def _encode(value: Any, task_id: int, back: bool) -> str:
@@ -199,7 +217,8 @@ def _halves(query: TaskQuery, seen: TaskFilter, dialect: str, agency: int, desce
     coordinated = _base(mine, others, dialect, key).join(
         TaskCoordinator, TaskCoordinator.task_id == TaskRow.id
     )
-    coordinated = coordinated.where(TaskCoordinator.agency_id == agency)
+    coordinated = coordinated.where(TaskCoordinator.agency_id == agency,
+                                    *deadline_bounds(query, key))  # fmt: skip
     coordinated = _ordered(coordinated, key, TaskCoordinator.task_id.expression, descending,
                            after, limit)  # fmt: skip
     both = sa.union(sa.select(led.subquery()), sa.select(coordinated.subquery())).subquery()
@@ -207,8 +226,10 @@ def _halves(query: TaskQuery, seen: TaskFilter, dialect: str, agency: int, desce
     return _ordered(merged, both.c.k, both.c.id, descending, None, limit).subquery("page")
 
 
-def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) -> TaskPage:
-    """One page of the tasks `seen` lets the user see and `query` asks for, with the total."""
+def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
+         with_total: bool = True) -> TaskPage:  # fmt: skip
+    """One page of the tasks `seen` lets the user see and `query` asks for, with the total
+    (`with_total` False: not counted, `total` is this page's rows)."""
     dialect = session.get_bind().dialect.name
     limit = max(1, min(query.limit, MAX_LIMIT))
     after, back = None, False
@@ -229,7 +250,7 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter()) ->
     if back:
         rows.reverse()
     task_rows.add_coordinators(session, [t for t, _ in rows])
-    result = TaskPage(rows, total(session, query, seen, COUNT_CAP))
+    result = TaskPage(rows, total(session, query, seen, COUNT_CAP) if with_total else len(rows))
     if rows:
         first, last = rows[0][0], rows[-1][0]
         if more or back:

@@ -9,7 +9,9 @@ from fastapi import HTTPException
 
 from directives.vn_format import vn_decimal, vn_percent
 from dondoc.settings import EvaluationFormula
+from storage import data_stamp
 from storage.db import Database
+from web.dashboard_cache import EVALUATIONS
 
 BAD_WINDOW = (
     "Kỳ đánh giá không hợp lệ: chọn tháng, quý hoặc năm đã bắt đầu (ví dụ 2026-03, 2026-Q1, 2026)."
@@ -40,8 +42,13 @@ def evaluation_block(
         raise HTTPException(400, BAD_WINDOW) from None
     if window.start > day:
         raise HTTPException(400, BAD_WINDOW)
-    with db.read() as session:
-        found = evaluate(session, window, formula, min(day, window.end), leader=leader)
+    state_day = min(day, window.end)
+    with db.read() as session:  # kept until the data changes (web/dashboard_cache.py)
+        stamp = data_stamp.stamp(session)
+        key = None if stamp is None else (db.url, stamp, window, state_day, leader,
+                                          formula.model_dump_json())  # fmt: skip
+        found = EVALUATIONS.get(key, lambda: evaluate(session, window, formula, state_day,
+                                                      leader=leader))  # fmt: skip
     options = [(window_spec(p), p.label) for p in choices]
     if window_spec(window) not in dict(options):
         options.append((window_spec(window), window.label))

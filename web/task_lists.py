@@ -28,11 +28,12 @@ def read_params(db: Database, items: Iterable[tuple[str, str]], today: date) -> 
 
 
 def read_page(db: Database, user: CurrentUser, params: ListParams, with_counts: bool = False,
-              count_cap: int | None = task_list.COUNT_CAP) -> TaskPage:  # fmt: skip
+              count_cap: int | None = task_list.COUNT_CAP, with_total: bool = True
+              ) -> TaskPage:  # fmt: skip
     seen = access.task_filter(user)
     with db.read() as session:
         try:
-            found = task_list.page(session, params.query, seen)
+            found = task_list.page(session, params.query, seen, with_total)
         except task_list.BadCursor:
             raise ListParamsError("Liên kết trang không hợp lệ: hãy mở lại danh sách.") from None
         if with_counts:

@@ -89,6 +89,9 @@ def test_every_filter(db: Database, world: World) -> None:
         "due": (replace(base, due_from=date(2025, 1, 1), due_to=date(2025, 3, 31)),
                 lambda t: t.deadline is not None and date(2025, 1, 1) <= t.deadline
                 <= date(2025, 3, 31)),
+        "on time, due soon": (replace(base, bucket=Bucket.OPEN_ON_TIME, due_to=date(2025, 9, 30)),
+                              lambda t: bucket(t, AS_OF) == Bucket.OPEN_ON_TIME
+                              and t.deadline is not None and t.deadline <= date(2025, 9, 30)),
         "recurring": (replace(base, kind="recurring"), lambda t: t.recurrence is not None),
         "event": (replace(base, kind="event"), lambda t: t.deadline_kind == "event"),
         "q": (replace(base, q="BIEN GIỚI"), lambda t: "bien gioi" in (t.search_key or "")),

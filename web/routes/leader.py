@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -11,10 +12,11 @@ from starlette.responses import Response
 
 from directives.models import Bucket
 from directives.roles import Role
-from storage import extension_flow, page_reads
+from storage import data_stamp, extension_flow, page_reads
 from storage.task_list import TaskQuery
 from web import task_lists
 from web.accounts import CurrentUser
+from web.dashboard_cache import DASHBOARDS
 from web.deps import Db, PageUser, csrf_protect, render, require, today
 from web.evaluation_view import evaluation_block
 from web.headers import with_style_hashes
@@ -39,12 +41,18 @@ def dashboard_html(
         return None
     leader = user.leader_name if user.role == Role.LEADER else None
     scope = Scope(leader=leader, agency_at="then" if agency_at == "then" else "asof")
-    with db.read() as session:
-        rollup = build_rollup(session, as_of or today(), scope, overdue_limit=OVERDUE_SHOWN,
-                              period_kind=PeriodKind(period or "month"))  # fmt: skip
-    # both come from the reports package's own autoescaping Jinja2 environment
-    body = render_dashboard_html(rollup, standalone=False)
-    return Markup(render_dashboard_css()), Markup(body)
+    day, kind = as_of or today(), PeriodKind(period or "month")
+
+    def build() -> tuple[Markup, Markup]:
+        rollup = build_rollup(session, day, scope, overdue_limit=OVERDUE_SHOWN, period_kind=kind)
+        # both come from the reports package's own autoescaping Jinja2 environment
+        body = render_dashboard_html(rollup, standalone=False)
+        return Markup(render_dashboard_css()), Markup(body)
+
+    with db.read() as session:  # the stamp first: the dashboard is at least as new as it
+        stamp = data_stamp.stamp(session)
+        key = None if stamp is None else (db.url, stamp, day, scope, kind)
+        return cast(tuple[Markup, Markup], DASHBOARDS.get(key, build))
 
 
 def picker(request: Request) -> tuple[date, str | None, dict[str, str]]:
@@ -78,9 +86,10 @@ def dashboard(
     dashboard = dashboard_html(db, user, agency_at, as_of, period)
     overdue = ListParams(TaskQuery(as_of=as_of, bucket=Bucket.OPEN_OVERDUE), {})
     # the bucket tiles (a count of every task) stand in only for a missing dashboard
-    found = task_lists.read_page(db, user, overdue, with_counts=dashboard is None, count_cap=None)
+    found = task_lists.read_page(db, user, overdue, with_counts=dashboard is None, count_cap=None,
+                                 with_total=False)  # fmt: skip
     soon = TaskQuery(as_of=as_of, bucket=Bucket.OPEN_ON_TIME, due_to=as_of + timedelta(days=7))
-    coming = task_lists.read_page(db, user, ListParams(soon, {}))
+    coming = task_lists.read_page(db, user, ListParams(soon, {}), with_total=False)
     leader_decides = request.app.state.settings.extension_decider == "leader"
     with db.read() as session:
         whose = user.leader_name if not user.is_office else None
