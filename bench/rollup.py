@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from reports.html import write_html
 from reports.model import Scope
 from reports.rollup import build_rollup
-from storage import tally
+from storage import data_stamp, tally
 from storage.agencies import load_agencies, read_agency_file, shipped_agency_file
 from storage.calendar import sync_calendar
 from storage.db import Database
@@ -160,9 +160,10 @@ def _env(url: str) -> dict[str, str]:
 
 def write_cost(db: Database, updates: int) -> dict[str, Any]:
     """Completion reported on open tasks, one transaction each, in four blocks alternating
-    between the triggers kept and dropped; the tally is rebuilt at the end. The first updates
-    of a block are not timed: the DDL that switches the triggers makes every pooled connection
-    plan its statements again, which a running server does once per connection."""
+    between the summaries' triggers (the tallies' and the data stamp's) kept and dropped; the
+    tally is rebuilt at the end. The first updates of a block are not timed: the DDL that
+    switches the triggers makes every pooled connection plan its statements again, which a
+    running server does once per connection."""
     with db.read() as s:
         ids = list(
             s.scalars(
@@ -179,8 +180,10 @@ def write_cost(db: Database, updates: int) -> dict[str, Any]:
             mode = "with_tally" if (i // block) % 2 == 0 else "without_tally"
             with db.engine.begin() as conn:
                 tally.drop_triggers(conn)
+                data_stamp.drop_triggers(conn)
                 if mode == "with_tally":
                     tally.create_triggers(conn)
+                    data_stamp.create_triggers(conn)
             for k, task_id in enumerate(ids[i : i + block]):
                 took = _complete(db, task_id)
                 if k >= warm:
@@ -190,6 +193,9 @@ def write_cost(db: Database, updates: int) -> dict[str, Any]:
             tally.drop_triggers(conn)
             tally.rebuild(conn)
             tally.create_triggers(conn)
+            data_stamp.drop_triggers(conn)
+            data_stamp.create_triggers(conn)
+            data_stamp.renew(conn)
     medians = {k: round(statistics.median(v) * 1000, 3) for k, v in runs.items() if v}
     ratio = medians["with_tally"] / medians["without_tally"] if len(medians) == 2 else None
     return {"median_ms": medians, "ratio": round(ratio, 3) if ratio else None,
