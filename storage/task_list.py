@@ -294,19 +294,39 @@ def total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
     return int(session.scalar(sa.select(sa.func.count()).select_from(found)) or 0)
 
 
-def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
-                  cap: int | None = None) -> dict[str, int] | None:  # fmt: skip
-    """Tasks per bucket at as_of, every other filter kept (the tab bar); None when more than
-    `cap` tasks match (the counting stops after `cap` + 1 rows)."""
+def _per_bucket(session: Session, query: TaskQuery, seen: TaskFilter,
+                cap: int | None) -> dict[str | None, int]:  # fmt: skip
+    """Matching tasks per bucket at as_of (None: cancelled), every filter but the bucket kept,
+    reading at most `cap` + 1 rows."""
     dialect = session.get_bind().dialect.name
     bucket = bucket_expr(query.as_of).label("bucket")
     rows = _matching_ids(query, seen, dialect, bucket, with_bucket=False)
     found = (rows if cap is None else rows.limit(cap + 1)).subquery()
     stmt = sa.select(found.c.bucket, sa.func.count()).group_by(found.c.bucket)
-    counts = {b: int(n) for b, n in session.execute(stmt)}
-    if cap is not None and sum(counts.values()) > cap:
-        return None
-    return {b: n for b, n in counts.items() if b is not None}
+    return {b: int(n) for b, n in session.execute(stmt)}
+
+
+def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
+                  cap: int | None = None) -> dict[str, int] | None:  # fmt: skip
+    """Tasks per bucket at as_of, every other filter kept (the tab bar); None when more than
+    `cap` tasks match (the counting stops after `cap` + 1 rows)."""
+    return counts_and_total(session, query, seen, cap)[0]
+
+
+Counts = dict[str, int]  # tasks per bucket
+
+
+def counts_and_total(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
+                     cap: int | None = None) -> tuple[Counts | None, int | None]:  # fmt: skip
+    """The tab bar's counts (as bucket_counts) and the list's total as `total` counts it, from
+    one reading; the total is None where that reading cannot tell it (more than `cap` tasks,
+    one bucket asked for)."""
+    raw = _per_bucket(session, query, seen, cap)
+    matched = sum(raw.values())
+    if cap is not None and matched > cap:
+        return None, (cap + 1 if query.bucket is None else None)
+    counts = {b: n for b, n in raw.items() if b is not None}
+    return counts, matched if query.bucket is None else counts.get(query.bucket.value, 0)
 
 
 def all_ids(session: Session, query: TaskQuery, seen: TaskFilter, at_most: int) -> list[int]:

@@ -32,12 +32,16 @@ def read_page(db: Database, user: CurrentUser, params: ListParams, with_counts: 
               ) -> TaskPage:  # fmt: skip
     seen = access.task_filter(user)
     with db.read() as session:
+        counts, total = None, None
+        if with_counts:  # the tabs' counts also give the total, mostly: one reading, not two
+            counts, total = task_list.counts_and_total(session, params.query, seen, count_cap)
         try:
-            found = task_list.page(session, params.query, seen, with_total)
+            found = task_list.page(session, params.query, seen, with_total and total is None)
         except task_list.BadCursor:
             raise ListParamsError("Liên kết trang không hợp lệ: hãy mở lại danh sách.") from None
+        if total is not None and with_total:
+            found.total = total
         if with_counts:
-            counts = task_list.bucket_counts(session, params.query, seen, count_cap)
             found.counts, found.counted = counts or {}, counts is not None
         return found
 

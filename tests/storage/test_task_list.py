@@ -220,6 +220,26 @@ def test_counts_stop_at_the_cap(db: Database, world: World) -> None:
         assert sum(counts.values()) <= exact  # cancelled tasks have no bucket
 
 
+def test_tab_counts_give_the_total(db: Database, world: World) -> None:
+    """One reading gives the tabs and the total, as counting each apart does (or says it can't)."""
+    agency = world.agency_ids["so-ngoai-vu"]
+    queries = [
+        TaskQuery(as_of=AS_OF),
+        TaskQuery(as_of=AS_OF, agency_id=agency),
+        TaskQuery(as_of=AS_OF, bucket=Bucket.OPEN_OVERDUE),
+        TaskQuery(as_of=AS_OF, q="bien"),
+    ]
+    with db.read() as s:
+        for query in queries:
+            for cap in (None, 10_000, 5):
+                counts, total = task_list.counts_and_total(s, query, cap=cap)
+                assert counts == task_list.bucket_counts(s, query, cap=cap), (query, cap)
+                if total is not None:
+                    assert total == task_list.total(s, query, cap=cap), (query, cap)
+                else:
+                    assert counts is None and query.bucket is not None
+
+
 def _keys_agree(db: Database) -> None:
     """Every coordination's copied key is its task's deadline (or the no-deadline date)."""
     with db.read() as s:
