@@ -13,7 +13,7 @@ bucket tabs' counts):
 - first_page / page_500: every task by deadline, 20 a page, the first and the 500th (by cursor).
 
 Each against the floor: a bare SQL query returning the same page's rows (no total, no
-relations), run by `--readers` threads of this process, in the same run, the order alternating
+relations; the agency's page as a page from each of its two indexes, merged), run by `--readers` threads of this process, in the same run, the order alternating
 round by round. p50/p95 in milliseconds: server (its header), client (this side of the socket),
 floor; ratios server/floor. The server's memory (VmHWM, VmRSS of its process, /proc) after each
 size: give two sizes (`--tasks 20000 100000`) to see it flat. `--spread S` starts a round's
@@ -93,8 +93,17 @@ def cases(db: Database) -> dict[str, tuple[str, str, dict[str, Any]]]:
     agency = _busiest_agency(db)
     with db.read() as s:
         code = s.scalar(sa.select(AgencyRow.code).where(AgencyRow.id == agency))
-    mine = f"t.id IN (SELECT id FROM task WHERE lead_agency_id = {agency} UNION ALL "
-    mine += f"SELECT task_id FROM task_coordinator WHERE agency_id = {agency})"
+    # the agency's page by deadline, descending: a page from each half's index, merged
+    half = f"SELECT {COLUMNS}, {{key}} AS k FROM {{source}} WHERE {{where}} ORDER BY {{key}} DESC, "
+    half += "{last} DESC LIMIT 50"
+    led = half.format(key=KEY, source="task t", where=f"t.lead_agency_id = {agency}", last="t.id")
+    coordinated = half.format(
+        key="c.deadline_key",
+        last="c.task_id",
+        source="task_coordinator c JOIN task t ON t.id = c.task_id",
+        where=f"c.agency_id = {agency} AND t.lead_agency_id <> {agency}",
+    )
+    mine = f"SELECT * FROM ({led}) a UNION ALL SELECT * FROM ({coordinated}) b"
     if db.dialect == "sqlite":
         hit = (
             't.id IN (SELECT rowid FROM task_search WHERE task_search MATCH \'"bien" AND "gioi"\')'
@@ -108,8 +117,8 @@ def cases(db: Database) -> dict[str, tuple[str, str, dict[str, Any]]]:
     every, theirs = day | {"sort": "deadline", "limit": "20"}, {"agency": code, "order": "desc"}
     return {
         "filtered_first_page": (urlencode(day | theirs | {"sort": "deadline"}),
-                                f"SELECT {COLUMNS} FROM task t WHERE {mine} "
-                                f"ORDER BY {KEY} DESC, t.id DESC LIMIT 50", {}),
+                                f"SELECT t.* FROM ({mine}) t ORDER BY k DESC, id DESC LIMIT 50",
+                                {}),
         "search_page": (urlencode(day | {"q": "bien gioi"}), f"SELECT {COLUMNS} FROM task t "
                         f"WHERE {hit} ORDER BY {KEY}, t.id LIMIT 50", {}),
         "first_page": (urlencode(every), f"SELECT {COLUMNS} FROM task t "

@@ -209,7 +209,8 @@ def _involved(query: TaskQuery, seen: TaskFilter) -> int | None:
 
 def _halves(query: TaskQuery, seen: TaskFilter, dialect: str, agency: int, descending: bool,
             after: After, limit: int) -> sa.Subquery:  # fmt: skip
-    """A page of the agency's tasks: a page from each half, merged (a task in both, once)."""
+    """A page of the agency's tasks: a page from each half, merged (a task it leads and also
+    coordinates is in the lead half only)."""
     mine, others = replace(query, agency_id=None), replace(seen, agency_id=None)
     led = _base(replace(mine, agency_id=agency, lead_only=True), others, dialect)
     led = _ordered(led, _sort_column("deadline"), TaskRow.id.expression, descending, after, limit)
@@ -217,11 +218,11 @@ def _halves(query: TaskQuery, seen: TaskFilter, dialect: str, agency: int, desce
     coordinated = _base(mine, others, dialect, key).join(
         TaskCoordinator, TaskCoordinator.task_id == TaskRow.id
     )
-    coordinated = coordinated.where(TaskCoordinator.agency_id == agency,
+    coordinated = coordinated.where(TaskCoordinator.agency_id == agency, _not_led(agency),
                                     *deadline_bounds(query, key))  # fmt: skip
     coordinated = _ordered(coordinated, key, TaskCoordinator.task_id.expression, descending,
                            after, limit)  # fmt: skip
-    both = sa.union(sa.select(led.subquery()), sa.select(coordinated.subquery())).subquery()
+    both = sa.union_all(sa.select(led.subquery()), sa.select(coordinated.subquery())).subquery()
     merged = sa.select(*both.c)
     return _ordered(merged, both.c.k, both.c.id, descending, None, limit).subquery("page")
 
@@ -260,6 +261,11 @@ def page(session: Session, query: TaskQuery, seen: TaskFilter = TaskFilter(),
     return result
 
 
+def _not_led(agency: int) -> sa.ColumnElement[bool]:
+    """A coordinated task the agency does not also lead (that one is in the lead half)."""
+    return TaskRow.lead_agency_id != agency
+
+
 def _unfiltered(query: TaskQuery, seen: TaskFilter) -> bool:
     """No filter but the agency's (taken out of both): its coordinations need no task row."""
     paging = replace(query, sort="deadline", desc=False, limit=50, cursor=None)
@@ -283,6 +289,8 @@ def _matching_ids(query: TaskQuery, seen: TaskFilter, dialect: str, *columns: An
             TaskCoordinator, TaskCoordinator.task_id == TaskRow.id
         )
         coordinated = _matching(coordinated, mine, others, dialect, with_bucket)
+        coordinated = coordinated.where(_not_led(agency))  # no duplicate: the rows stream
+        return sa.union_all(led, coordinated.where(TaskCoordinator.agency_id == agency))
     return sa.union(led, coordinated.where(TaskCoordinator.agency_id == agency))
 
 
@@ -313,6 +321,17 @@ def bucket_counts(session: Session, query: TaskQuery, seen: TaskFilter = TaskFil
     return counts_and_total(session, query, seen, cap)[0]
 
 
+def _many_involving(session: Session, query: TaskQuery, seen: TaskFilter, cap: int) -> bool:
+    """Whether one agency, with no other filter, has more than `cap` tasks: told from the ids
+    in its two indexes, without reading a task (its tabs would then show no counts anyway)."""
+    unbucketed = replace(query, bucket=None)
+    agency = _involvement(unbucketed, seen)
+    if agency is None or not _unfiltered(replace(unbucketed, agency_id=None),
+                                         replace(seen, agency_id=None)):  # fmt: skip
+        return False
+    return total(session, unbucketed, seen, cap) > cap
+
+
 Counts = dict[str, int]  # tasks per bucket
 
 
@@ -321,6 +340,8 @@ def counts_and_total(session: Session, query: TaskQuery, seen: TaskFilter = Task
     """The tab bar's counts (as bucket_counts) and the list's total as `total` counts it, from
     one reading; the total is None where that reading cannot tell it (more than `cap` tasks,
     one bucket asked for)."""
+    if cap is not None and _many_involving(session, query, seen, cap):
+        return None, (cap + 1 if query.bucket is None else None)
     raw = _per_bucket(session, query, seen, cap)
     matched = sum(raw.values())
     if cap is not None and matched > cap:
