@@ -13,12 +13,13 @@ bucket tabs' counts):
 - first_page / page_500: every task by deadline, 20 a page, the first and the 500th (by cursor).
 
 Each against the floor: a bare SQL query returning the same page's rows (no total, no
-relations; the agency's page as a page from each of its two indexes, merged), run by `--readers` threads of this process, in the same run, the order alternating
-round by round. p50/p95 in milliseconds: server (its header), client (this side of the socket),
-floor; ratios server/floor. The server's memory (VmHWM, VmRSS of its process, /proc) after each
-size: give two sizes (`--tasks 20000 100000`) to see it flat. `--spread S` starts a round's
-readers over S seconds instead of at once: 20 requests at the same instant queue behind each
-other in one worker (the last waits for 19 others' CPU), readers of pages do not.
+relations; the agency's page as a page from each of its two indexes, merged), run by
+`--readers` threads of this process, in the same run, the order alternating round by round.
+p50/p95 in milliseconds: server (its header), client (this side of the socket), floor; ratios
+server/floor. The server's memory (VmHWM, VmRSS of its process, /proc) after each size: give
+two sizes (`--tasks 20000 100000`) to see it flat. `--spread S` starts a round's readers over
+S seconds instead of at once: 20 requests at the same instant queue behind each other in one
+worker (the last waits for 19 others' CPU), readers of pages do not (bench/README.md).
 
 Small runs (a loaded 2-core machine):
     .venv/bin/python -m bench.lists --db sqlite --tasks 20000 100000 --readers 20
