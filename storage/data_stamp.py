@@ -10,8 +10,9 @@ On PostgreSQL the trigger is a deferred constraint trigger, run at commit once p
 every other lock the transaction takes, so two writers cannot deadlock over it, and a bulk
 action writes it once. SQLite writes one transaction at a time; its row triggers just write.
 Random, not a counter: a database emptied and refilled, or restored, never shows an old stamp.
-Not stamped: sessions, throttle, accounts, outbox and reminders (no report reads them) and the
-rollup tallies (derived; only the stamped task tables' triggers write them).
+Not stamped: status reports and history (a report reads the task they change, not them),
+sessions, throttle, accounts, outbox and reminders, and the rollup tallies (derived; only the
+stamped tables' triggers write them).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 TABLES = ("agency", "agency_alias", "agency_member", "agency_succession", "calendar_day",
-          "directive", "extension", "status_update", "task", "task_coordinator", "task_leads",
+          "directive", "extension", "task", "task_coordinator", "task_leads",
           "task_periods")  # fmt: skip
 _SQLITE_STAMP = "lower(hex(randomblob(16)))"
 _PG_STAMP = "md5(random()::text || clock_timestamp()::text)"

@@ -1,7 +1,7 @@
 """data version: one random stamp, new in every transaction that writes what a report reads
 
 `data_version` (storage/data_stamp.py) is kept by triggers on the task, directive, agency,
-extension, status and calendar tables (PostgreSQL: deferred constraint triggers, once per
+extension and calendar tables (PostgreSQL: deferred constraint triggers, once per
 transaction at commit), so a web process keeps the leader's dashboard it built until the
 stamp moves (web/dashboard_cache.py).
 
