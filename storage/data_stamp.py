@@ -23,61 +23,40 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from storage import stamp_sql
+
 TABLES = ("agency", "agency_alias", "agency_member", "agency_succession", "calendar_day",
           "directive", "extension", "task", "task_coordinator", "task_leads",
           "task_periods")  # fmt: skip
-_SQLITE_STAMP = "lower(hex(randomblob(16)))"
-_PG_STAMP = "md5(random()::text || clock_timestamp()::text)"
 _DONE = "dondoc.data_stamped"  # set for the rest of the transaction once it has a new stamp
-
-
-def _bump(stamp: str) -> str:
-    return (
-        f"INSERT INTO data_version (id, stamp) VALUES (1, {stamp}) "
-        "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp"
-    )
-
-
 _PG_FUNCTION = (
     "CREATE FUNCTION data_version_trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     f"IF current_setting('{_DONE}', true) = 'on' THEN RETURN NULL; END IF; "
-    f"PERFORM set_config('{_DONE}', 'on', true); {_bump(_PG_STAMP)}; RETURN NULL; END $$"
+    f"PERFORM set_config('{_DONE}', 'on', true); "
+    f"{stamp_sql.bump('data_version', stamp_sql.PG_STAMP)}; RETURN NULL; END $$"
 )
 
 
 def create_triggers(conn: sa.Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(_PG_FUNCTION)
-        for table in TABLES:
-            conn.exec_driver_sql(
-                f"CREATE CONSTRAINT TRIGGER data_version_{table} AFTER INSERT OR UPDATE OR "
-                f"DELETE ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-                "EXECUTE FUNCTION data_version_trg()"
-            )
+    if conn.dialect.name != "postgresql":
+        stamp_sql.create_sqlite_triggers(conn, "data_version", TABLES)
         return
+    conn.exec_driver_sql(_PG_FUNCTION)
     for table in TABLES:
-        for op in ("INSERT", "UPDATE", "DELETE"):
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER data_version_{table}_{op.lower()} AFTER {op} ON {table} "
-                f"BEGIN {_bump(_SQLITE_STAMP)}; END"
-            )
+        conn.exec_driver_sql(
+            f"CREATE CONSTRAINT TRIGGER data_version_{table} AFTER INSERT OR UPDATE OR "
+            f"DELETE ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            "EXECUTE FUNCTION data_version_trg()"
+        )
 
 
 def drop_triggers(conn: sa.Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        for table in TABLES:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS data_version_{table} ON {table}")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS data_version_trg()")
-        return
-    for table in TABLES:
-        for op in ("insert", "update", "delete"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS data_version_{table}_{op}")
+    stamp_sql.drop_triggers(conn, "data_version", TABLES)
 
 
 def renew(conn: sa.Connection) -> None:
     """A new stamp now (after a load with the triggers off)."""
-    pg = conn.dialect.name == "postgresql"
-    conn.exec_driver_sql(_bump(_PG_STAMP if pg else _SQLITE_STAMP))
+    stamp_sql.renew(conn, "data_version")
 
 
 @contextmanager

@@ -14,51 +14,31 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from directives.agencies import AgencyRegistry
+from storage import stamp_sql
 
 TABLES = ("agency", "agency_alias", "agency_member", "agency_succession")
-_SQLITE_STAMP = "lower(hex(randomblob(16)))"
-_PG_STAMP = "md5(random()::text || clock_timestamp()::text)"
 _cache: dict[tuple[str, str], AgencyRegistry] = {}
 _lock = threading.Lock()
 KEEP = 8
 
 
-def _bump(stamp: str) -> str:
-    return (
-        f"INSERT INTO registry_version (id, stamp) VALUES (1, {stamp}) "
-        "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp"
-    )
-
-
 def create_triggers(conn: sa.Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(
-            "CREATE FUNCTION registry_version_trg() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f"BEGIN {_bump(_PG_STAMP)}; RETURN NULL; END $$"
-        )
-        for table in TABLES:
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER registry_version_{table} AFTER INSERT OR UPDATE OR DELETE "
-                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION registry_version_trg()"
-            )
+    if conn.dialect.name != "postgresql":
+        stamp_sql.create_sqlite_triggers(conn, "registry_version", TABLES)
         return
+    conn.exec_driver_sql(
+        "CREATE FUNCTION registry_version_trg() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f"BEGIN {stamp_sql.bump('registry_version', stamp_sql.PG_STAMP)}; RETURN NULL; END $$"
+    )
     for table in TABLES:
-        for op in ("INSERT", "UPDATE", "DELETE"):
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER registry_version_{table}_{op.lower()} AFTER {op} ON {table} "
-                f"BEGIN {_bump(_SQLITE_STAMP)}; END"
-            )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER registry_version_{table} AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION registry_version_trg()"
+        )
 
 
 def drop_triggers(conn: sa.Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        for table in TABLES:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS registry_version_{table} ON {table}")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS registry_version_trg()")
-        return
-    for table in TABLES:
-        for op in ("insert", "update", "delete"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS registry_version_{table}_{op}")
+    stamp_sql.drop_triggers(conn, "registry_version", TABLES)
 
 
 def stamp(session: Session) -> str | None:
