@@ -11,10 +11,11 @@ Without the copy, the coordinated half sorted all of the agency's tasks on every
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
+
+from storage.paused_triggers import paused
 
 COLUMN = "deadline_key"
 NO_DEADLINE = "'9999-12-31'"  # as storage.task_list sorts a task with no deadline: last
@@ -79,10 +80,6 @@ def drop_indexes(conn: sa.Connection) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
-@contextmanager
-def triggers_off(conn: sa.Connection) -> Iterator[None]:
+def triggers_off(conn: sa.Connection) -> AbstractContextManager[None]:
     """For a bulk load in this transaction: no per-row copy, one refresh at the end."""
-    drop_triggers(conn)
-    yield
-    refresh(conn)
-    create_triggers(conn)
+    return paused(conn, drop_triggers, create_triggers, refresh)

@@ -17,13 +17,13 @@ stamped tables' triggers write them).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage import stamp_sql
+from storage.paused_triggers import paused
 
 TABLES = ("agency", "agency_alias", "agency_member", "agency_succession", "calendar_day",
           "directive", "extension", "task", "task_coordinator", "task_leads",
@@ -59,13 +59,9 @@ def renew(conn: sa.Connection) -> None:
     stamp_sql.renew(conn, "data_version")
 
 
-@contextmanager
-def triggers_off(conn: sa.Connection) -> Iterator[None]:
+def triggers_off(conn: sa.Connection) -> AbstractContextManager[None]:
     """For a bulk load in this transaction: no per-row trigger, one new stamp at the end."""
-    drop_triggers(conn)
-    yield
-    create_triggers(conn)
-    renew(conn)
+    return paused(conn, drop_triggers, create_triggers, renew)
 
 
 def stamp(session: Session) -> str | None:

@@ -23,12 +23,14 @@ GROUP BY over at most agencies × leaders × kinds × (years + 12 + 31) rows, wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+
+from storage.paused_triggers import paused
 
 Pred = Callable[[str], str]  # column name -> SQL predicate on it
 
@@ -310,13 +312,9 @@ def drop_triggers(conn: sa.Connection) -> None:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS rollup_{name}")
 
 
-@contextmanager
-def triggers_off(conn: sa.Connection) -> Iterator[None]:
+def triggers_off(conn: sa.Connection) -> AbstractContextManager[None]:
     """For a bulk load in this transaction: no per-row upkeep, one rebuild at the end."""
-    drop_triggers(conn)
-    yield
-    rebuild(conn)
-    create_triggers(conn)
+    return paused(conn, drop_triggers, create_triggers, rebuild)
 
 
 # ---------------------------------------------------------------- reading

@@ -107,7 +107,7 @@ def _matching(stmt: sa.Select[Any], query: TaskQuery, seen: TaskFilter, dialect:
         stmt = stmt.where(TaskRow.deadline >= query.due_from)
     if query.due_to is not None:
         stmt = stmt.where(TaskRow.deadline <= query.due_to)
-    stmt = stmt.where(*deadline_bounds(query, _sort_column("deadline"), with_bucket))
+    stmt = stmt.where(*_deadline_bounds(query, _sort_column("deadline"), with_bucket))
     if query.kind == "recurring":
         stmt = stmt.where(TaskRow.recurrence.is_not(None))
     elif query.kind == "event":
@@ -116,7 +116,7 @@ def _matching(stmt: sa.Select[Any], query: TaskQuery, seen: TaskFilter, dialect:
     return stmt if found is None else stmt.where(found)
 
 
-def deadline_bounds(query: TaskQuery, key: sa.ColumnElement[Any],
+def _deadline_bounds(query: TaskQuery, key: sa.ColumnElement[Any],
                     with_bucket: bool = True) -> list[sa.ColumnElement[bool]]:  # fmt: skip
     """What the deadline range and the bucket imply for the sort key `key` (the task's
     coalesce(deadline, no-deadline date)): the same rows, now a range of the sort indexes, so
@@ -219,7 +219,7 @@ def _halves(query: TaskQuery, seen: TaskFilter, dialect: str, agency: int, desce
         TaskCoordinator, TaskCoordinator.task_id == TaskRow.id
     )
     coordinated = coordinated.where(TaskCoordinator.agency_id == agency, _not_led(agency),
-                                    *deadline_bounds(query, key))  # fmt: skip
+                                    *_deadline_bounds(query, key))  # fmt: skip
     coordinated = _ordered(coordinated, key, TaskCoordinator.task_id.expression, descending,
                            after, limit)  # fmt: skip
     both = sa.union_all(sa.select(led.subquery()), sa.select(coordinated.subquery())).subquery()

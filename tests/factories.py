@@ -264,3 +264,20 @@ def _evaluation_task(
         original_deadline=deadline,
         completed_on=done,
     )
+
+
+def restored_copy(db: Database, blank_db: Database, tmp_path: Path) -> Database:
+    """`blank_db` holding `db` backed up and restored (`dondoc backup` / `restore`'s functions);
+    the calling test is skipped when the two are not the same dialect."""
+    import pytest
+
+    from storage import backup
+    from storage.migrate import upgrade
+
+    if blank_db.dialect != db.dialect:
+        pytest.skip("one dialect at a time")
+    archive = tmp_path / "b.tar.gz"
+    backup.backup(db, tmp_path / "up", archive)
+    upgrade(blank_db)
+    backup.restore(blank_db, tmp_path / "up2", archive)
+    return blank_db

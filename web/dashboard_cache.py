@@ -14,7 +14,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from markupsafe import Markup
 
 V = TypeVar("V")
 KEEP = 32  # entries: a few leaders × as-of dates × periods
@@ -56,5 +58,5 @@ class StampedCache(Generic[V]):
             self._values.clear()
 
 
-DASHBOARDS: StampedCache[object] = StampedCache()
-EVALUATIONS: StampedCache[object] = StampedCache()
+DASHBOARDS: StampedCache[tuple[Markup, Markup]] = StampedCache()  # styles, body
+EVALUATIONS: StampedCache[Any] = StampedCache()  # reports.evaluation.Evaluation (optional)

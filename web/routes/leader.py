@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -52,7 +51,7 @@ def dashboard_html(
     with db.read() as session:  # the stamp first: the dashboard is at least as new as it
         stamp = data_stamp.stamp(session)
         key = None if stamp is None else (db.url, stamp, day, scope, kind)
-        return cast(tuple[Markup, Markup], DASHBOARDS.get(key, build))
+        return DASHBOARDS.get(key, build)
 
 
 def picker(request: Request) -> tuple[date, str | None, dict[str, str]]:
